@@ -1,0 +1,33 @@
+"""Validators for identifiers defined by national standards."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+def id_number_check_character(first17: str) -> str:
+    """GB 11643-1999 check character (ISO 7064 MOD 11-2) of a citizen ID number."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def validate_id_number(value: str) -> None:
+    text = value.strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise ValidationError(_("A citizen ID number has 17 digits and a check digit or X."))
+    if id_number_check_character(text[:17]) != text[17]:
+        raise ValidationError(_("The ID number's check digit is wrong; please check the number."))
+
+
+def validate_phone(value: str) -> None:
+    text = re.sub(r"[\s]", "", value)
+    if not (_MOBILE.match(text) or _LANDLINE.match(text)):
+        raise ValidationError(
+            _("Enter an 11-digit mobile number or a landline such as 0573-82345678.")
+        )

@@ -1,0 +1,129 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridgov.core.audit import client_ip
+from gridgov.core.errors import InvalidInput
+from gridgov.regions.selectors import home_region_for, region_for
+
+from .choices import Capability, Role
+from .kpi import enforcement_sinking
+from .models import Department, Staff
+from .permissions import requires
+from .privacy import do_reveal
+from .scoping import scoped
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ["code", "name", "kind", "region_code", "parent_code", "is_enforcement"]
+
+
+class DepartmentListView(generics.ListAPIView):
+    """The directory of departments, agencies and command centres."""
+
+    serializer_class = DepartmentSerializer
+
+    def get_queryset(self):
+        queryset = scoped(Department.objects.filter(is_active=True), self.request.user)
+        if kind := self.request.query_params.get("kind"):
+            queryset = queryset.filter(kind=kind)
+        return queryset.select_related("region", "parent").order_by("code")
+
+
+class StaffSerializer(serializers.ModelSerializer):
+    phone = serializers.CharField(source="masked_phone", read_only=True)
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    department_code = serializers.CharField(source="department.code", default=None)
+    department_name = serializers.CharField(source="department.name", default=None)
+
+    class Meta:
+        model = Staff
+        fields = [
+            "id",
+            "name",
+            "role",
+            "region_code",
+            "region_name",
+            "department_code",
+            "department_name",
+            "phone",
+            "is_active",
+        ]
+
+
+class StaffListView(generics.ListAPIView):
+    """Staff in your area (and department); phone numbers masked."""
+
+    serializer_class = StaffSerializer
+    permission_classes = [requires(Capability.VIEW_STAFF)]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("role", str, enum=Role.values),
+            OpenApiParameter("region", str, description=_("region code; its whole subtree")),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = scoped(Staff.objects.all(), user).select_related("region", "department")
+        params = self.request.query_params
+        if role := params.get("role"):
+            queryset = queryset.filter(role=role)
+        if code := params.get("region"):
+            region = region_for(user, code)
+            queryset = queryset.filter(**{f"region__{region.level}": region.pk})
+        return queryset.order_by("region__code", "name", "id")
+
+
+class StaffDetailView(generics.RetrieveAPIView):
+    serializer_class = StaffSerializer
+    permission_classes = [requires(Capability.VIEW_STAFF)]
+
+    def get_queryset(self):
+        return scoped(Staff.objects.all(), self.request.user).select_related("region", "department")
+
+
+class RevealRequest(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["phone", "id_number"])
+
+
+class StaffRevealView(APIView):
+    """Show one personal field in full. Audited; only some roles may."""
+
+    @extend_schema(request=RevealRequest, responses={200: dict})
+    def post(self, request, pk):
+        body = RevealRequest(data=request.data)
+        body.is_valid(raise_exception=True)
+        staff = get_object_or_404(scoped(Staff.objects.all(), request.user), pk=pk)
+        field = body.validated_data["field"]
+        value = do_reveal(staff, field, user=request.user, ip_address=client_ip(request))
+        return Response({"field": field, "value": value})
+
+
+class EnforcementSinkingView(APIView):
+    """Share of enforcement staff working at town level or below (下沉比例)."""
+
+    permission_classes = [requires(Capability.VIEW_KPI)]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("region", str, description=_("region code"))],
+        responses={200: dict},
+    )
+    def get(self, request):
+        code = request.query_params.get("region")
+        region = region_for(request.user, code) if code else home_region_for(request.user)
+        if region is None:
+            raise InvalidInput(_("Name a region with ?region=<code>."))
+        return Response(enforcement_sinking(request.user, region))

@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("grid worker")
+    MICROGRID_LEADER = "microgrid_leader", _("micro-grid leader")
+    DISPATCHER = "dispatcher", _("dispatcher")
+    OFFICER = "officer", _("officer")
+    SUPERVISOR = "supervisor", _("supervisor")
+    LEADER = "leader", _("leader")
+    ADMIN = "admin", _("administrator")
+
+
+class DepartmentKind(models.TextChoices):
+    COMMAND_CENTRE = "command_centre", _("command centre")
+    COMPREHENSIVE_ENFORCEMENT = (
+        "comprehensive_enforcement",
+        _("comprehensive administrative enforcement"),
+    )
+    MARKET_REGULATION = "market_regulation", _("market regulation")
+    ECOLOGY = "ecology", _("ecology and environment")
+    CULTURE_MARKET = "culture_market", _("cultural market")
+    AGRICULTURE = "agriculture", _("agriculture and rural affairs")
+    EMERGENCY = "emergency", _("emergency management")
+    HEALTH = "health", _("health")
+    PUBLIC_SECURITY = "public_security", _("public security")
+    HOUSING = "housing", _("housing and construction")
+    NATURAL_RESOURCES = "natural_resources", _("natural resources and planning")
+    TRANSPORT = "transport", _("transport")
+    WATER = "water", _("water resources")
+    CIVIL_AFFAIRS = "civil_affairs", _("civil affairs")
+    EDUCATION = "education", _("education")
+    COMMERCE = "commerce", _("commerce")
+    URBAN_MANAGEMENT = "urban_management", _("urban management")
+    DISCIPLINE = "discipline", _("discipline inspection")
+    OTHER = "other", _("other")
+
+
+class Capability(models.TextChoices):
+    """What a role may do. Checked by `gridgov.org.roles.has_capability`."""
+
+    VIEW_REGIONS = "view_regions", _("view regions and grids")
+    MANAGE_REGIONS = "manage_regions", _("import and edit regions and grids")
+    VIEW_STAFF = "view_staff", _("view the staff directory")
+    MANAGE_STAFF = "manage_staff", _("manage staff and accounts")
+    REVEAL_PII = "reveal_pii", _("reveal personal information")
+    VIEW_KPI = "view_kpi", _("view statistics")

@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.pii import DigestField, EncryptedTextField, mask_phone
+
+from .choices import DepartmentKind, Role
+from .scoping import ScopeRule
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def subtree_ids(self, root_id: int) -> set[int]:
+        """The department and all its sub-units (squads under a bureau, and so on)."""
+        pairs = list(self.model.objects.values_list("id", "parent_id"))
+        children: dict[int | None, list[int]] = {}
+        for ident, parent in pairs:
+            children.setdefault(parent, []).append(ident)
+        found, stack = set(), [root_id]
+        while stack:
+            ident = stack.pop()
+            if ident not in found:
+                found.add(ident)
+                stack.extend(children.get(ident, ()))
+        return found
+
+
+class Department(models.Model):
+    """A functional department, an enforcement agency or a command centre, or a sub-unit of one
+    (e.g. a squad of the comprehensive enforcement bureau stationed in a town)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=32, choices=DepartmentKind.choices)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="departments",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_enforcement = models.BooleanField(
+        _("enforcement agency"),
+        default=False,
+        help_text=_("Its staff count as enforcement staff (执法力量)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = DepartmentQuerySet.as_manager()
+    # Every staff member needs the directory of units to route and hand over work.
+    scope_rule = ScopeRule(all_staff=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def level(self) -> str:
+        """A unit works at the level of the region it belongs to."""
+        return self.region.level
+
+
+class Staff(models.Model):
+    """A person working in the governance network. May exist without a login (HR roster)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+    )
+    name = models.CharField(_("name"), max_length=64)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("posting"),
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("Where the person works; also the root of what they may see."),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_digest = DigestField(source="phone")
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    id_number_digest = DigestField(source="id_number")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_rule = ScopeRule(region="region", department="department")
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["region__code", "name", "id"]
+        indexes = [models.Index(fields=["role", "is_active"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

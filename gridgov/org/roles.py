@@ -1,0 +1,54 @@
+"""Which role may do what. One table, read by views, the API and action functions alike."""
+
+from .choices import Capability as C
+from .choices import Role
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
+    Role.MICROGRID_LEADER: frozenset({C.VIEW_REGIONS}),
+    Role.DISPATCHER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.REVEAL_PII, C.VIEW_KPI}),
+    Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
+    Role.SUPERVISOR: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
+    Role.LEADER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
+    Role.ADMIN: frozenset(C.values),
+}
+
+
+def post_of(user):
+    """The user's staff post with its region and department, loaded once per request.
+
+    Personal fields are deferred: deciding what someone may see never needs their phone number.
+    """
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_gridgov_post"):
+        from .models import Staff
+
+        user._gridgov_post = (
+            Staff.objects.select_related("region", "department")
+            .defer("phone", "id_number")
+            .filter(user=user)
+            .first()
+        )
+    return user._gridgov_post
+
+
+def capabilities_of(user) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(C.values)
+    staff = post_of(user)
+    if staff is None or not staff.is_active:
+        return frozenset()
+    return ROLE_CAPABILITIES[staff.role]
+
+
+def has_capability(user, capability: str) -> bool:
+    return capability in capabilities_of(user)
+
+
+# Officers work for a department and see that department's work (its sub-units included) in
+# their area. Everyone else — dispatchers routing to every unit, supervisors checking them,
+# leaders — sees their whole area whatever unit they belong to.
+DEPARTMENT_BOUND_ROLES: frozenset[str] = frozenset({Role.OFFICER})

@@ -1,0 +1,106 @@
+"""Region and department scoping: the one gate every read of scoped data goes through.
+
+A staff member sees the region subtree they are posted to; an officer sees only their
+department's records there (its sub-units included). Models say how their rows relate to
+a scope with a `scope_rule`; `scoped(queryset, user)` applies it. A model without a rule cannot
+be scoped, which is an error, not a silent "show everything".
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q, QuerySet
+
+from .roles import DEPARTMENT_BOUND_ROLES, post_of
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """How a model's rows relate to a scope.
+
+    region: lookup from the model to its Region ("" when the model is Region itself), or None
+        when rows are not tied to a place.
+    department: lookup to the responsible Department ("" when the model is Department), or None
+        when rows do not belong to a department.
+    all_staff: reference data that every active staff member may read (still nothing for
+        people without a staff post).
+    """
+
+    region: str | None = None
+    department: str | None = None
+    all_staff: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    nothing: bool = False
+    region_level: str | None = None
+    region_id: int | None = None
+    department_ids: frozenset[int] | None = None
+
+    def covers_region(self, region) -> bool:
+        """Whether a region lies inside this scope's region subtree."""
+        if self.everything:
+            return True
+        if self.nothing or self.region_id is None:
+            return False
+        return getattr(region, f"{self.region_level}_id") == self.region_id
+
+
+EVERYTHING = Scope(everything=True)
+NOTHING = Scope(nothing=True)
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, computed once per request (cached on the user object)."""
+    cached = getattr(user, "_gridgov_scope", None)
+    if cached is None:
+        cached = _compute_scope(user)
+        if user.is_authenticated:
+            user._gridgov_scope = cached
+    return cached
+
+
+def _compute_scope(user) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    staff = post_of(user)
+    if staff is None or not staff.is_active:
+        return NOTHING
+    region = staff.region
+    departments = None
+    if staff.department_id is not None and staff.role in DEPARTMENT_BOUND_ROLES:
+        from .models import Department
+
+        departments = frozenset(Department.objects.subtree_ids(staff.department_id))
+    return Scope(region_level=region.level, region_id=region.pk, department_ids=departments)
+
+
+def scope_q(model, scope: Scope) -> Q | None:
+    """The filter a scope puts on a model, or None when the scope sees none of its rows."""
+    rule = getattr(model, "scope_rule", None)
+    if not isinstance(rule, ScopeRule):
+        raise ImproperlyConfigured(f"{model.__name__} has no scope_rule; it cannot be scoped.")
+    if scope.nothing:
+        return None
+    if scope.everything or rule.all_staff:
+        return Q()
+    q = Q()
+    if rule.region is not None:
+        prefix = f"{rule.region}__" if rule.region else ""
+        q &= Q(**{f"{prefix}{scope.region_level}": scope.region_id})
+    if rule.department is not None and scope.department_ids is not None:
+        field = f"{rule.department}__in" if rule.department else "pk__in"
+        q &= Q(**{field: scope.department_ids})
+    return q
+
+
+def scoped(queryset: QuerySet, user) -> QuerySet:
+    """Restrict a queryset to what the user may read. Use for every list, detail and export."""
+    q = scope_q(queryset.model, scope_of(user))
+    if q is None:
+        return queryset.none()
+    return queryset.filter(q)

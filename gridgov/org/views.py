@@ -1,0 +1,81 @@
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
+from django.views.decorators.http import require_POST
+
+from gridgov.core.audit import client_ip
+from gridgov.core.errors import GridGovError, NotFound
+from gridgov.regions.selectors import home_region_for, region_for
+
+from .choices import Capability, Role
+from .kpi import enforcement_sinking
+from .models import Staff
+from .privacy import do_reveal
+from .roles import has_capability
+from .scoping import scoped
+
+
+def _require(user, capability) -> None:
+    if not has_capability(user, capability):
+        raise PermissionDenied
+
+
+@login_required
+def staff_list(request):
+    _require(request.user, Capability.VIEW_STAFF)
+    staff = scoped(Staff.objects.all(), request.user).select_related("region", "department")
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        staff = staff.filter(role=role)
+    if text := request.GET.get("q", "").strip():
+        staff = staff.filter(name__contains=text)
+    page = Paginator(staff.order_by("region__code", "name", "id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "org/staff_list.html",
+        {
+            "page": page,
+            "roles": Role.choices,
+            "role": role,
+            "q": text,
+            "can_reveal": has_capability(request.user, Capability.REVEAL_PII),
+        },
+    )
+
+
+@login_required
+@require_POST
+def staff_reveal(request, pk):
+    """htmx: replace a masked phone with the full number. Audited."""
+    staff = get_object_or_404(scoped(Staff.objects.all(), request.user), pk=pk)
+    try:
+        value = do_reveal(staff, "phone", user=request.user, ip_address=client_ip(request))
+    except GridGovError as exc:
+        return HttpResponse(escape(str(exc.message)), status=exc.status_code)
+    return HttpResponse(escape(value))
+
+
+@login_required
+def kpi_sinking(request):
+    """Share of enforcement staff sunk to the grassroots, with a ranking."""
+    _require(request.user, Capability.VIEW_KPI)
+    code = request.GET.get("region")
+    try:
+        region = region_for(request.user, code) if code else home_region_for(request.user)
+    except NotFound:
+        raise Http404 from None
+    if region is None:
+        raise Http404
+    figures = enforcement_sinking(request.user, region)
+    return render(
+        request,
+        "org/kpi_sinking.html",
+        {"region": region, "figures": figures, "figures_json": json.dumps(figures)},
+    )

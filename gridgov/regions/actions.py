@@ -1,0 +1,190 @@
+"""The write paths of the region tree. Commands, pages and the API all call these."""
+
+from dataclasses import dataclass
+
+import shapely
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from gridgov.core import audit
+from gridgov.core.bulk import update_rows
+
+from .boundaries import (
+    DEFAULT_OVERLAP_TOLERANCE_M2,
+    BoundaryFeature,
+    KnownRegion,
+    PlannedRegion,
+    check_features,
+)
+from .choices import DIVISION_LEVELS, LEVELS
+from .divisions import DivisionRow
+from .models import BoundaryRevision, Region
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+    not_in_file: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "not_in_file": self.not_in_file,
+        }
+
+
+# --- Divisions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_import_divisions(rows: list[DivisionRow], *, actor) -> ImportSummary:
+    """Create or update the division tree from checked rows. Running it twice changes nothing."""
+    existing = {r.code: r for r in Region.objects.filter(level__in=DIVISION_LEVELS)}
+    created = updated = 0
+    for level in DIVISION_LEVELS:
+        new, changed = [], []
+        for row in (r for r in rows if r.level == level):
+            parent = existing.get(row.parent_code) if row.parent_code else None
+            region = existing.get(row.code)
+            if region is None:
+                region = Region(code=row.code, name=row.name, level=level, parent=parent)
+                new.append(region)
+                existing[row.code] = region
+            elif (region.name, region.parent_id) != (row.name, parent.pk if parent else None):
+                region.name, region.parent = row.name, parent
+                changed.append(region)
+        Region.objects.bulk_create(new, batch_size=1000)
+        Region.objects.bulk_update(changed, ["name", "parent"], batch_size=1000)
+        created, updated = created + len(new), updated + len(changed)
+    refresh_ancestors()
+    in_file = {row.code for row in rows}
+    summary = ImportSummary(
+        created=created,
+        updated=updated,
+        unchanged=len(rows) - created - updated,
+        not_in_file=sum(1 for code in existing if code not in in_file),
+    )
+    audit.record(
+        "regions.import_divisions",
+        actor=actor,
+        summary=f"divisions: {created} created, {updated} updated",
+        changes=summary.as_dict(),
+    )
+    return summary
+
+
+def refresh_ancestors() -> None:
+    """Recompute every region's per-level ancestor columns from the parent links.
+
+    Called by every action that adds or moves regions, so the columns never drift from the
+    links they are derived from. One set-based UPDATE per level, top down: each level copies
+    its parent's columns, which the previous statement has just made right.
+    """
+    for depth, level in enumerate(LEVELS):
+        parent = Region.objects.filter(pk=OuterRef("parent"))
+        values = {above: Subquery(parent.values(above)[:1]) for above in LEVELS[:depth]}
+        values[level] = F("pk")
+        values.update(dict.fromkeys(LEVELS[depth + 1 :]))
+        Region.objects.filter(level=level).update(**values)
+
+
+# --- Boundaries ---------------------------------------------------------------------------
+
+
+def known_regions() -> dict[str, KnownRegion]:
+    """Every region with what a boundary check needs, loaded in one query."""
+    rows = Region.objects.values_list("code", "name", "level", "parent__code", "boundary")
+    return {
+        code: KnownRegion(
+            code, name, level, parent_code, shapely.from_wkb(bytes(wkb)) if wkb else None
+        )
+        for code, name, level, parent_code, wkb in rows.iterator(chunk_size=5000)
+    }
+
+
+@transaction.atomic
+def do_import_boundaries(
+    features: list[BoundaryFeature],
+    *,
+    actor,
+    overlap_tolerance_m2: float = DEFAULT_OVERLAP_TOLERANCE_M2,
+) -> ImportSummary:
+    """Attach polygons to regions and create the grids and micro-grids a file introduces.
+
+    Everything is checked first (see `boundaries.check_features`); on any problem this raises
+    before the first write, so a bad file changes nothing.
+    """
+    plans = check_features(features, known_regions(), overlap_tolerance_m2=overlap_tolerance_m2)
+    existing = {r.code: r for r in Region.objects.filter(code__in=[p.feature.code for p in plans])}
+    updated = _update_boundaries([p for p in plans if not p.is_new], existing)
+    created = _create_regions([p for p in plans if p.is_new])
+    refresh_ancestors()
+    bump_boundary_revision()
+    summary = ImportSummary(
+        created=created, updated=updated, unchanged=len(plans) - created - updated
+    )
+    audit.record(
+        "regions.import_boundaries",
+        actor=actor,
+        summary=f"boundaries: {created} created, {updated} updated",
+        changes=summary.as_dict(),
+    )
+    return summary
+
+
+def _shape_fields(geometry) -> dict:
+    label = shapely.point_on_surface(geometry)
+    return {
+        "boundary": shapely.to_wkb(geometry),
+        "label_lon": round(label.x, 7),
+        "label_lat": round(label.y, 7),
+    }
+
+
+def _update_boundaries(plans: list[PlannedRegion], existing: dict[str, Region]) -> int:
+    fields = ["boundary", "label_lon", "label_lat", "name", "updated_at"]
+    now = timezone.now()
+    rows = []
+    for plan in plans:
+        region = existing[plan.feature.code]
+        shape = _shape_fields(plan.feature.geometry)
+        name = plan.feature.name or region.name
+        stored = bytes(region.boundary) if region.boundary else None
+        if (stored, region.name) != (shape["boundary"], name):
+            rows.append((*shape.values(), name, now, region.pk))
+    return update_rows(Region, fields, rows)
+
+
+def _create_regions(plans: list[PlannedRegion]) -> int:
+    """Insert level by level, so that a micro-grid's new parent grid already has an id."""
+    for level in LEVELS:
+        batch = [p for p in plans if p.level == level]
+        if not batch:
+            continue
+        parents = dict(
+            Region.objects.filter(code__in={p.parent_code for p in batch}).values_list("code", "id")
+        )
+        Region.objects.bulk_create(
+            [
+                Region(
+                    code=p.feature.code,
+                    name=p.feature.name,
+                    level=level,
+                    parent_id=parents[p.parent_code],
+                    **_shape_fields(p.feature.geometry),
+                )
+                for p in batch
+            ],
+            batch_size=1000,
+        )
+    return len(plans)
+
+
+def bump_boundary_revision() -> None:
+    revision, _created = BoundaryRevision.objects.get_or_create(pk=1)
+    BoundaryRevision.objects.filter(pk=revision.pk).update(number=F("number") + 1)

@@ -1,0 +1,123 @@
+"""Reading the official division file (统计用区划代码): code,name,level,parent_code."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from gridgov.core.errors import InvalidInput
+
+from .choices import DIVISION_LEVELS, RegionLevel, parent_level
+
+HEADER = ["code", "name", "level", "parent_code"]
+_CODE = re.compile(r"^[0-9A-Za-z]{2,32}$")
+
+
+@dataclass(frozen=True)
+class DivisionRow:
+    line: int
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+
+def read_division_csv(text: str) -> list[DivisionRow]:
+    """Parse and check a whole file; every problem is reported at once, by line and column."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader, None)
+    if header is None or [h.strip() for h in header] != HEADER:
+        raise InvalidInput(
+            _("The first line must be the header %(header)s.") % {"header": ",".join(HEADER)}
+        )
+    rows, problems = [], []
+    for line, record in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        row, row_problems = _parse_record(line, record)
+        problems.extend(row_problems)
+        if row is not None:
+            rows.append(row)
+    problems.extend(_check_tree(rows))
+    if problems:
+        raise InvalidInput(
+            _("The division file has errors; nothing was imported."), details=problems
+        )
+    return rows
+
+
+def _problem(line: int, column: str, reason: str) -> dict:
+    return {"line": line, "column": column, "reason": reason}
+
+
+def _parse_record(line: int, record: list[str]):
+    if len(record) != len(HEADER):
+        return None, [_problem(line, "", _("expected 4 columns, found %(n)d") % {"n": len(record)})]
+    code, name, level, parent_code = (cell.strip() for cell in record)
+    problems = []
+    if not _CODE.match(code):
+        problems.append(_problem(line, "code", _("not a division code: %(v)r") % {"v": code}))
+    if not name or len(name) > 100:
+        problems.append(_problem(line, "name", _("a name of 1 to 100 characters is required")))
+    if level not in DIVISION_LEVELS:
+        problems.append(
+            _problem(
+                line,
+                "level",
+                _("%(v)r is not one of %(levels)s")
+                % {"v": level, "levels": ", ".join(DIVISION_LEVELS)},
+            )
+        )
+    if problems:
+        return None, problems
+    return DivisionRow(line, code, name, level, parent_code or None), []
+
+
+def _check_tree(rows: list[DivisionRow]) -> list[dict]:
+    """Unique codes; each parent present in the file at the level just above."""
+    problems, by_code = [], {}
+    for row in rows:
+        if row.code in by_code:
+            problems.append(
+                _problem(
+                    row.line,
+                    "code",
+                    _("code %(code)s already appears on line %(other)d")
+                    % {"code": row.code, "other": by_code[row.code].line},
+                )
+            )
+        else:
+            by_code[row.code] = row
+    for row in rows:
+        expected_parent_level = parent_level(row.level)
+        if expected_parent_level is None:
+            if row.parent_code:
+                problems.append(
+                    _problem(row.line, "parent_code", _("a city has no parent in this file"))
+                )
+            continue
+        parent = by_code.get(row.parent_code or "")
+        if parent is None:
+            problems.append(
+                _problem(
+                    row.line,
+                    "parent_code",
+                    _("parent %(code)r is not in the file") % {"code": row.parent_code},
+                )
+            )
+        elif parent.level != expected_parent_level:
+            problems.append(
+                _problem(
+                    row.line,
+                    "parent_code",
+                    _("the parent of a %(level)s must be a %(expected)s, not a %(actual)s")
+                    % {
+                        "level": RegionLevel(row.level).label,
+                        "expected": RegionLevel(expected_parent_level).label,
+                        "actual": RegionLevel(parent.level).label,
+                    },
+                )
+            )
+    return problems

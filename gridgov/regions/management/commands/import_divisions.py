@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.conf import settings
+
+from gridgov.core.management.base import ActionCommand
+from gridgov.regions.actions import do_import_divisions
+from gridgov.regions.divisions import read_division_csv
+
+DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "jiaxing-divisions.csv"
+
+
+class Command(ActionCommand):
+    help = (
+        "Import an official division file (code,name,level,parent_code) into the region tree. "
+        "Idempotent: a second run changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", default=str(DEFAULT_FILE))
+
+    def handle(self, *args, path, **options):
+        rows = read_division_csv(Path(path).read_text(encoding="utf-8"))
+        summary = do_import_divisions(rows, actor=self.actor)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(rows)} divisions: {summary.created} created, {summary.updated} updated, "
+                f"{summary.unchanged} unchanged; {summary.not_in_file} stored regions not in the "
+                "file were left as they are."
+            )
+        )

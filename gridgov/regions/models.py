@@ -1,0 +1,100 @@
+import shapely
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.org.scoping import ScopeRule
+
+from .choices import LEVELS, RegionLevel
+
+
+class Region(models.Model):
+    """One node of the tree 市 → 区县 → 镇街 → 村社 → 网格 → 微网格.
+
+    Division levels come from the official code file; grids and micro-grids carry polygons
+    drawn by the command centre. Geometry is WGS84 lon/lat stored as WKB; spatial queries run
+    in-process on shapely (see `locate`), so no spatial database extension is needed.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # The region at each level that contains this one, itself included at its own level.
+    # "Everything in this town" is then one indexed equality (town_id = …) on any table that
+    # points at a region, instead of a walk down the tree.
+    city = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    county = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    microgrid = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    boundary = models.BinaryField(_("boundary (WKB, WGS84)"), null=True, blank=True)
+    label_lon = models.FloatField(_("label longitude"), null=True, blank=True)
+    label_lat = models.FloatField(_("label latitude"), null=True, blank=True)
+    leader = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_regions",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    scope_rule = ScopeRule(region="")
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["level", "code"])]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def depth(self) -> int:
+        return LEVELS.index(self.level)
+
+    def ancestor_ids(self) -> dict[str, int | None]:
+        return {level: getattr(self, f"{level}_id") for level in LEVELS}
+
+    def geometry(self):
+        return shapely.from_wkb(bytes(self.boundary)) if self.boundary else None
+
+
+class BoundaryRevision(models.Model):
+    """A counter bumped in the same transaction as any change to micro-grid boundaries.
+
+    Every process keeps its own spatial index; comparing this number tells it when to rebuild,
+    without a message bus.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("boundary revision")
+
+    def __str__(self):
+        return str(self.number)

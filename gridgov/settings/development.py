@@ -1,0 +1,23 @@
+"""Settings for a developer's machine and for `make demo`. Never for a public deployment."""
+
+from gridgov.env import env_bool, env_list, env_str
+
+from .base import *  # noqa: F403
+
+DEBUG = env_bool("GRIDGOV_DEBUG", True)
+SECRET_KEY = env_str("GRIDGOV_SECRET_KEY", "development-only-not-secret-" + "x" * 32)
+
+# Development keys are public; production refuses to start without its own (production.py).
+PII_KEYS = env_list("GRIDGOV_PII_KEYS", ["ZGV2ZWxvcG1lbnQtb25seS1waWkta2V5LTAwMDAwMDA="])
+PII_INDEX_KEY = env_str("GRIDGOV_PII_INDEX_KEY", "development-only-pii-index-key")
+
+# Serve static files straight from the source tree, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The SQLite file and uploads live here; create it so a fresh checkout just works.
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,13 @@
+"""Settings for the test suite. The database comes from DATABASE_URL like everywhere else."""
+
+from .development import *  # noqa: F403
+
+DEBUG = False
+# Fast hashing: the suite creates many users; production hashing is tested explicitly.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

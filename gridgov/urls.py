@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("gridgov.regions.api_urls")),
+    path("", include("gridgov.org.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("gridgov.core.urls")),
+    path("accounts/", include("gridgov.accounts.urls")),
+    path("regions/", include("gridgov.regions.urls")),
+    path("org/", include("gridgov.org.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
