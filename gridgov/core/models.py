@@ -3,6 +3,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.org.scoping import ScopeRule
+
+from .choices import JobStatus
+
 
 class AuditEntry(models.Model):
     """One row per write or personal-information reveal. Append-only."""
@@ -39,3 +43,46 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise RuntimeError("Audit entries are append-only.")
         super().save(*args, **kwargs)
+
+
+class Job(models.Model):
+    """Work too long for a request — importing an uploaded file, say — run by the worker.
+
+    The page that submitted it follows its status; the problems of a refused file are kept
+    here, one per feature or row, so the person can fix the file and try again.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    upload = models.FileField(_("file"), upload_to="jobs/%Y/%m/", blank=True)
+    upload_name = models.CharField(_("file name"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    message = models.CharField(_("message"), max_length=255, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+
+    scope_rule = ScopeRule(owner="created_by")
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

@@ -1,12 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from gridgov.org.models import Staff
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import scoped
 from gridgov.regions.choices import RegionLevel
 from gridgov.regions.selectors import home_region_for, regions_for
+
+from .jobs import problem_location
+from .models import Job
 
 
 @login_required
@@ -28,3 +31,10 @@ def home(request):
             "counts": counts,
         },
     )
+
+
+@login_required
+def job_detail(request, pk):
+    job = get_object_or_404(scoped(Job.objects.all(), request.user), pk=pk)
+    problems = [(problem_location(p), p.get("reason", "")) for p in job.problems]
+    return render(request, "core/job.html", {"job": job, "problems": problems})

@@ -24,17 +24,20 @@ class ScopeRule:
         when rows do not belong to a department.
     all_staff: reference data that every active staff member may read (still nothing for
         people without a staff post).
+    owner: lookup to the user a row belongs to (an upload, a job); only they see it.
     """
 
     region: str | None = None
     department: str | None = None
     all_staff: bool = False
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
 class Scope:
     everything: bool = False
     nothing: bool = False
+    user_id: int | None = None
     region_level: str | None = None
     region_id: int | None = None
     department_ids: frozenset[int] | None = None
@@ -76,7 +79,12 @@ def _compute_scope(user) -> Scope:
         from .models import Department
 
         departments = frozenset(Department.objects.subtree_ids(staff.department_id))
-    return Scope(region_level=region.level, region_id=region.pk, department_ids=departments)
+    return Scope(
+        user_id=user.pk,
+        region_level=region.level,
+        region_id=region.pk,
+        department_ids=departments,
+    )
 
 
 def scope_q(model, scope: Scope) -> Q | None:
@@ -88,6 +96,8 @@ def scope_q(model, scope: Scope) -> Q | None:
         return None
     if scope.everything or rule.all_staff:
         return Q()
+    if rule.owner is not None:
+        return Q(**{rule.owner: scope.user_id})
     q = Q()
     if rule.region is not None:
         prefix = f"{rule.region}__" if rule.region else ""

@@ -119,12 +119,14 @@ def do_import_boundaries(
     Everything is checked first (see `boundaries.check_features`); on any problem this raises
     before the first write, so a bad file changes nothing.
     """
+    # Imports queue here, so that two files checked at once cannot both add the same ground.
+    revision = lock_boundaries()
     plans = check_features(features, known_regions(), overlap_tolerance_m2=overlap_tolerance_m2)
     existing = {r.code: r for r in Region.objects.filter(code__in=[p.feature.code for p in plans])}
     updated = _update_boundaries([p for p in plans if not p.is_new], existing)
     created = _create_regions([p for p in plans if p.is_new])
     refresh_ancestors()
-    bump_boundary_revision()
+    bump_boundary_revision(revision)
     summary = ImportSummary(
         created=created, updated=updated, unchanged=len(plans) - created - updated
     )
@@ -185,6 +187,16 @@ def _create_regions(plans: list[PlannedRegion]) -> int:
     return len(plans)
 
 
-def bump_boundary_revision() -> None:
-    revision, _created = BoundaryRevision.objects.get_or_create(pk=1)
-    BoundaryRevision.objects.filter(pk=revision.pk).update(number=F("number") + 1)
+def lock_boundaries() -> BoundaryRevision:
+    """Take the boundary lock for the rest of the transaction (a no-op lock on SQLite, where
+    IMMEDIATE transactions already run one writer at a time)."""
+    revision, _created = BoundaryRevision.objects.select_for_update().get_or_create(pk=1)
+    return revision
+
+
+def bump_boundary_revision(revision: BoundaryRevision | None = None) -> None:
+    """Tell every process's locate index that micro-grid boundaries changed."""
+    revision = revision or lock_boundaries()
+    BoundaryRevision.objects.filter(pk=revision.pk).update(
+        number=F("number") + 1, changed_at=timezone.now()
+    )

@@ -6,10 +6,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from gridgov.core.errors import NotFound
+from gridgov.core.jobs import do_submit_job
+from gridgov.core.models import Job
 from gridgov.org.choices import Capability
 from gridgov.org.roles import has_capability
-from gridgov.org.scoping import scope_of
+from gridgov.org.scoping import scope_of, scoped
 
+from .forms import BoundaryUploadForm
+from .jobs import IMPORT_BOUNDARIES
 from .selectors import ancestors_of, home_region_for, region_for, regions_for
 
 
@@ -53,3 +57,24 @@ def region_detail(request, code):
             "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },
     )
+
+
+@login_required
+def boundary_import(request):
+    """Upload a boundary file; the worker checks and imports it, the job page follows it."""
+    if not has_capability(request.user, Capability.MANAGE_REGIONS):
+        raise PermissionDenied
+    form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = do_submit_job(
+            IMPORT_BOUNDARIES,
+            actor=request.user,
+            params={
+                "crs": form.cleaned_data["crs"],
+                "overlap_tolerance_m2": form.cleaned_data["overlap_tolerance_m2"],
+            },
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("core:job", pk=job.pk)
+    recent = scoped(Job.objects.filter(kind=IMPORT_BOUNDARIES), request.user)[:10]
+    return render(request, "regions/boundary_import.html", {"form": form, "recent": recent})

@@ -207,3 +207,9 @@ LOGGING = {
 
 ALLOWED_HOSTS = env_list("GRIDGOV_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_NAME = _("Grassroots Governance Platform")
+
+# --- Uploads ------------------------------------------------------------------------------
+GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES = env_int("GRIDGOV_MAX_BOUNDARY_UPLOAD_MB", 100) * 2**20
+# Large uploads go to a temporary file, not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20

@@ -21,3 +21,4 @@ STORAGES = {
 
 # The SQLite file and uploads live here; create it so a fresh checkout just works.
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -86,7 +86,7 @@ def test_locating_needs_a_login():
 def test_batch_and_single_locate_agree():
     index = get_index()
     rng = np.random.default_rng(1)
-    xmin, ymin, xmax, ymax = shapely.total_bounds(index.tree.geometries)
+    xmin, ymin, xmax, ymax = shapely.total_bounds(index.polygons)
     lons, lats = rng.uniform(xmin, xmax, 3000), rng.uniform(ymin, ymax, 3000)
     batch = index.locate_many(lons, lats)
     single = [index.locate(x, y) or -1 for x, y in zip(lons, lats, strict=True)]
