@@ -41,6 +41,12 @@ def english():
 
 
 @pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(settings, tmp_path):
+    """Files uploaded by a test never land in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def fresh_locate_index():
     """Each test sees the boundaries of its own transaction, not a cached index."""
     index_cache.clear()

@@ -58,3 +58,8 @@ def test_the_api_documentation_and_schema_are_served(gridworker_a):
     assert schema.status_code == 200
     assert "/api/v1/locate" in schema.content.decode()
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_the_next_page_keeps_the_filters(admin_user):
+    page = client_for(admin_user).get("/org/staff/", {"role": "officer"}).content.decode()
+    assert "?role=officer&amp;page=2" in page

@@ -7,7 +7,7 @@ from tests.conftest import DEMO_TOWN, client_for
 pytestmark = pytest.mark.django_db
 
 # Each list and its cost for any page: session, user, staff post (with region and department),
-# count, rows [, department subtree for officers] — never one query per row.
+# count, rows — never one query per row.
 LISTS = [
     ("/api/v1/regions", 5),
     ("/api/v1/staff", 5),
@@ -28,10 +28,10 @@ def test_a_list_costs_the_same_queries_whatever_the_page_size(
     assert response.status_code == 200
 
 
-def test_an_officers_list_adds_one_query_for_the_department_tree(
+def test_an_officers_department_scope_costs_no_extra_query(
     officer_squad, django_assert_num_queries
 ):
     client = client_for(officer_squad)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/staff", {"page_size": 50})
     assert response.status_code == 200 and response.json()["count"] > 3

@@ -4,8 +4,9 @@ Action functions call `record` inside their transaction, so an audit row exists 
 the change it describes was committed.
 """
 
-from collections.abc import Iterable
+import ipaddress
 
+from django.conf import settings
 from django.db import models
 
 from .models import AuditEntry
@@ -53,28 +54,23 @@ def record(
     )
 
 
-def changed_fields(instance: models.Model, new_values: dict) -> dict:
-    """{field: [old, new]} for the values that differ; what an audit row should show."""
-    changes = {}
-    for field, new in new_values.items():
-        old = getattr(instance, field)
-        if old != new:
-            changes[field] = [_jsonable(old), _jsonable(new)]
-    return changes
-
-
-def _jsonable(value):
-    if isinstance(value, models.Model):
-        return str(value.pk)
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, Iterable):
-        return [_jsonable(v) for v in value]
-    return str(value)
-
-
 def client_ip(request) -> str | None:
-    """The address the request came from; REMOTE_ADDR unless a trusted proxy says otherwise."""
+    """The address a request came from, for audit rows and login lockout.
+
+    REMOTE_ADDR, unless settings.TRUSTED_PROXY_COUNT reverse proxies stand in front of us: then
+    the address the outermost of them saw, which it appended to X-Forwarded-For. Entries to the
+    left of that one came from the client and prove nothing.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote

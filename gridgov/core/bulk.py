@@ -11,7 +11,8 @@ from django.db import connections, router
 
 
 def update_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """UPDATE <table> SET field = value, … WHERE pk = id for each (value, …, id) row.
+    """UPDATE <table> SET field = value, … WHERE pk = id for each (value, …, id) row; returns
+    the number of rows changed.
 
     Values are Python values as for the field (ids for foreign keys); each goes through the
     field's `get_db_prep_save`. `save()`, signals and `pre_save` do not run (no auto_now, no
@@ -36,4 +37,4 @@ def update_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
     sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)
-    return len(prepared)
+        return cursor.rowcount

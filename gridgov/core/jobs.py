@@ -2,7 +2,7 @@
 
 An app registers a handler for a kind of job with `@job_handler("regions.import_boundaries")`.
 The handler gets the Job and returns a summary dict, or raises a GridGovError whose details
-become the job's problem list. Status changes go through the functions below only.
+become the job's problem list. A job's status changes only through the actions below.
 """
 
 import logging
@@ -32,7 +32,11 @@ def job_handler(kind: str):
 
 @transaction.atomic
 def do_submit_job(kind: str, *, actor, params: dict, upload=None) -> Job:
-    """Record the job and hand it to the worker once the record is committed."""
+    """Record the job and queue it for the worker.
+
+    The queue lives in the same database (django-tasks-db), so queueing inside this transaction
+    makes the job and its queue entry exist together or not at all.
+    """
     if kind not in _HANDLERS:
         raise ValueError(f"No handler for jobs of kind {kind!r}.")
     job = Job.objects.create(
@@ -43,44 +47,62 @@ def do_submit_job(kind: str, *, actor, params: dict, upload=None) -> Job:
         upload_name=getattr(upload, "name", "")[:255],
     )
     audit.record("core.job.submit", actor=actor, target=job, summary=kind, changes=params)
-    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    run_job.enqueue(job.pk)
     return job
 
 
 @task()
 def run_job(job_id: int) -> str:
+    if not do_start_job(job_id):
+        return "skipped"  # delivered twice, or cancelled: someone else has it
     job = Job.objects.select_related("created_by").get(pk=job_id)
-    if job.status != JobStatus.QUEUED:
-        return job.status  # delivered twice: the first delivery did the work
-    _mark(job, status=JobStatus.RUNNING, started_at=timezone.now())
     try:
         summary = _HANDLERS[job.kind](job)
     except GridGovError as exc:
-        _finish(job, JobStatus.FAILED, str(exc.message), problems=exc.details)
+        do_finish_job(job, JobStatus.FAILED, str(exc.message), problems=exc.details)
     except Exception:
         logger.exception("Job %s failed", job.pk)
-        _finish(job, JobStatus.FAILED, _("An unexpected error stopped the job; it was logged."))
+        do_finish_job(
+            job, JobStatus.FAILED, _("An unexpected error stopped the job; it was logged.")
+        )
         raise
     else:
-        _finish(job, JobStatus.SUCCEEDED, _("Done."), summary=summary)
+        do_finish_job(job, JobStatus.SUCCEEDED, _("Done."), summary=summary)
     return job.status
 
 
-def _finish(job: Job, status: str, message: str, *, summary=None, problems=None) -> None:
-    _mark(
-        job,
-        status=status,
-        message=message[:255],
-        summary=summary or {},
-        problems=problems or [],
-        finished_at=timezone.now(),
+def do_start_job(job_id: int) -> bool:
+    """Claim a queued job for this worker; False if it is not (or no longer) queued."""
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
     )
+    return claimed == 1
 
 
-def _mark(job: Job, **values) -> None:
-    for field, value in values.items():
-        setattr(job, field, value)
-    job.save(update_fields=list(values))
+@transaction.atomic
+def do_finish_job(job: Job, status: str, message: str, *, summary=None, problems=None) -> None:
+    refused_file = job.upload.name if status == JobStatus.FAILED else ""
+    job.status = status
+    job.message = message[:255]
+    job.summary = summary or {}
+    job.problems = problems or []
+    job.finished_at = timezone.now()
+    fields = ["status", "message", "summary", "problems", "finished_at"]
+    if refused_file:
+        # The person fixes the file and uploads it again, so a refused file is not kept; an
+        # imported one stays, as the record of what changed.
+        job.upload = ""
+        fields.append("upload")
+        storage = job.upload.storage
+        transaction.on_commit(lambda: storage.delete(refused_file))
+    job.save(update_fields=fields)
+    audit.record(
+        f"core.job.{status}",
+        actor=job.created_by,
+        target=job,
+        summary=job.kind,
+        changes={"problems": len(job.problems), **job.summary},
+    )
 
 
 def problem_location(problem: dict) -> str:

@@ -3,20 +3,23 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.accounts.actions import check_password
 from gridgov.core import audit
 from gridgov.core.bulk import update_rows
-from gridgov.core.errors import InvalidInput
+from gridgov.core.errors import InvalidInput, NotPermitted
+from gridgov.core.pii import EncryptedTextField, mask_name
 from gridgov.core.validators import validate_id_number, validate_phone
 from gridgov.regions.choices import RegionLevel
 from gridgov.regions.models import Region
 
-from .choices import Role
+from .choices import Capability, Role
 from .models import Department, Staff
+from .roles import has_capability
 
 # Where each role may be posted: a grid worker works in one grid, a dispatcher in a command
 # centre of a town, county or city, and so on. Checked on every create and update.
@@ -111,7 +114,7 @@ def do_create_staff(data: StaffData, *, actor) -> Staff:
         "org.staff.create",
         actor=actor,
         target=staff,
-        summary=f"{staff.name} ({staff.role}) @ {data.region.code}",
+        summary=f"{mask_name(staff.name)} ({staff.role}) @ {data.region.code}",
     )
     return staff
 
@@ -151,6 +154,8 @@ def do_create_department(
         parent=parent,
         is_enforcement=is_enforcement,
     )
+    department.path = f"{parent.path if parent else '/'}{department.pk}/"
+    department.save(update_fields=["path"])
     audit.record("org.department.create", actor=actor, target=department, summary=name)
     return department
 
@@ -160,17 +165,11 @@ def do_create_account(staff: Staff, *, actor, username: str, password: str, is_s
     """Give a staff member a login. The password must pass the configured validators."""
     User = get_user_model()
     if staff.user_id is not None:
-        raise InvalidInput(_("%(name)s already has an account.") % {"name": staff.name})
+        raise InvalidInput(_("This staff member already has an account."))
     if User.objects.filter(username=username).exists():
         raise InvalidInput(_("The username %(u)s is taken.") % {"u": username})
     user = User(username=username, is_superuser=is_superuser, is_staff=is_superuser)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise InvalidInput(
-            _("The password is too weak."),
-            details=[{"field": "password", "reason": m} for m in exc.messages],
-        ) from None
+    check_password(password, user)
     user.set_password(password)
     user.save()
     staff.user = user
@@ -179,37 +178,31 @@ def do_create_account(staff: Staff, *, actor, username: str, password: str, is_s
     return user
 
 
-@transaction.atomic
-def do_set_region_leader(region: Region, staff: Staff | None, *, actor) -> None:
-    """Name the leader of a grid or micro-grid: its grid worker or micro-grid leader."""
-    if staff is not None and staff.region_id != region.pk:
-        raise InvalidInput(_("The leader must be posted to that grid."))
-    previous = region.leader_id
-    region.leader = staff
-    region.save(update_fields=["leader", "updated_at"])
-    audit.record(
-        "regions.region.set_leader",
-        actor=actor,
-        target=region,
-        changes={"leader": [previous, staff.pk if staff else None]},
-    )
+# A grid is led by its grid worker, a micro-grid by its micro-grid leader.
+LEADER_ROLE = {RegionLevel.GRID: Role.GRID_WORKER, RegionLevel.MICROGRID: Role.MICROGRID_LEADER}
 
 
 @transaction.atomic
-def do_bulk_set_region_leaders(leaders: dict[Region, Staff], *, actor) -> int:
-    """Name the leaders of many grids at once (roster imports, the demo)."""
+def do_set_region_leaders(leaders: dict[Region, Staff], *, actor) -> int:
+    """Name the leaders of grids and micro-grids (one, or a whole roster at once)."""
     for region, staff in leaders.items():
-        if staff.region_id != region.pk:
+        if LEADER_ROLE.get(region.level) != staff.role or staff.region_id != region.pk:
             raise InvalidInput(
-                _("%(name)s is not posted to %(region)s.")
-                % {"name": staff.name, "region": region.name}
-            )
-    update_rows(Region, ["leader"], [(staff.pk, region.pk) for region, staff in leaders.items()])
+                _("Staff member %(id)s cannot lead %(region)s: a leader is its grid worker or "
+                  "micro-grid leader, posted there.")
+                % {"id": staff.pk, "region": region.code}
+            )  # fmt: skip
+    now = timezone.now()
+    update_rows(
+        Region,
+        ["leader", "updated_at"],
+        [(staff.pk, now, region.pk) for region, staff in leaders.items()],
+    )
     audit.record(
-        "regions.region.bulk_set_leader",
+        "regions.region.set_leaders",
         actor=actor,
         summary=f"{len(leaders)} leaders named",
-        changes={"count": len(leaders)},
+        changes={region.code: staff.pk for region, staff in list(leaders.items())[:100]},
     )
     return len(leaders)
 
@@ -221,4 +214,23 @@ def do_deactivate_staff(staff: Staff, *, actor) -> None:
         return
     staff.is_active = False
     staff.save(update_fields=["is_active", "updated_at"])
-    audit.record("org.staff.deactivate", actor=actor, target=staff, summary=staff.name)
+    audit.record("org.staff.deactivate", actor=actor, target=staff, summary=mask_name(staff.name))
+
+
+def do_reveal(instance, field_name: str, *, user, ip_address=None) -> str:
+    """The plaintext of one encrypted field (PIPL: allowed to some roles, always audited).
+    The caller has already found `instance` through the scoping helper."""
+    field = next((f for f in instance._meta.concrete_fields if f.name == field_name), None)
+    if not isinstance(field, EncryptedTextField):
+        raise InvalidInput(_("%(field)s is not personal information.") % {"field": field_name})
+    if not has_capability(user, Capability.REVEAL_PII):
+        raise NotPermitted(_("Your role may not see personal information in full."))
+    audit.record(
+        "pii.reveal",
+        actor=user,
+        target=instance,
+        summary=field_name,
+        changes={"field": field_name},
+        ip_address=ip_address,
+    )
+    return getattr(instance, field_name)

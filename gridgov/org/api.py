@@ -9,11 +9,11 @@ from gridgov.core.audit import client_ip
 from gridgov.core.errors import InvalidInput
 from gridgov.regions.selectors import home_region_for, region_for
 
+from .actions import do_reveal
 from .choices import Capability, Role
 from .kpi import enforcement_sinking
 from .models import Department, Staff
 from .permissions import requires
-from .privacy import do_reveal
 from .scoping import scoped
 
 

@@ -16,10 +16,10 @@ from gridgov.regions.models import Region
 from .actions import (
     StaffData,
     do_bulk_create_staff,
-    do_bulk_set_region_leaders,
     do_create_account,
     do_create_department,
     do_create_staff,
+    do_set_region_leaders,
 )
 from .choices import DepartmentKind as K
 from .choices import Role
@@ -261,7 +261,7 @@ def _name_grid_leaders(actor) -> None:
         "pk", "region_id"
     ):
         leaders.setdefault(regions[staff.region_id], staff)
-    do_bulk_set_region_leaders(leaders, actor=actor)
+    do_set_region_leaders(leaders, actor=actor)
 
 
 def _create_logins(city, actor) -> None:

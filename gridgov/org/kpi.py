@@ -64,8 +64,8 @@ def enforcement_sinking(user, region: Region) -> dict:
 
 
 def _by_subregion(staff, region: Region) -> list[dict]:
-    """Counties of a city (or towns of … ) ranked by share; only above town level, since below
-    it every posting is grassroots by definition."""
+    """For a city, its counties ranked by share. Empty for a county or below: a county's towns
+    would all score 100%, since every posting in a town is grassroots by definition."""
     below = child_level(region.level)
     if below is None or LEVELS.index(below) >= LEVELS.index(RegionLevel.TOWN):
         return []
@@ -84,26 +84,12 @@ def _by_subregion(staff, region: Region) -> list[dict]:
 
 def _by_agency(staff) -> list[dict]:
     """Per agency, squads counted with the bureau they belong to."""
-    rows = staff.values("department").annotate(**_TOTALS)
-    top = _top_units()
     totals: dict[int, list[int]] = {}
-    for row in rows:
-        bucket = totals.setdefault(top[row["department"]], [0, 0])
+    for row in staff.values("department__path").annotate(**_TOTALS):
+        bucket = totals.setdefault(Department.top_unit_of(row["department__path"]), [0, 0])
         bucket[0] += row["total"]
         bucket[1] += row["sunk"]
     units = Department.objects.in_bulk(list(totals))
     shares = [Share(units[k].code, units[k].name, t, s) for k, (t, s) in totals.items()]
     shares.sort(key=lambda s: s.code)
     return [s.as_dict() for s in shares]
-
-
-def _top_units() -> dict[int, int]:
-    """Each department's top-level unit (itself if it has no parent)."""
-    parent = dict(Department.objects.values_list("pk", "parent_id"))
-    top = {}
-    for pk in parent:
-        unit = pk
-        while parent.get(unit) is not None:
-            unit = parent[unit]
-        top[pk] = unit
-    return top

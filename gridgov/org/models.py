@@ -8,22 +8,6 @@ from .choices import DepartmentKind, Role
 from .scoping import ScopeRule
 
 
-class DepartmentQuerySet(models.QuerySet):
-    def subtree_ids(self, root_id: int) -> set[int]:
-        """The department and all its sub-units (squads under a bureau, and so on)."""
-        pairs = list(self.model.objects.values_list("id", "parent_id"))
-        children: dict[int | None, list[int]] = {}
-        for ident, parent in pairs:
-            children.setdefault(parent, []).append(ident)
-        found, stack = set(), [root_id]
-        while stack:
-            ident = stack.pop()
-            if ident not in found:
-                found.add(ident)
-                stack.extend(children.get(ident, ()))
-        return found
-
-
 class Department(models.Model):
     """A functional department, an enforcement agency or a command centre, or a sub-unit of one
     (e.g. a squad of the comprehensive enforcement bureau stationed in a town)."""
@@ -51,8 +35,9 @@ class Department(models.Model):
         help_text=_("Its staff count as enforcement staff (执法力量)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-
-    objects = DepartmentQuerySet.as_manager()
+    # Ids from the top unit down to this one, "/3/17/": a unit and all its sub-units are the
+    # rows whose path starts with the unit's, one indexed prefix match. Set on creation.
+    path = models.CharField(_("path"), max_length=255, editable=False, db_index=True)
     # Every staff member needs the directory of units to route and hand over work.
     scope_rule = ScopeRule(all_staff=True)
 
@@ -68,6 +53,11 @@ class Department(models.Model):
     def level(self) -> str:
         """A unit works at the level of the region it belongs to."""
         return self.region.level
+
+    @staticmethod
+    def top_unit_of(path: str) -> int:
+        """The id of the top unit (a bureau, for its squads) of a department path."""
+        return int(path.strip("/").split("/")[0])
 
 
 class Staff(models.Model):

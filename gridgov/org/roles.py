@@ -1,5 +1,10 @@
 """Which role may do what. One table, read by views, the API and action functions alike."""
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
 from .choices import Capability as C
 from .choices import Role
 
@@ -52,3 +57,19 @@ def has_capability(user, capability: str) -> bool:
 # their area. Everyone else — dispatchers routing to every unit, supervisors checking them,
 # leaders — sees their whole area whatever unit they belong to.
 DEPARTMENT_BOUND_ROLES: frozenset[str] = frozenset({Role.OFFICER})
+
+
+def capability_required(capability: str):
+    """Page views: sign-in required, and the capability; otherwise the 403 page."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def guarded(request, *args, **kwargs):
+            if not has_capability(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate

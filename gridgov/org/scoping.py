@@ -40,7 +40,7 @@ class Scope:
     user_id: int | None = None
     region_level: str | None = None
     region_id: int | None = None
-    department_ids: frozenset[int] | None = None
+    department_path: str | None = None  # an officer's unit: it and its sub-units
 
     def covers_region(self, region) -> bool:
         """Whether a region lies inside this scope's region subtree."""
@@ -73,17 +73,12 @@ def _compute_scope(user) -> Scope:
     staff = post_of(user)
     if staff is None or not staff.is_active:
         return NOTHING
-    region = staff.region
-    departments = None
-    if staff.department_id is not None and staff.role in DEPARTMENT_BOUND_ROLES:
-        from .models import Department
-
-        departments = frozenset(Department.objects.subtree_ids(staff.department_id))
+    bound = staff.department_id is not None and staff.role in DEPARTMENT_BOUND_ROLES
     return Scope(
         user_id=user.pk,
-        region_level=region.level,
-        region_id=region.pk,
-        department_ids=departments,
+        region_level=staff.region.level,
+        region_id=staff.region_id,
+        department_path=staff.department.path if bound else None,
     )
 
 
@@ -102,9 +97,9 @@ def scope_q(model, scope: Scope) -> Q | None:
     if rule.region is not None:
         prefix = f"{rule.region}__" if rule.region else ""
         q &= Q(**{f"{prefix}{scope.region_level}": scope.region_id})
-    if rule.department is not None and scope.department_ids is not None:
-        field = f"{rule.department}__in" if rule.department else "pk__in"
-        q &= Q(**{field: scope.department_ids})
+    if rule.department is not None and scope.department_path is not None:
+        field = f"{rule.department}__path__startswith" if rule.department else "path__startswith"
+        q &= Q(**{field: scope.department_path})
     return q
 
 

@@ -1,7 +1,3 @@
-import json
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,25 +5,19 @@ from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from gridgov.core.audit import client_ip
-from gridgov.core.errors import GridGovError, NotFound
+from gridgov.core.errors import GridGovError
 from gridgov.regions.selectors import home_region_for, region_for
 
+from .actions import do_reveal
 from .choices import Capability, Role
 from .kpi import enforcement_sinking
 from .models import Staff
-from .privacy import do_reveal
-from .roles import has_capability
+from .roles import capability_required, has_capability
 from .scoping import scoped
 
 
-def _require(user, capability) -> None:
-    if not has_capability(user, capability):
-        raise PermissionDenied
-
-
-@login_required
+@capability_required(Capability.VIEW_STAFF)
 def staff_list(request):
-    _require(request.user, Capability.VIEW_STAFF)
     staff = scoped(Staff.objects.all(), request.user).select_related("region", "department")
     role = request.GET.get("role", "")
     if role in Role.values:
@@ -50,32 +40,24 @@ def staff_list(request):
     )
 
 
-@login_required
+@capability_required(Capability.VIEW_STAFF)
 @require_POST
 def staff_reveal(request, pk):
     """htmx: replace a masked phone with the full number. Audited."""
     staff = get_object_or_404(scoped(Staff.objects.all(), request.user), pk=pk)
     try:
         value = do_reveal(staff, "phone", user=request.user, ip_address=client_ip(request))
-    except GridGovError as exc:
+    except GridGovError as exc:  # htmx swaps the text in place of the number
         return HttpResponse(escape(str(exc.message)), status=exc.status_code)
     return HttpResponse(escape(value))
 
 
-@login_required
+@capability_required(Capability.VIEW_KPI)
 def kpi_sinking(request):
     """Share of enforcement staff sunk to the grassroots, with a ranking."""
-    _require(request.user, Capability.VIEW_KPI)
     code = request.GET.get("region")
-    try:
-        region = region_for(request.user, code) if code else home_region_for(request.user)
-    except NotFound:
-        raise Http404 from None
+    region = region_for(request.user, code) if code else home_region_for(request.user)
     if region is None:
         raise Http404
     figures = enforcement_sinking(request.user, region)
-    return render(
-        request,
-        "org/kpi_sinking.html",
-        {"region": region, "figures": figures, "figures_json": json.dumps(figures)},
-    )
+    return render(request, "org/kpi_sinking.html", {"region": region, "figures": figures})

@@ -3,12 +3,15 @@
 from dataclasses import dataclass
 
 import shapely
-from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db import models, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridgov.core import audit
 from gridgov.core.bulk import update_rows
+from gridgov.core.errors import Conflict
+from gridgov.org.scoping import scope_of, scoped
 
 from .boundaries import (
     DEFAULT_OVERLAP_TOLERANCE_M2,
@@ -17,8 +20,9 @@ from .boundaries import (
     PlannedRegion,
     check_features,
 )
-from .choices import DIVISION_LEVELS, LEVELS
+from .choices import DIVISION_LEVELS, GRID_LEVELS, LEVELS
 from .divisions import DivisionRow
+from .locate import current_revision
 from .models import BoundaryRevision, Region
 
 
@@ -44,6 +48,7 @@ class ImportSummary:
 @transaction.atomic
 def do_import_divisions(rows: list[DivisionRow], *, actor) -> ImportSummary:
     """Create or update the division tree from checked rows. Running it twice changes nothing."""
+    revision = lock_region_tree()
     existing = {r.code: r for r in Region.objects.filter(level__in=DIVISION_LEVELS)}
     created = updated = 0
     for level in DIVISION_LEVELS:
@@ -62,6 +67,8 @@ def do_import_divisions(rows: list[DivisionRow], *, actor) -> ImportSummary:
         Region.objects.bulk_update(changed, ["name", "parent"], batch_size=1000)
         created, updated = created + len(new), updated + len(changed)
     refresh_ancestors()
+    if created or updated:
+        bump_revision(revision)
     in_file = {row.code for row in rows}
     summary = ImportSummary(
         created=created,
@@ -79,18 +86,25 @@ def do_import_divisions(rows: list[DivisionRow], *, actor) -> ImportSummary:
 
 
 def refresh_ancestors() -> None:
-    """Recompute every region's per-level ancestor columns from the parent links.
+    """Recompute the per-level ancestor columns of the regions that are new or have moved.
 
     Called by every action that adds or moves regions, so the columns never drift from the
-    links they are derived from. One set-based UPDATE per level, top down: each level copies
-    its parent's columns, which the previous statement has just made right.
+    parent links they are derived from. One set-based UPDATE per level, top down: each level
+    copies its parent's columns, which the previous statement has just made right. Only stale
+    rows are written: new ones (their own column is still empty) and those whose columns no
+    longer match their parent's.
     """
     for depth, level in enumerate(LEVELS):
-        parent = Region.objects.filter(pk=OuterRef("parent"))
-        values = {above: Subquery(parent.values(above)[:1]) for above in LEVELS[:depth]}
-        values[level] = F("pk")
-        values.update(dict.fromkeys(LEVELS[depth + 1 :]))
-        Region.objects.filter(level=level).update(**values)
+        inherited = {
+            above: Subquery(Region.objects.filter(pk=OuterRef("parent")).values(above)[:1])
+            for above in LEVELS[:depth]
+        }
+        stale = Q(**{f"{level}__isnull": True})
+        for above, from_parent in inherited.items():
+            stale |= ~Q(**{above: from_parent})
+        Region.objects.filter(stale, level=level).update(
+            **inherited, **{level: F("pk")}, **dict.fromkeys(LEVELS[depth + 1 :])
+        )
 
 
 # --- Boundaries ---------------------------------------------------------------------------
@@ -107,7 +121,6 @@ def known_regions() -> dict[str, KnownRegion]:
     }
 
 
-@transaction.atomic
 def do_import_boundaries(
     features: list[BoundaryFeature],
     *,
@@ -117,16 +130,40 @@ def do_import_boundaries(
     """Attach polygons to regions and create the grids and micro-grids a file introduces.
 
     Everything is checked first (see `boundaries.check_features`); on any problem this raises
-    before the first write, so a bad file changes nothing.
+    before the first write, so a bad file changes nothing. The check runs outside the write
+    transaction — at city scale it takes seconds, and on SQLite a write transaction would stop
+    every other writer for that long — and the write then goes ahead only if the tree has not
+    changed in the meantime; otherwise the file is checked again against the new tree.
     """
-    # Imports queue here, so that two files checked at once cannot both add the same ground.
-    revision = lock_boundaries()
-    plans = check_features(features, known_regions(), overlap_tolerance_m2=overlap_tolerance_m2)
+    changeable = _changeable_codes(actor)
+    for _attempt in range(3):
+        checked_at = current_revision()
+        plans = check_features(
+            features,
+            known_regions(),
+            overlap_tolerance_m2=overlap_tolerance_m2,
+            changeable=changeable,
+        )
+        with transaction.atomic():
+            revision = lock_region_tree()
+            if revision.number == checked_at:
+                return _write_boundaries(plans, revision, actor=actor)
+    raise Conflict(_("The region tree keeps changing under this import; try again shortly."))
+
+
+def _changeable_codes(actor) -> set[str] | None:
+    """The codes of the regions a person may redraw; None for the platform's own commands."""
+    if not isinstance(actor, models.Model) or scope_of(actor).everything:
+        return None
+    return set(scoped(Region.objects.all(), actor).values_list("code", flat=True))
+
+
+def _write_boundaries(plans, revision, *, actor) -> ImportSummary:
     existing = {r.code: r for r in Region.objects.filter(code__in=[p.feature.code for p in plans])}
     updated = _update_boundaries([p for p in plans if not p.is_new], existing)
     created = _create_regions([p for p in plans if p.is_new])
     refresh_ancestors()
-    bump_boundary_revision(revision)
+    bump_revision(revision)
     summary = ImportSummary(
         created=created, updated=updated, unchanged=len(plans) - created - updated
     )
@@ -155,7 +192,10 @@ def _update_boundaries(plans: list[PlannedRegion], existing: dict[str, Region]) 
     for plan in plans:
         region = existing[plan.feature.code]
         shape = _shape_fields(plan.feature.geometry)
-        name = plan.feature.name or region.name
+        # Division names are official: they come from the division file, never from a map.
+        name = (
+            plan.feature.name if region.level in GRID_LEVELS and plan.feature.name else region.name
+        )
         stored = bytes(region.boundary) if region.boundary else None
         if (stored, region.name) != (shape["boundary"], name):
             rows.append((*shape.values(), name, now, region.pk))
@@ -187,16 +227,16 @@ def _create_regions(plans: list[PlannedRegion]) -> int:
     return len(plans)
 
 
-def lock_boundaries() -> BoundaryRevision:
-    """Take the boundary lock for the rest of the transaction (a no-op lock on SQLite, where
+def lock_region_tree() -> BoundaryRevision:
+    """Take the region-tree lock for the rest of the transaction. Imports queue here (on SQLite
     IMMEDIATE transactions already run one writer at a time)."""
     revision, _created = BoundaryRevision.objects.select_for_update().get_or_create(pk=1)
     return revision
 
 
-def bump_boundary_revision(revision: BoundaryRevision | None = None) -> None:
-    """Tell every process's locate index that micro-grid boundaries changed."""
-    revision = revision or lock_boundaries()
+def bump_revision(revision: BoundaryRevision | None = None) -> None:
+    """Tell every process's locate index that the tree or its boundaries changed."""
+    revision = revision or lock_region_tree()
     BoundaryRevision.objects.filter(pk=revision.pk).update(
         number=F("number") + 1, changed_at=timezone.now()
     )

@@ -16,6 +16,7 @@ from gridgov.core.errors import InvalidInput
 
 from .choices import CRS, LEVELS, RegionLevel, child_level
 from .crs import geometry_to_wgs84
+from .divisions import MAX_NAME_LENGTH, REGION_CODE
 
 # Metres per degree of latitude; a degree of longitude is this times cos(latitude).
 _METRES_PER_DEGREE = 111_320.0
@@ -133,6 +134,12 @@ def _read_feature(number: int, feature, crs: str):
     reasons = []
     if not code:
         reasons.append(_("the property 'code' is missing"))
+    elif not REGION_CODE.match(code):
+        reasons.append(
+            _("%(code)r is not a region code (2 to 32 letters or digits)") % {"code": code}
+        )
+    if len(item.name) > MAX_NAME_LENGTH:
+        reasons.append(_("the name is longer than %(n)d characters") % {"n": MAX_NAME_LENGTH})
     if item.level is not None and item.level not in LEVELS:
         reasons.append(_("level %(v)r is not a region level") % {"v": item.level})
     geometry, geometry_reason = _read_geometry(feature.get("geometry"), crs)
@@ -202,13 +209,20 @@ def check_features(
     known: dict[str, KnownRegion],
     *,
     overlap_tolerance_m2: float = DEFAULT_OVERLAP_TOLERANCE_M2,
+    changeable: set[str] | None = None,
 ) -> list[PlannedRegion]:
-    """Resolve every feature and check the whole set; raise with every problem found."""
+    """Resolve every feature and check the whole set; raise with every problem found.
+
+    `changeable` holds the codes of the regions the importer may change (their area); None
+    means anywhere. A new region is judged by the stored region it will be created under.
+    """
     problems = _duplicate_codes(features)
     in_file = {feature.code: feature for feature in features}
     plans = []
     for feature in features:
         plan, reason = _resolve(feature, in_file, known)
+        if not reason and changeable is not None:
+            reason = _outside_area(feature, in_file, known, changeable)
         if reason:
             problems.append(problem(feature.label(), reason))
         else:
@@ -280,6 +294,25 @@ def _resolve_new(feature, in_file, known):
     return PlannedRegion(feature, level, feature.parent_code, is_new=True), None
 
 
+def _outside_area(feature, in_file, known, changeable) -> str | None:
+    anchor = _stored_ancestor(feature.code, in_file, known)
+    if anchor in changeable:
+        return None
+    return _("region %(code)s is outside your area") % {"code": anchor or feature.code}
+
+
+def _stored_ancestor(code, in_file, known) -> str | None:
+    """The code itself if stored, else the nearest stored region above it in the file."""
+    for _step in range(len(LEVELS) + 1):
+        if code in known:
+            return code
+        feature = in_file.get(code)
+        if feature is None or not feature.parent_code:
+            return None
+        code = feature.parent_code
+    return None
+
+
 def _level_of(code, in_file, known) -> str | None:
     """The level a code has or will have: stored, or derived through parents in the file."""
     chain = []
@@ -298,7 +331,8 @@ def _level_of(code, in_file, known) -> str | None:
 
 
 def square_metres(area_deg2: float, latitude: float) -> float:
-    """Planar degrees² to m² near a latitude; plenty for tolerances of a few m²."""
+    """Planar degrees² to m² near a latitude. Uses the equatorial metres per degree for both
+    axes (0.4% high at 30°N): plenty for tolerances of a few m²."""
     return area_deg2 * _METRES_PER_DEGREE**2 * math.cos(math.radians(latitude))
 
 
@@ -333,24 +367,41 @@ def _overlaps(plans, known, tolerance_m2):
 
 
 def _outside_parent(plans, known, tolerance_m2):
-    """Children drawn outside their parent's boundary, where the parent has one."""
-    geometry_of = {code: region.geometry for code, region in known.items()}
-    geometry_of.update({plan.feature.code: plan.feature.geometry for plan in plans})
-    checked = [plan for plan in plans if geometry_of.get(plan.parent_code or "") is not None]
+    """Regions drawn outside the nearest region above them that has a boundary (a grid under
+    a village without a polygon is checked against the town, and so on)."""
+    outline = {code: region.geometry for code, region in known.items()}
+    outline.update({plan.feature.code: plan.feature.geometry for plan in plans})
+    parent_of = {code: region.parent_code for code, region in known.items()}
+    parent_of.update({plan.feature.code: plan.parent_code for plan in plans})
+    checked, containers = [], []
+    for plan in plans:
+        container = _nearest_outlined(plan.parent_code, parent_of, outline)
+        if container is not None:
+            checked.append(plan)
+            containers.append(container)
     if not checked:
         return []
     children = np.array([plan.feature.geometry for plan in checked], dtype=object)
-    parents = np.array([geometry_of[plan.parent_code] for plan in checked], dtype=object)
+    parents = np.array([outline[code] for code in containers], dtype=object)
     outside = shapely.area(shapely.difference(children, parents))
     index = np.arange(len(checked))
     return [
         problem(
             checked[i].feature.label(),
-            _("lies %(area).1f m² outside its parent %(parent)s")
-            % {"area": metres, "parent": checked[i].parent_code},
+            _("lies %(area).1f m² outside %(parent)s") % {"area": metres, "parent": containers[i]},
         )
         for i, _j, metres in _over_tolerance(index, index, outside, children, tolerance_m2)
     ]
+
+
+def _nearest_outlined(code, parent_of, outline) -> str | None:
+    for _step in range(len(LEVELS)):
+        if code is None:
+            return None
+        if outline.get(code) is not None:
+            return code
+        code = parent_of.get(code)
+    return None
 
 
 def _stored_children_outside(plans, known, tolerance_m2):

@@ -1,21 +1,15 @@
 """Demo regions: the real Jiaxing division tree with generated grids and polygons."""
 
-from pathlib import Path
-
-from django.conf import settings
-
 from . import demo_geometry
 from .actions import do_import_boundaries, do_import_divisions
 from .boundaries import BoundaryFeature
-from .divisions import read_division_csv
-
-DIVISIONS_FILE = Path(settings.BASE_DIR) / "data" / "jiaxing-divisions.csv"
+from .divisions import JIAXING_DIVISIONS, read_division_csv
 
 
 def load_demo_regions(*, scale: str, seed: int, actor) -> dict:
     """Import the shipped division file, then the generated geometry through the same
     checked import a command centre would use for its own GeoJSON."""
-    rows = read_division_csv(DIVISIONS_FILE.read_text(encoding="utf-8"))
+    rows = read_division_csv(JIAXING_DIVISIONS.read_text(encoding="utf-8"))
     do_import_divisions(rows, actor=actor)
     areas = demo_geometry.generate(rows, scale=scale, seed=seed)
     features = [

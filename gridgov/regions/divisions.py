@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,11 @@ from gridgov.core.errors import InvalidInput
 from .choices import DIVISION_LEVELS, RegionLevel, parent_level
 
 HEADER = ["code", "name", "level", "parent_code"]
-_CODE = re.compile(r"^[0-9A-Za-z]{2,32}$")
+# What any region code may look like (division codes, and the codes of grids the command
+# centre draws), and how long a name may be: the limits of the Region table.
+REGION_CODE = re.compile(r"^[0-9A-Za-z]{2,32}$")
+MAX_NAME_LENGTH = 100
+JIAXING_DIVISIONS = Path(__file__).resolve().parent.parent.parent / "data" / "jiaxing-divisions.csv"
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,9 @@ def _parse_record(line: int, record: list[str]):
         return None, [_problem(line, "", _("expected 4 columns, found %(n)d") % {"n": len(record)})]
     code, name, level, parent_code = (cell.strip() for cell in record)
     problems = []
-    if not _CODE.match(code):
+    if not REGION_CODE.match(code):
         problems.append(_problem(line, "code", _("not a division code: %(v)r") % {"v": code}))
-    if not name or len(name) > 100:
+    if not name or len(name) > MAX_NAME_LENGTH:
         problems.append(_problem(line, "name", _("a name of 1 to 100 characters is required")))
     if level not in DIVISION_LEVELS:
         problems.append(

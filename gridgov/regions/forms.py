@@ -28,10 +28,13 @@ class BoundaryUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.")
-                % {"mb": settings.GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES // 2**20}
-            )
+            raise forms.ValidationError(too_large_message())
         if not upload.name.lower().endswith((".geojson", ".json")):
             raise forms.ValidationError(_("Upload a .geojson or .json file."))
         return upload
+
+
+def too_large_message() -> str:
+    return _("The file is larger than %(mb)d MB.") % {
+        "mb": settings.GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES // 2**20
+    }

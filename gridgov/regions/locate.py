@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from .choices import RegionLevel
+from .choices import LEVELS, RegionLevel
 from .models import BoundaryRevision, Region
 
 REVISION_CHECK_SECONDS = 2.0
@@ -119,6 +119,11 @@ class LocateIndex:
             wkbs.append(bytes(wkb))
         polygons = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([])
         shapely.prepare(polygons)
+        # GEOS completes a prepared polygon's index on its first query, and that step is not
+        # thread-safe; finish it here, before the index is shared.
+        if len(polygons):
+            inside = shapely.point_on_surface(polygons)
+            shapely.intersects_xy(polygons, shapely.get_x(inside), shapely.get_y(inside))
         grid = CellGrid.over(polygons) if len(polygons) else None
         return cls(revision, np.array(ids, dtype=np.int64), polygons, grid)
 
@@ -205,8 +210,6 @@ def locate_point(lon: float, lat: float) -> Region | None:
         return None
     try:
         # get(), not first(): no ORDER BY for the ORM to compile on this hot path.
-        return Region.objects.select_related("grid", "village", "town", "county", "city").get(
-            pk=region_id
-        )
+        return Region.objects.select_related(*LEVELS[:-1]).get(pk=region_id)
     except Region.DoesNotExist:  # deleted since this process built its index
         return None

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.scoping import ScopeRule
 
-from .choices import LEVELS, RegionLevel
+from .choices import RegionLevel
 
 
 class Region(models.Model):
@@ -72,22 +72,17 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.name}（{self.code}）"
 
-    @property
-    def depth(self) -> int:
-        return LEVELS.index(self.level)
-
-    def ancestor_ids(self) -> dict[str, int | None]:
-        return {level: getattr(self, f"{level}_id") for level in LEVELS}
-
     def geometry(self):
         return shapely.from_wkb(bytes(self.boundary)) if self.boundary else None
 
 
 class BoundaryRevision(models.Model):
-    """A counter bumped in the same transaction as any change to micro-grid boundaries.
+    """A counter bumped in the same transaction as any change to the region tree or its
+    boundaries; its row is also the lock that imports queue on.
 
     Every process keeps its own spatial index; comparing this number tells it when to rebuild,
-    without a message bus.
+    without a message bus. An import that checked its file against one revision writes only if
+    the number is still the same.
     """
 
     number = models.PositiveBigIntegerField(default=0)

@@ -5,9 +5,10 @@ from django.utils.translation import gettext as _
 from gridgov.core.errors import NotFound
 from gridgov.org.scoping import scope_of, scoped
 
+from .choices import LEVELS
 from .models import Region
 
-WITH_ANCESTORS = ("parent", "city", "county", "town", "village", "grid")
+WITH_ANCESTORS = ("parent", *LEVELS[:-1])
 
 
 def regions_for(user):
@@ -35,7 +36,7 @@ def home_region_for(user) -> Region | None:
 def ancestors_of(region: Region) -> list[Region]:
     """From the top of the tree down to the region's parent (for breadcrumbs)."""
     chain = []
-    for level in ("city", "county", "town", "village", "grid"):
+    for level in LEVELS[:-1]:
         above = getattr(region, level)
         if above is not None and above.pk != region.pk:
             chain.append(above)

@@ -1,44 +1,31 @@
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from gridgov.core.errors import NotFound
 from gridgov.core.jobs import do_submit_job
 from gridgov.core.models import Job
 from gridgov.org.choices import Capability
-from gridgov.org.roles import has_capability
+from gridgov.org.roles import capability_required
 from gridgov.org.scoping import scope_of, scoped
 
-from .forms import BoundaryUploadForm
+from .forms import BoundaryUploadForm, too_large_message
 from .jobs import IMPORT_BOUNDARIES
 from .selectors import ancestors_of, home_region_for, region_for, regions_for
 
 
-def _require_regions(user) -> None:
-    if not has_capability(user, Capability.VIEW_REGIONS):
-        raise PermissionDenied
-
-
-@login_required
+@capability_required(Capability.VIEW_REGIONS)
 def region_home(request):
-    _require_regions(request.user)
     region = home_region_for(request.user)
     if region is None:
         raise Http404
     return redirect("regions:detail", code=region.code)
 
 
-@login_required
+@capability_required(Capability.VIEW_REGIONS)
 def region_detail(request, code):
     """A region: where it sits, its leader, its children as a list and on a map."""
-    _require_regions(request.user)
-    try:
-        region = region_for(request.user, code)
-    except NotFound:
-        raise Http404 from None
+    region = region_for(request.user, code)
     scope = scope_of(request.user)
     children = regions_for(request.user).filter(parent=region).select_related("leader")
     if text := request.GET.get("q", "").strip():
@@ -59,11 +46,16 @@ def region_detail(request, code):
     )
 
 
-@login_required
+@capability_required(Capability.MANAGE_REGIONS)
 def boundary_import(request):
     """Upload a boundary file; the worker checks and imports it, the job page follows it."""
-    if not has_capability(request.user, Capability.MANAGE_REGIONS):
-        raise PermissionDenied
+    if (
+        request.method == "POST"
+        and _declared_size(request) > settings.GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES
+    ):
+        # Refused before Django reads the body, so an oversized upload never reaches the disk.
+        context = {"form": BoundaryUploadForm(), "error": too_large_message()}
+        return render(request, "regions/boundary_import.html", context, status=413)
     form = BoundaryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = do_submit_job(
@@ -78,3 +70,10 @@ def boundary_import(request):
         return redirect("core:job", pk=job.pk)
     recent = scoped(Job.objects.filter(kind=IMPORT_BOUNDARIES), request.user)[:10]
     return render(request, "regions/boundary_import.html", {"form": form, "recent": recent})
+
+
+def _declared_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0

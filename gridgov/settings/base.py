@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "gridgov.core.middleware.DomainErrorMiddleware",
     # Last, so that it sees the authentication outcome of every view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,6 +123,10 @@ AXES_COOLOFF_TIME = env_int("GRIDGOV_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "gridgov.core.audit.client_ip"
+# How many reverse proxies (TLS terminators, load balancers) stand in front of the app; the
+# client address is then read from X-Forwarded-For. 0: use the socket's address.
+TRUSTED_PROXY_COUNT = env_int("GRIDGOV_TRUSTED_PROXY_COUNT", 0)
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env_int("GRIDGOV_SESSION_HOURS", 12) * 3600

@@ -1,8 +1,11 @@
 """Personal information: encrypted at rest, found by digest, masked, revealed with a trace."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 
 from gridgov.core.errors import InvalidInput
 from gridgov.core.models import AuditEntry
@@ -52,11 +55,16 @@ def test_masks_keep_only_what_a_colleague_needs():
     assert mask_name("欧阳娜娜") == "欧阳**"
 
 
-def test_lists_show_masked_phones(dispatcher_town):
-    rows = client_for(dispatcher_town).get("/api/v1/staff", {"page_size": 20}).json()["results"]
-    assert rows and all("****" in row["phone"] for row in rows if row["phone"])
-    page = client_for(dispatcher_town).get("/org/staff/").content.decode()
-    assert "****" in page
+FULL_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def test_lists_never_show_a_full_phone_number(dispatcher_town):
+    client = client_for(dispatcher_town)
+    api = client.get("/api/v1/staff", {"page_size": 100}).content.decode()
+    page = client.get("/org/staff/").content.decode()
+    assert "****" in api and "****" in page
+    assert not FULL_MOBILE.search(api)
+    assert not FULL_MOBILE.search(page)
 
 
 def test_a_dispatcher_may_reveal_a_phone_and_it_is_audited(dispatcher_town):
@@ -98,6 +106,30 @@ def test_only_personal_fields_can_be_revealed(dispatcher_town, person):
 def test_the_staff_page_reveals_a_phone_through_htmx(dispatcher_town, person):
     response = client_for(dispatcher_town).post(f"/org/staff/{person.pk}/reveal/")
     assert response.status_code == 200 and response.content.decode() == PHONE
+
+
+def test_the_page_refuses_to_reveal_for_a_grid_worker(gridworker_a, person):
+    response = client_for(gridworker_a).post(f"/org/staff/{person.pk}/reveal/")
+    assert response.status_code == 403 and PHONE not in response.content.decode()
+
+
+def test_revealing_needs_the_csrf_token(dispatcher_town, person):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(dispatcher_town)
+    assert client.post(f"/org/staff/{person.pk}/reveal/").status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/staff/{person.pk}/reveal", {"field": "phone"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+
+
+def test_an_id_number_can_be_revealed_too(dispatcher_town, person):
+    response = client_for(dispatcher_town).post(
+        f"/api/v1/staff/{person.pk}/reveal", {"field": "id_number"}, content_type="application/json"
+    )
+    assert response.json()["value"] == ID_NUMBER
 
 
 @pytest.mark.parametrize("value", ["330402199001010061", "3304021990010112", "33040219900101006Y"])

@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from gridgov.accounts.models import User
+from gridgov.org.actions import do_deactivate_staff
 from gridgov.org.models import Staff
 from gridgov.org.scoping import scoped
 from gridgov.regions.models import Region
@@ -119,7 +120,7 @@ def test_an_account_without_a_post_sees_nothing():
 
 
 def test_a_deactivated_staff_member_sees_nothing(gridworker_a):
-    Staff.objects.filter(user=gridworker_a).update(is_active=False)
+    do_deactivate_staff(Staff.objects.get(user=gridworker_a), actor="test")
     gridworker_a.refresh_from_db()
     assert client_for(gridworker_a).get("/api/v1/regions").status_code == 403
 

@@ -11,7 +11,6 @@ import pytest
 import shapely
 
 from gridgov.regions.choices import LEVELS
-from gridgov.regions.demo import DIVISIONS_FILE
 from gridgov.regions.demo_geometry import (
     COUNTY_SEATS,
     SCALES,
@@ -21,7 +20,7 @@ from gridgov.regions.demo_geometry import (
     generate,
     short_village_name,
 )
-from gridgov.regions.divisions import read_division_csv
+from gridgov.regions.divisions import JIAXING_DIVISIONS, read_division_csv
 
 JIAXING_BOUNDS = (120.30, 30.25, 121.30, 31.00)  # min lon, min lat, max lon, max lat
 
@@ -38,7 +37,7 @@ TILING_TOLERANCE = 1e-12
 
 @pytest.fixture(scope="module")
 def divisions() -> list[Division]:
-    return read_division_csv(DIVISIONS_FILE.read_text(encoding="utf-8"))
+    return read_division_csv(JIAXING_DIVISIONS.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

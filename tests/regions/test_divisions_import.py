@@ -1,13 +1,14 @@
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from gridgov.core.errors import InvalidInput
 from gridgov.core.models import AuditEntry
-from gridgov.regions.actions import do_import_divisions
-from gridgov.regions.demo import DIVISIONS_FILE
-from gridgov.regions.divisions import read_division_csv
+from gridgov.regions.actions import do_import_boundaries, do_import_divisions
+from gridgov.regions.boundaries import read_geojson
+from gridgov.regions.divisions import JIAXING_DIVISIONS, read_division_csv
 from gridgov.regions.models import Region
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -22,7 +23,7 @@ OTHER_CITY = """code,name,level,parent_code
 
 
 def test_the_shipped_jiaxing_file_holds_the_real_tree():
-    rows = read_division_csv(DIVISIONS_FILE.read_text(encoding="utf-8"))
+    rows = read_division_csv(JIAXING_DIVISIONS.read_text(encoding="utf-8"))
     counts = {
         level: sum(r.level == level for r in rows)
         for level in ("city", "county", "town", "village")
@@ -32,7 +33,7 @@ def test_the_shipped_jiaxing_file_holds_the_real_tree():
 
 
 def test_importing_the_same_file_again_changes_nothing():
-    rows = read_division_csv(DIVISIONS_FILE.read_text(encoding="utf-8"))
+    rows = read_division_csv(JIAXING_DIVISIONS.read_text(encoding="utf-8"))
     before = list(Region.objects.values_list("id", "code", "name", "parent_id", "town_id"))
     summary = do_import_divisions(rows, actor="test")
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 1259)
@@ -103,3 +104,29 @@ def test_the_command_turns_a_bad_file_into_a_readable_error(tmp_path):
     path.write_text(OTHER_CITY + "339901009001,孤村,village,339901009\n", encoding="utf-8")
     with pytest.raises(CommandError, match="line: 7; column: parent_code"):
         call_command("import_divisions", str(path), stdout=io.StringIO())
+
+
+def test_a_village_moved_to_another_town_takes_its_grids_along():
+    two_towns = OTHER_CITY + "339901002,二号街道,town,339901\n"
+    do_import_divisions(read_division_csv(two_towns), actor="test")
+    grid = {
+        "type": "Feature",
+        "properties": {"code": "339901001002001", "name": "西村第1网格"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[111, 21], [111.01, 21], [111.01, 21.01], [111, 21]]],
+        },
+    }
+    grid["properties"]["parent_code"] = "339901001002"
+    document = json.dumps({"type": "FeatureCollection", "features": [grid]})
+    do_import_boundaries(read_geojson(document, crs="wgs84"), actor="test")
+
+    moved = two_towns.replace("西村村委会,village,339901001", "西村村委会,village,339901002")
+    summary = do_import_divisions(read_division_csv(moved), actor="test")
+
+    assert summary.updated == 1
+    village = Region.objects.get(code="339901001002")
+    grid_row = Region.objects.get(code="339901001002001")
+    assert village.town.code == "339901002"
+    assert grid_row.town.code == "339901002"
+    assert (grid_row.village_id, grid_row.grid_id) == (village.pk, grid_row.pk)

@@ -4,9 +4,9 @@ import shapely
 from django.test import Client
 
 from gridgov.regions import locate
-from gridgov.regions.actions import bump_boundary_revision
+from gridgov.regions.actions import bump_revision
 from gridgov.regions.crs import wgs84_to_gcj02
-from gridgov.regions.locate import get_index, index_cache
+from gridgov.regions.locate import LocateIndex, get_index, index_cache
 from gridgov.regions.models import Region
 from tests.conftest import GRID_A, client_for
 
@@ -83,33 +83,54 @@ def test_locating_needs_a_login():
     assert Client().get("/api/v1/locate", {"lon": 120.7, "lat": 30.7}).status_code == 403
 
 
-def test_batch_and_single_locate_agree():
+def lowest_hit_by_strtree(index, lons, lats) -> list[int]:
+    """Ground truth: every polygon a shapely STRtree finds for each point, lowest code first."""
+    tree = shapely.STRtree(shapely.from_wkb(shapely.to_wkb(index.polygons)))
+    points, polygons = tree.query(shapely.points(lons, lats), predicate="intersects")
+    first = {}
+    for point, polygon in zip(points.tolist(), polygons.tolist(), strict=True):
+        first[point] = min(polygon, first.get(point, polygon))
+    return [int(index.region_ids[first[i]]) if i in first else -1 for i in range(len(lons))]
+
+
+def test_batch_and_single_locate_match_a_plain_strtree_inside_and_on_edges():
     index = get_index()
     rng = np.random.default_rng(1)
     xmin, ymin, xmax, ymax = shapely.total_bounds(index.polygons)
-    lons, lats = rng.uniform(xmin, xmax, 3000), rng.uniform(ymin, ymax, 3000)
-    batch = index.locate_many(lons, lats)
-    single = [index.locate(x, y) or -1 for x, y in zip(lons, lats, strict=True)]
-    assert batch.tolist() == single
-    assert (batch >= 0).mean() > 0.5  # most of the bounding box is covered
+    vertices = shapely.get_coordinates(index.polygons[:300])  # on shared edges and corners
+    lons = np.concatenate([rng.uniform(xmin, xmax, 3000), vertices[:, 0], [xmin, xmax]])
+    lats = np.concatenate([rng.uniform(ymin, ymax, 3000), vertices[:, 1], [ymin, ymax]])
+    expected = lowest_hit_by_strtree(index, lons, lats)
+    assert index.locate_many(lons, lats).tolist() == expected
+    assert [index.locate(x, y) or -1 for x, y in zip(lons, lats, strict=True)] == expected
+    assert (np.array(expected) >= 0).mean() > 0.5  # most of the bounding box is covered
 
 
-def test_a_point_on_a_shared_edge_always_gets_the_lower_code(grid_a):
+def test_a_point_on_a_shared_corner_always_gets_the_lowest_code(grid_a):
     first, second = grid_a.children.order_by("code")[:2]
-    edge = shapely.intersection(first.geometry().boundary, second.geometry().boundary)
-    point = shapely.line_interpolate_point(shapely.line_merge(edge), 0.5, normalized=True)
-    if point.is_empty:  # the shared border is a multi-line: take a vertex on it
-        point = shapely.get_point(shapely.get_geometry(edge, 0), 0)
+    shared = shapely.intersection(first.geometry().boundary, second.geometry().boundary)
+    x, y = shapely.get_coordinates(shared)[0]
+    assert shapely.intersects_xy(first.geometry(), x, y)
+    assert shapely.intersects_xy(second.geometry(), x, y)
     index = get_index()
-    assert index.locate(point.x, point.y) == first.pk
-    assert index.locate_many([point.x], [point.y]).tolist() == [first.pk]
+    lowest = lowest_hit_by_strtree(index, [x], [y])[0]  # a third neighbour may touch it too
+    assert Region.objects.get(pk=lowest).code <= first.code
+    assert index.locate(x, y) == lowest
+    assert index.locate_many([x], [y]).tolist() == [lowest]
+
+
+def test_an_index_without_micro_grids_locates_nothing():
+    empty = LocateIndex(revision=0, region_ids=np.array([], dtype=np.int64), polygons=np.array([]),
+                        grid=None)  # fmt: skip
+    assert empty.locate(120.7, 30.7) is None
+    assert empty.locate_many([120.7, 121.0], [30.7, 30.8]).tolist() == [-1, -1]
 
 
 def test_every_process_rebuilds_its_index_when_the_revision_moves(monkeypatch, micro_a):
     monkeypatch.setattr(locate, "REVISION_CHECK_SECONDS", 0)
     before = index_cache.get()
     assert index_cache.get() is before  # same revision: no rebuild
-    bump_boundary_revision()
+    bump_revision()
     after = index_cache.get()
     assert after is not before and after.revision == before.revision + 1
     assert after.locate(micro_a.label_lon, micro_a.label_lat) == micro_a.pk

@@ -23,7 +23,14 @@
         },
         onEachFeature: function (f, l) {
           if (f.properties.role === "focus") { return; }
-          var label = f.properties.name + (f.properties.leader ? "<br>" + f.properties.leader : "");
+          // Names come from uploaded files and rosters: text nodes, never HTML.
+          var label = document.createElement("div");
+          label.textContent = f.properties.name;
+          if (f.properties.leader) {
+            var leader = document.createElement("div");
+            leader.textContent = f.properties.leader;
+            label.appendChild(leader);
+          }
           l.bindTooltip(label, { sticky: true });
           l.on("click", function () { window.location.href = "/regions/" + encodeURIComponent(f.properties.code) + "/"; });
         }

@@ -1,12 +1,8 @@
 from pathlib import Path
 
-from django.conf import settings
-
 from gridgov.core.management.base import ActionCommand
 from gridgov.regions.actions import do_import_divisions
-from gridgov.regions.divisions import read_division_csv
-
-DEFAULT_FILE = Path(settings.BASE_DIR) / "data" / "jiaxing-divisions.csv"
+from gridgov.regions.divisions import JIAXING_DIVISIONS, read_division_csv
 
 
 class Command(ActionCommand):
@@ -16,7 +12,7 @@ class Command(ActionCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(DEFAULT_FILE))
+        parser.add_argument("path", nargs="?", default=str(JIAXING_DIVISIONS))
 
     def handle(self, *args, path, **options):
         rows = read_division_csv(Path(path).read_text(encoding="utf-8"))
