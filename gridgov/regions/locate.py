@@ -1,12 +1,12 @@
 """Locate a point to its micro-grid with an in-process spatial index.
 
 Each process builds the index over every micro-grid polygon once and keeps it. The index is a
-uniform grid of cells over the polygons' extent, each cell listing the polygons whose bounding
-box touches it, plus the polygons themselves, prepared. A batch of points then needs no point
-geometries and no tree walk: numpy finds each point's cell and candidates, and one vectorised
-`intersects_xy` call, with the candidates grouped by polygon so that each prepared polygon is
-tested against all its points at once, decides. On the Jiaxing-scale demo this runs about 2.5×
-faster than a shapely STRtree query over the same polygons (bench/locate.py).
+sparse table of square cells, each listing the polygons whose bounding box touches it, plus the
+polygons themselves, prepared. A batch of points then needs no point geometries and no tree
+walk: numpy sorts the points by cell and finds their candidates, and one vectorised
+`intersects_xy` call decides, meeting each prepared polygon's points one after the other. On
+the Jiaxing-scale demo this runs about 2.5× faster than a shapely STRtree query over the same
+polygons (bench/locate.py); a single point takes a few microseconds.
 
 When boundaries change, the writer bumps `BoundaryRevision` in the same transaction; readers
 compare revisions at most every `REVISION_CHECK_SECONDS` and rebuild, so every process sees new
@@ -24,79 +24,77 @@ from .choices import LEVELS, RegionLevel
 from .models import BoundaryRevision, Region
 
 REVISION_CHECK_SECONDS = 2.0
-# About this many cells per polygon: enough that a cell lists one or two polygons on average.
-CELLS_PER_POLYGON = 16
-MAX_CELLS = 1 << 24
+# A polygon whose bounding box spans more cells than this (a drawing error, a whole county
+# imported as one micro-grid) is tested against every point instead of filling the table.
+MAX_CELLS_PER_POLYGON = 4096
+_ROW = np.int64(1) << 32  # cell key = column * _ROW + row; both fit in 32 bits for any size used
 
 
 @dataclass(frozen=True)
 class CellGrid:
-    """Cells over [x0, x0 + nx/sx) × [y0, y0 + ny/sy); `members[starts[c]:starts[c + 1]]` are
-    the polygons whose bounding box touches cell c, in ascending (code) order."""
+    """Square cells of `size` degrees anchored at 0°, 0°, stored sparsely: only the cells that
+    some polygon's bounding box touches, as sorted `keys`, with the polygons of keys[i] in
+    members[starts[i]:starts[i + 1]], in code order. Sparse storage keeps the table as small as
+    the polygons themselves however far apart they lie, so one stray polygon cannot coarsen it.
+    """
 
-    x0: float
-    y0: float
-    sx: float  # cells per degree of longitude
-    sy: float  # cells per degree of latitude
-    nx: int
-    ny: int
+    size: float
+    keys: np.ndarray
     starts: np.ndarray
     members: np.ndarray
+    wide: np.ndarray  # polygons checked for every point
 
     @classmethod
     def over(cls, polygons: np.ndarray) -> "CellGrid":
         bounds = shapely.bounds(polygons)
-        x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
-        # A hair wider than the extent, so a point on the east or north edge still has a cell.
-        width = (bounds[:, 2].max() - x0) * (1 + 1e-9) + 1e-12
-        height = (bounds[:, 3].max() - y0) * (1 + 1e-9) + 1e-12
-        cells = min(MAX_CELLS, CELLS_PER_POLYGON * len(polygons))
-        size = np.sqrt(width * height / cells)
-        nx, ny = max(1, int(np.ceil(width / size))), max(1, int(np.ceil(height / size)))
-        grid = cls(x0, y0, nx / width, ny / height, nx, ny, np.zeros(1), np.zeros(0))
-        starts, members = grid._cell_lists(bounds)
-        return cls(x0, y0, grid.sx, grid.sy, nx, ny, starts, members)
-
-    def _cell_lists(self, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Every (cell, polygon) pair whose bounding boxes meet, as CSR arrays by cell."""
-        ix0, iy0 = self._clipped(bounds[:, 0], bounds[:, 1])
-        ix1, iy1 = self._clipped(bounds[:, 2], bounds[:, 3])
-        heights = iy1 - iy0 + 1
-        per_polygon = (ix1 - ix0 + 1) * heights
+        spans = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+        # Half a typical polygon: each box covers a handful of cells, each cell a few boxes.
+        size = max(float(np.median(spans)) / 2, 1e-6)
+        column0, row0 = _cells(bounds[:, 0], bounds[:, 1], size)
+        column1, row1 = _cells(bounds[:, 2], bounds[:, 3], size)
+        heights = row1 - row0 + 1
+        per_polygon = (column1 - column0 + 1) * heights
+        wide = per_polygon > MAX_CELLS_PER_POLYGON
+        per_polygon[wide] = 0
         polygon = np.repeat(np.arange(len(bounds), dtype=np.int32), per_polygon)
-        k = np.arange(per_polygon.sum()) - np.repeat(
-            np.cumsum(per_polygon) - per_polygon, per_polygon
-        )
-        column = np.repeat(ix0, per_polygon) + k // np.repeat(heights, per_polygon)
-        row = np.repeat(iy0, per_polygon) + k % np.repeat(heights, per_polygon)
-        cell = column * self.ny + row
-        order = np.argsort(cell, kind="stable")  # stable: polygons stay in code order per cell
-        counts = np.bincount(cell, minlength=self.nx * self.ny)
+        k = _ranks(per_polygon)
+        column = np.repeat(column0, per_polygon) + k // np.repeat(heights, per_polygon)
+        row = np.repeat(row0, per_polygon) + k % np.repeat(heights, per_polygon)
+        key = column * _ROW + row
+        order = np.argsort(key, kind="stable")  # stable: polygons stay in code order per cell
+        keys, counts = np.unique(key[order], return_counts=True)
         starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        return starts, polygon[order]
+        return cls(size, keys, starts, polygon[order], np.flatnonzero(wide).astype(np.int32))
 
-    def _clipped(self, lons, lats) -> tuple[np.ndarray, np.ndarray]:
-        ix = np.clip(((lons - self.x0) * self.sx).astype(np.int64), 0, self.nx - 1)
-        iy = np.clip(((lats - self.y0) * self.sy).astype(np.int64), 0, self.ny - 1)
-        return ix, iy
+    def candidates(self, lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(point index, polygon index) for every polygon listed in each point's cell.
 
-    def cell_of(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
-        """The cell of each point, or -1 outside the grid."""
-        fx = (lons - self.x0) * self.sx
-        fy = (lats - self.y0) * self.sy
-        inside = (fx >= 0) & (fx < self.nx) & (fy >= 0) & (fy < self.ny)
-        cells = np.full(len(lons), -1, dtype=np.int64)
-        cells[inside] = fx[inside].astype(np.int64) * self.ny + fy[inside].astype(np.int64)
-        return cells
+        Points are taken cell by cell, so consecutive pairs share their polygons: each
+        prepared polygon is tested against its points one after the other, from cache.
+        """
+        column, row = _cells(lons, lats, self.size)
+        key = column * _ROW + row
+        order = np.argsort(key)
+        key = key[order]
+        slot = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        known = self.keys[slot] == key
+        first = np.where(known, self.starts[slot], 0)
+        counts = np.where(known, self.starts[slot + 1] - first, 0)
+        point = order[np.repeat(np.arange(len(key)), counts)]
+        polygon = self.members[np.repeat(first, counts) + _ranks(counts)]
+        if len(self.wide):
+            point = np.concatenate([point, np.repeat(np.arange(len(lons)), len(self.wide))])
+            polygon = np.concatenate([polygon, np.tile(self.wide, len(lons))])
+        return point, polygon
 
-    def candidates(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(point index, polygon index) for every polygon listed in each point's cell."""
-        valid = cells >= 0
-        first = np.where(valid, self.starts[np.maximum(cells, 0)], 0)
-        counts = np.where(valid, self.starts[np.maximum(cells, 0) + 1] - first, 0)
-        point = np.repeat(np.arange(len(cells)), counts)
-        k = np.arange(len(point)) - np.repeat(np.cumsum(counts) - counts, counts)
-        return point, self.members[np.repeat(first, counts) + k]
+
+def _cells(lons, lats, size) -> tuple[np.ndarray, np.ndarray]:
+    return np.floor(lons / size).astype(np.int64), np.floor(lats / size).astype(np.int64)
+
+
+def _ranks(counts: np.ndarray) -> np.ndarray:
+    """0, 1, …, n-1 within each run of a repeat(…, counts)."""
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 @dataclass(frozen=True)
@@ -141,10 +139,7 @@ class LocateIndex:
         found = np.full(len(lons), -1, dtype=np.int64)
         if self.grid is None:
             return found
-        point, polygon = self.grid.candidates(self.grid.cell_of(lons, lats))
-        # Grouped by polygon, each prepared polygon meets its points one after the other.
-        order = np.argsort(polygon, kind="stable")
-        point, polygon = point[order], polygon[order]
+        point, polygon = self.grid.candidates(lons, lats)
         hit = shapely.intersects_xy(self.polygons[polygon], lons[point], lats[point])
         point, polygon = point[hit], polygon[hit]
         first = np.full(len(lons), len(self.region_ids), dtype=np.int64)
@@ -154,15 +149,8 @@ class LocateIndex:
         return found
 
     def locate(self, lon: float, lat: float) -> int | None:
-        if self.grid is None:
-            return None
-        cell = self.grid.cell_of(np.array([lon], dtype=float), np.array([lat], dtype=float))[0]
-        if cell < 0:
-            return None
-        for polygon in self.grid.members[self.grid.starts[cell] : self.grid.starts[cell + 1]]:
-            if shapely.intersects_xy(self.polygons[polygon], lon, lat):
-                return int(self.region_ids[polygon])
-        return None
+        found = self.locate_many([lon], [lat])[0]
+        return int(found) if found >= 0 else None
 
 
 class _IndexCache:

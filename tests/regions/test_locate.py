@@ -6,7 +6,7 @@ from django.test import Client
 from gridgov.regions import locate
 from gridgov.regions.actions import bump_revision
 from gridgov.regions.crs import wgs84_to_gcj02
-from gridgov.regions.locate import LocateIndex, get_index, index_cache
+from gridgov.regions.locate import CellGrid, LocateIndex, get_index, index_cache
 from gridgov.regions.models import Region
 from tests.conftest import GRID_A, client_for
 
@@ -134,3 +134,23 @@ def test_every_process_rebuilds_its_index_when_the_revision_moves(monkeypatch, m
     after = index_cache.get()
     assert after is not before and after.revision == before.revision + 1
     assert after.locate(micro_a.label_lon, micro_a.label_lat) == micro_a.pk
+
+
+def test_a_stray_or_huge_polygon_neither_breaks_nor_coarsens_the_index():
+    index = get_index()
+    stray = shapely.box(100.0, 10.0, 100.001, 10.001)  # a typo'd coordinate, far away
+    huge = shapely.box(60.0, -20.0, 80.0, 0.0)  # a whole region drawn as one micro-grid
+    polygons = np.concatenate([index.polygons, [stray, huge]])
+    ids = np.concatenate([index.region_ids, [-7, -8]])
+    shapely.prepare(polygons)
+    widened = LocateIndex(
+        revision=0, region_ids=ids, polygons=polygons, grid=CellGrid.over(polygons)
+    )
+    assert widened.grid.size == pytest.approx(index.grid.size, rel=0.01)
+    assert len(widened.grid.wide) == 1
+    rng = np.random.default_rng(3)
+    xmin, ymin, xmax, ymax = shapely.total_bounds(index.polygons)
+    lons = np.concatenate([rng.uniform(xmin, xmax, 500), [100.0005, 70.0]])
+    lats = np.concatenate([rng.uniform(ymin, ymax, 500), [10.0005, -10.0]])
+    expected = [*index.locate_many(lons[:500], lats[:500]).tolist(), -7, -8]
+    assert widened.locate_many(lons, lats).tolist() == expected
