@@ -71,11 +71,14 @@ def run_job(job_id: int) -> str:
     return job.status
 
 
+@transaction.atomic
 def do_start_job(job_id: int) -> bool:
     """Claim a queued job for this worker; False if it is not (or no longer) queued."""
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=timezone.now()
     )
+    if claimed:
+        audit.record("core.job.running", actor="worker", target=("core.job", job_id))
     return claimed == 1
 
 

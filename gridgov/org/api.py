@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from gridgov.core.audit import client_ip
 from gridgov.core.errors import InvalidInput
-from gridgov.regions.selectors import home_region_for, region_for
+from gridgov.regions.selectors import region_for, region_or_home_for
 
 from .actions import do_reveal
 from .choices import Capability, Role
@@ -15,6 +15,7 @@ from .kpi import enforcement_sinking
 from .models import Department, Staff
 from .permissions import requires
 from .scoping import scoped
+from .selectors import staff_for
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -76,15 +77,13 @@ class StaffListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        user = self.request.user
-        queryset = scoped(Staff.objects.all(), user).select_related("region", "department")
         params = self.request.query_params
-        if role := params.get("role"):
-            queryset = queryset.filter(role=role)
-        if code := params.get("region"):
-            region = region_for(user, code)
-            queryset = queryset.filter(**{f"region__{region.level}": region.pk})
-        return queryset.order_by("region__code", "name", "id")
+        role = params.get("role", "")
+        if role and role not in Role.values:
+            raise InvalidInput(_("Unknown role %(role)r.") % {"role": role})
+        code = params.get("region")
+        region = region_for(self.request.user, code) if code else None
+        return staff_for(self.request.user, role=role, region=region)
 
 
 class StaffDetailView(generics.RetrieveAPIView):
@@ -122,8 +121,7 @@ class EnforcementSinkingView(APIView):
         responses={200: dict},
     )
     def get(self, request):
-        code = request.query_params.get("region")
-        region = region_for(request.user, code) if code else home_region_for(request.user)
+        region = region_or_home_for(request.user, request.query_params.get("region"))
         if region is None:
             raise InvalidInput(_("Name a region with ?region=<code>."))
         return Response(enforcement_sinking(request.user, region))

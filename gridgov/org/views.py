@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.core.audit import client_ip
 from gridgov.core.errors import GridGovError
-from gridgov.regions.selectors import home_region_for, region_for
+from gridgov.regions.selectors import region_or_home_for
 
 from .actions import do_reveal
 from .choices import Capability, Role
@@ -14,19 +14,15 @@ from .kpi import enforcement_sinking
 from .models import Staff
 from .roles import capability_required, has_capability
 from .scoping import scoped
+from .selectors import staff_for
 
 
 @capability_required(Capability.VIEW_STAFF)
 def staff_list(request):
-    staff = scoped(Staff.objects.all(), request.user).select_related("region", "department")
     role = request.GET.get("role", "")
-    if role in Role.values:
-        staff = staff.filter(role=role)
-    if text := request.GET.get("q", "").strip():
-        staff = staff.filter(name__contains=text)
-    page = Paginator(staff.order_by("region__code", "name", "id"), 50).get_page(
-        request.GET.get("page")
-    )
+    text = request.GET.get("q", "").strip()
+    staff = staff_for(request.user, role=role, name=text)
+    page = Paginator(staff, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "org/staff_list.html",
@@ -55,8 +51,7 @@ def staff_reveal(request, pk):
 @capability_required(Capability.VIEW_KPI)
 def kpi_sinking(request):
     """Share of enforcement staff sunk to the grassroots, with a ranking."""
-    code = request.GET.get("region")
-    region = region_for(request.user, code) if code else home_region_for(request.user)
+    region = region_or_home_for(request.user, request.GET.get("region"))
     if region is None:
         raise Http404
     figures = enforcement_sinking(request.user, region)

@@ -33,6 +33,11 @@ def home_region_for(user) -> Region | None:
     return None
 
 
+def region_or_home_for(user, code: str | None) -> Region | None:
+    """The region a page or endpoint was asked about, or the user's own when none was named."""
+    return region_for(user, code) if code else home_region_for(user)
+
+
 def ancestors_of(region: Region) -> list[Region]:
     """From the top of the tree down to the region's parent (for breadcrumbs)."""
     chain = []

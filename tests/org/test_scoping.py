@@ -139,3 +139,8 @@ def test_anonymous_visitors_see_nothing():
 def test_a_model_without_a_scope_rule_cannot_be_scoped(admin_user):
     with pytest.raises(ImproperlyConfigured, match="scope_rule"):
         scoped(User.objects.all(), admin_user)
+
+
+def test_an_unknown_role_filter_is_a_clear_400(dispatcher_town):
+    response = client_for(dispatcher_town).get("/api/v1/staff", {"role": "mayor"})
+    assert response.status_code == 400 and "mayor" in response.json()["detail"]
