@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("gridgov.regions.api_urls")),
     path("", include("gridgov.org.api_urls")),
+    path("", include("gridgov.events.api_urls")),
+    path("", include("gridgov.accounts.api_urls")),
 ]
 
 urlpatterns = [
@@ -12,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("gridgov.accounts.urls")),
     path("regions/", include("gridgov.regions.urls")),
     path("org/", include("gridgov.org.urls")),
+    path("events/", include("gridgov.events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -86,3 +86,30 @@ class Job(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class IdempotencyKey(models.Model):
+    """The stored answer to a POST that carried an `Idempotency-Key` header, so that a retry
+    (a phone that lost the response) gets the same answer instead of doing the work twice.
+    Written and read only by `gridgov.core.idempotency`; purged after a day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("key"), max_length=100)
+    # SHA-256 of method, path and raw body: the same key with another request is refused.
+    request_digest = models.CharField(_("request digest"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("response status"))
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="core_idempotency_created")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from gridgov.events.selectors import workload
 from gridgov.org.models import Staff
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import scoped
@@ -29,6 +30,7 @@ def home(request):
             "staff": post_of(user),
             "home_region": home_region_for(user),
             "counts": counts,
+            "work": workload(user),
         },
     )
 

@@ -25,12 +25,17 @@ class ScopeRule:
     all_staff: reference data that every active staff member may read (still nothing for
         people without a staff post).
     owner: lookup to the user a row belongs to (an upload, a job); only they see it.
+    department_many: the department lookup crosses a to-many relation (an event's assigned
+        units); it is then tested with a subquery, so rows are never repeated.
+    filed_by: lookup to the user who filed a row (a report); they see it whatever their scope.
     """
 
     region: str | None = None
     department: str | None = None
     all_staff: bool = False
     owner: str | None = None
+    department_many: bool = False
+    filed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,13 @@ def scope_q(model, scope: Scope) -> Q | None:
         q &= Q(**{f"{prefix}{scope.region_level}": scope.region_id})
     if rule.department is not None and scope.department_path is not None:
         field = f"{rule.department}__path__startswith" if rule.department else "path__startswith"
-        q &= Q(**{field: scope.department_path})
+        if rule.department_many:
+            units = model._default_manager.filter(**{field: scope.department_path})
+            q &= Q(pk__in=units.values("pk"))
+        else:
+            q &= Q(**{field: scope.department_path})
+    if rule.filed_by is not None:
+        q |= Q(**{rule.filed_by: scope.user_id})
     return q
 
 

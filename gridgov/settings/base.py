@@ -1,8 +1,11 @@
 """Settings shared by every environment. Environment-specific modules import this one."""
 
+import re
+from datetime import time
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.env import env_int, env_list, env_str
@@ -28,6 +31,9 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.regions",
     "gridgov.org",
+    "gridgov.workflow",
+    "gridgov.events",
+    "gridgov.worktime",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +158,28 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# --- Working hours ------------------------------------------------------------------------
+# Event deadlines count working time only: this window (HH:MM, local time in TIME_ZONE) of each
+# working day. Working days are Monday to Friday, except for the calendar's holidays and
+# make-up working days (gridgov.worktime, `manage.py import_holidays`).
+
+
+def env_clock_time(name: str, default: str) -> time:
+    raw = env_str(name, default).strip()
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw)
+    if match is None:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a time of day (HH:MM, e.g. 08:30).")
+    return time(int(match[1]), int(match[2]))
+
+
+GRIDGOV_WORKDAY_START = env_clock_time("GRIDGOV_WORKDAY_START", "08:30")
+GRIDGOV_WORKDAY_END = env_clock_time("GRIDGOV_WORKDAY_END", "17:30")
+if GRIDGOV_WORKDAY_END <= GRIDGOV_WORKDAY_START:
+    raise ImproperlyConfigured(
+        f"GRIDGOV_WORKDAY_END ({GRIDGOV_WORKDAY_END:%H:%M}) must be later than "
+        f"GRIDGOV_WORKDAY_START ({GRIDGOV_WORKDAY_START:%H:%M})."
+    )
+
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -172,6 +200,8 @@ MAP_TILE_ATTRIBUTION = env_str("GRIDGOV_MAP_TILE_ATTRIBUTION", "")
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its challenge makes a bad token a 401 (see BearerTokenAuthentication).
+        "gridgov.accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -182,6 +212,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Tokens issued by POST /api/v1/auth/token expire after this many days (0: never).
+GRIDGOV_API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "GridGov API",
     "DESCRIPTION": "基层治理综合信息平台 REST API",
@@ -215,6 +247,19 @@ SITE_NAME = _("Grassroots Governance Platform")
 
 # --- Uploads ------------------------------------------------------------------------------
 GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES = env_int("GRIDGOV_MAX_BOUNDARY_UPLOAD_MB", 100) * 2**20
+GRIDGOV_MAX_PHOTO_BYTES = env_int("GRIDGOV_MAX_PHOTO_MB", 10) * 2**20
 # Large uploads go to a temporary file, not memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+
+# --- Events -------------------------------------------------------------------------------
+# How long after closing a reporter may reopen an event (and rate it).
+GRIDGOV_REOPEN_DAYS = env_int("GRIDGOV_REOPEN_DAYS", 7)
+# A new report suggests open events of its category this close, reported this recently.
+GRIDGOV_DUPLICATE_RADIUS_M = env_int("GRIDGOV_DUPLICATE_RADIUS_M", 200)
+GRIDGOV_DUPLICATE_WINDOW_HOURS = env_int("GRIDGOV_DUPLICATE_WINDOW_HOURS", 72)
+
+# --- Periodic tasks (queued by `manage.py run_clock`, run by the worker) -------------------
+GRIDGOV_PERIODIC_TASKS = [
+    ("gridgov.events.jobs.check_deadlines", env_int("GRIDGOV_DEADLINE_SWEEP_SECONDS", 60)),
+]

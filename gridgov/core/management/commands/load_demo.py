@@ -1,33 +1,45 @@
 from django.db import transaction
 
 from gridgov.core.management.base import ActionCommand
+from gridgov.events.demo import DEMO_EVENTS, load_demo_events
 from gridgov.org.demo import DEMO_PASSWORD, demo_logins, load_demo_org
 from gridgov.org.models import Staff
 from gridgov.regions.demo import load_demo_regions
 from gridgov.regions.demo_geometry import SCALES
+from gridgov.worktime.actions import import_holiday_file
+from gridgov.worktime.holidays import HOLIDAYS_CN
 
 
 class Command(ActionCommand):
     help = (
         "Load the demo: real Jiaxing divisions, generated grids and micro-grids, departments, "
-        "staff and one login per role. Does nothing if the database already has staff."
+        "staff, one login per role and a year of events. Does nothing if the database already "
+        "has staff."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=SCALES, default="small")
         parser.add_argument("--seed", type=int, default=2022)
+        parser.add_argument("--events", type=int, help="How many events (default: by scale).")
 
-    def handle(self, *args, scale, seed, **options):
+    def handle(self, *args, scale, seed, events, **options):
         if Staff.objects.exists():
             self.stdout.write("The database already has data; the demo was not loaded again.")
         else:
             with transaction.atomic():
                 regions = load_demo_regions(scale=scale, seed=seed, actor=self.actor)
                 load_demo_org(seed=seed, actor=self.actor)
+                import_holiday_file(HOLIDAYS_CN, actor=self.actor)  # event deadlines use it
+                events = load_demo_events(
+                    count=DEMO_EVENTS[scale] if events is None else events,
+                    seed=seed,
+                    actor=self.actor,
+                )
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo loaded ({scale}): {regions['divisions']} divisions, "
-                    f"{regions['created']} grids and micro-grids, {Staff.objects.count()} staff."
+                    f"{regions['created']} grids and micro-grids, {Staff.objects.count()} staff, "
+                    f"{events} events over the past year."
                 )
             )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")

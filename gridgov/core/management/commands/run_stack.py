@@ -1,4 +1,4 @@
-"""Run the web server and the background worker together, as `make demo` does."""
+"""Run the web server, the background worker and its clock together, as `make demo` does."""
 
 import os
 import signal
@@ -40,6 +40,7 @@ class Command(BaseCommand):
                 [sys.executable, "manage.py", "db_worker", "--interval", "1"],
                 env=env,
             ),
+            "clock": subprocess.Popen([sys.executable, "manage.py", "run_clock"], env=env),
         }
         self._announce(host, port)
         signal.signal(signal.SIGTERM, lambda *_: self._stop(processes, 0))

@@ -1,0 +1,498 @@
+"""Every write to an event. Views, the API, the worker and the demo all come through here.
+
+Each action checks its own input first, then hands over to the workflow engine, which locks the
+event, checks the transition table, role, unit and scope, saves, appends the timeline row and
+notifies after commit. A refused action changes nothing.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.core.errors import Conflict, GridGovError, InvalidInput
+from gridgov.core.validators import validate_phone
+from gridgov.org.choices import Role
+from gridgov.org.models import Department
+from gridgov.regions.choices import CRS, parent_level
+from gridgov.regions.crs import to_wgs84
+from gridgov.regions.locate import locate_point
+from gridgov.regions.models import Region
+from gridgov.workflow.attachments import prepare_photos, save_photos
+from gridgov.workflow.engine import CITIZEN, SYSTEM
+
+from .choices import AssignmentRole, EventSource, EventStatus, Priority
+from .models import Event, EventAssignment, EventCategory, EventNumberCounter
+from .routing import route
+from .workflow import EVENT_WORKFLOW as WORKFLOW
+
+# What a report is, by who files it; dispatchers type in what the hotline or a caller said.
+SOURCES_BY_ROLE = {
+    Role.GRID_WORKER: {EventSource.GRID_WORKER},
+    Role.MICROGRID_LEADER: {EventSource.GRID_WORKER},
+    Role.DISPATCHER: {EventSource.HOTLINE, EventSource.CITIZEN},
+    Role.OFFICER: {EventSource.INSPECTION},
+    Role.SUPERVISOR: {EventSource.SUPERVISION},
+    Role.LEADER: {EventSource.SUPERVISION},
+    Role.ADMIN: set(EventSource.values),
+    CITIZEN: {EventSource.CITIZEN},
+    SYSTEM: {EventSource.WARNING},
+}
+
+
+@dataclass
+class ReportData:
+    title: str
+    category: str  # category code
+    lon: float
+    lat: float
+    crs: str = CRS.WGS84
+    description: str = ""
+    address: str = ""
+    priority: str = Priority.NORMAL
+    source: str = ""  # empty: what the reporter's role implies
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    photos: list = field(default_factory=list)
+
+
+def _check_report(data: ReportData, role: str | None) -> tuple[EventCategory, str, float, float]:
+    problems = []
+    title = (data.title or "").strip()
+    if not title:
+        problems.append({"field": "title", "message": _("A title is required.")})
+    elif len(title) > 100:
+        problems.append(
+            {"field": "title", "message": _("The title is longer than 100 characters.")}
+        )
+    category = (
+        EventCategory.objects.select_related("parent")
+        .filter(code=data.category, is_active=True)
+        .first()
+    )
+    if category is None:
+        problems.append(
+            {
+                "field": "category",
+                "message": _("Unknown category: %(code)s.") % {"code": data.category},
+            }
+        )
+    if data.priority not in Priority.values:
+        problems.append({"field": "priority", "message": _("Unknown priority.")})
+    allowed = SOURCES_BY_ROLE.get(role, set())
+    source = data.source or (sorted(allowed)[0] if len(allowed) == 1 else "")
+    if source not in allowed:
+        problems.append(
+            {"field": "source", "message": _("This source cannot be chosen for your role.")}
+        )
+    if data.reporter_phone:
+        try:
+            validate_phone(data.reporter_phone)
+        except Exception:
+            problems.append({"field": "reporter_phone", "message": _("Not a valid phone number.")})
+    try:
+        lon, lat = float(data.lon), float(data.lat)
+        if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
+            raise ValueError
+        if data.crs not in CRS.values:
+            raise ValueError
+        lon, lat = (float(v) for v in to_wgs84(lon, lat, data.crs))
+    except (TypeError, ValueError):
+        problems.append({"field": "location", "message": _("The location is not a valid point.")})
+        lon = lat = None
+    if problems:
+        raise InvalidInput(_("The report is not complete."), details=problems)
+    return category, source, lon, lat
+
+
+def _next_number(now) -> str:
+    """SJ + date + the day's sequence. The counter row is locked until the report commits."""
+    day = timezone.localdate(now)
+    if not EventNumberCounter.objects.filter(day=day).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                EventNumberCounter.objects.create(day=day, last=1)
+        except IntegrityError:  # another report created today's row first
+            EventNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+    last = EventNumberCounter.objects.filter(day=day).values_list("last", flat=True).get()
+    return f"SJ{day:%Y%m%d}{last:06d}"
+
+
+def locate_or_refuse(lon: float, lat: float) -> Region:
+    microgrid = locate_point(lon, lat)
+    if microgrid is None:
+        raise InvalidInput(
+            _("The point %(lon).6f, %(lat).6f is outside every grid of the region.")
+            % {"lon": lon, "lat": lat},
+            details=[{"field": "location", "message": _("Pick a point inside the region.")}],
+        )
+    return microgrid
+
+
+def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note: str = "") -> Event:
+    """File a report. `on_the_spot`: a grid worker has already handled it (小微事马上办)."""
+    role = WORKFLOW.role_of(actor)
+    category, source, lon, lat = _check_report(data, role)
+    photos = prepare_photos(data.photos)
+    microgrid = locate_or_refuse(lon, lat)
+    routed = route(category, microgrid)
+    now = timezone.now()
+    command_region = getattr(microgrid, category.handling_level) or microgrid.town
+    event = Event(
+        title=data.title.strip(),
+        description=(data.description or "").strip(),
+        category=category,
+        source=source,
+        priority=data.priority,
+        lon=lon,
+        lat=lat,
+        address=(data.address or "").strip()[:200],
+        city_id=microgrid.city_id,
+        county_id=microgrid.county_id,
+        town_id=microgrid.town_id,
+        village_id=microgrid.village_id,
+        grid_id=microgrid.grid_id,
+        microgrid_id=microgrid.pk,
+        command_region=command_region,
+        routed_unit=routed.unit,
+        routing_reason=routed.reason[:255],
+        reporter=actor if getattr(actor, "pk", None) else None,
+        reporter_name=(data.reporter_name or _reporter_label(actor))[:64],
+        reporter_phone=data.reporter_phone or "",
+        reported_at=now,
+    )
+    if on_the_spot:
+        event.handled_at = now
+    with transaction.atomic():
+        event.number = _next_number(now)
+        return WORKFLOW.start(
+            event,
+            "report_handled" if on_the_spot else "report",
+            actor=actor,
+            note=note,
+            photos=photos,
+            save_photos=save_photos,
+            data={"routed_to": routed.unit.name if routed.unit else "", "why": routed.reason},
+        )
+
+
+def _reporter_label(actor) -> str:
+    if actor is None or isinstance(actor, str):
+        return _("warning rule")
+    post = getattr(actor, "_gridgov_post", None)
+    if post is not None:
+        return post.name
+    return actor.get_full_name() or actor.get_username()
+
+
+# --- The command centre ------------------------------------------------------------------
+
+_COMMAND_LOCK = ("command_region",)
+
+
+def do_accept_event(pk, *, actor, note="", version=None) -> Event:
+    def apply(event, now):
+        event.accepted_at = now
+        return {"accepted_at"}
+
+    return WORKFLOW.perform(
+        pk, "accept", actor=actor, note=note, expected_version=version, apply=apply,
+        lock_related=_COMMAND_LOCK,
+    )  # fmt: skip
+
+
+def do_reject_event(pk, *, actor, reason, version=None) -> Event:
+    return WORKFLOW.perform(
+        pk, "reject", actor=actor, note=reason, expected_version=version,
+        lock_related=_COMMAND_LOCK,
+    )  # fmt: skip
+
+
+def _check_units(event, lead: Department, assisting: list[Department]) -> None:
+    on_path = {event.city_id, event.county_id, event.town_id, event.village_id}
+    for unit in [lead, *assisting]:
+        if not unit.is_active:
+            raise InvalidInput(_("%(unit)s is not an active unit.") % {"unit": unit.name})
+        if unit.region_id not in on_path:
+            raise InvalidInput(
+                _("%(unit)s does not work where this event is.") % {"unit": unit.name}
+            )
+    if lead in assisting:
+        raise InvalidInput(_("The lead unit cannot also be an assisting unit."))
+
+
+def do_dispatch_event(pk, *, actor, lead: Department, assisting=(), note="", version=None) -> Event:
+    """派遣: give the event to a lead unit, and optionally to assisting units."""
+    assisting = list(dict.fromkeys(assisting))
+
+    def apply(event, now):
+        _check_units(event, lead, assisting)
+        EventAssignment.objects.filter(event=event).delete()
+        EventAssignment.objects.bulk_create(
+            [
+                EventAssignment(
+                    event=event, department=lead, role=AssignmentRole.LEAD, assigned_at=now
+                )
+            ]
+            + [
+                EventAssignment(
+                    event=event, department=u, role=AssignmentRole.ASSIST, assigned_at=now
+                )
+                for u in assisting
+            ]
+        )
+        event.lead_unit = lead
+        event.dispatched_at = now
+        return {"lead_unit", "dispatched_at"}
+
+    return WORKFLOW.perform(
+        pk, "dispatch", actor=actor, note=note, expected_version=version, apply=apply,
+        lock_related=_COMMAND_LOCK,
+        data={"lead": lead.name, "assisting": [u.name for u in assisting]},
+    )  # fmt: skip
+
+
+def do_bulk_dispatch_events(pks, *, actor, lead: Department, assisting=()) -> dict:
+    """Dispatch many accepted events to one unit; each succeeds or fails on its own."""
+    done, failed = [], []
+    for pk in pks:
+        try:
+            done.append(do_dispatch_event(pk, actor=actor, lead=lead, assisting=assisting).number)
+        except GridGovError as error:
+            failed.append({"id": pk, "message": str(error.message)})
+    return {"dispatched": done, "failed": failed}
+
+
+def do_escalate_event(pk, *, actor, reason, version=None) -> Event:
+    """上报上级: move the event to the command centre one level up (village → … → city)."""
+
+    def apply(event, now):
+        up = parent_level(event.command_region.level)
+        target = getattr(event.command_region, f"{up}_id", None) if up else None
+        if target is None:
+            raise Conflict(_("This event is already with the city's command centre."))
+        event.command_region_id = target
+        event.escalation_count += 1
+        return {"command_region", "escalation_count"}
+
+    return WORKFLOW.perform(
+        pk, "escalate", actor=actor, note=reason, expected_version=version, apply=apply,
+        lock_related=_COMMAND_LOCK,
+    )  # fmt: skip
+
+
+def do_hand_down_event(pk, *, actor, note="", version=None) -> Event:
+    """下派: give the event to the command centre one level down, on its own path."""
+    levels = ("city", "county", "town", "village")
+
+    def apply(event, now):
+        level = event.command_region.level
+        down = levels[levels.index(level) + 1] if level in levels[:-1] else None
+        target = getattr(event, f"{down}_id", None) if down else None
+        if target is None:
+            raise Conflict(_("There is no lower command centre to hand this event to."))
+        event.command_region_id = target
+        return {"command_region"}
+
+    return WORKFLOW.perform(
+        pk, "hand_down", actor=actor, note=note, expected_version=version, apply=apply,
+        lock_related=_COMMAND_LOCK,
+    )  # fmt: skip
+
+
+def do_mark_duplicate(pk, *, actor, original: Event, note="", version=None) -> Event:
+    """Merge a report into an earlier event of the same problem; it then counts once."""
+
+    def apply(event, now):
+        if original.pk == event.pk:
+            raise InvalidInput(_("An event cannot duplicate itself."))
+        if original.status in (EventStatus.MERGED, EventStatus.REJECTED):
+            raise InvalidInput(_("Merge into an event that is being worked on."))
+        if not WORKFLOW.visible(original, actor):
+            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": original.number})
+        event.duplicate_of = original
+        return {"duplicate_of"}
+
+    return WORKFLOW.perform(
+        pk, "mark_duplicate", actor=actor, note=note, expected_version=version, apply=apply,
+        lock_related=_COMMAND_LOCK, data={"original": original.number},
+    )  # fmt: skip
+
+
+def do_verify_event(pk, *, actor, note="", photos=(), version=None) -> Event:
+    def apply(event, now):
+        event.verified_at = now
+        return {"verified_at"}
+
+    return _with_photos("verify", pk, actor, note, photos, version, apply)
+
+
+def do_rework_event(pk, *, actor, reason, photos=(), version=None) -> Event:
+    def apply(event, now):
+        event.rework_count += 1
+        event.handled_at = None
+        return {"rework_count", "handled_at"}
+
+    return _with_photos("rework", pk, actor, reason, photos, version, apply)
+
+
+def do_close_event(pk, *, actor, note="", version=None) -> Event:
+    def apply(event, now):
+        event.closed_at = now
+        return {"closed_at"}
+
+    return WORKFLOW.perform(
+        pk, "close", actor=actor, note=note, expected_version=version, apply=apply,
+        lock_related=_COMMAND_LOCK,
+    )  # fmt: skip
+
+
+# --- The units -------------------------------------------------------------------------
+
+_UNIT_LOCK = ("lead_unit", "command_region")
+
+
+def do_start_event(pk, *, actor, note="", version=None) -> Event:
+    return WORKFLOW.perform(
+        pk, "start", actor=actor, note=note, expected_version=version, lock_related=_UNIT_LOCK
+    )
+
+
+def do_give_back_event(pk, *, actor, reason, version=None) -> Event:
+    """退回: the unit says the event is not theirs; the dispatcher must dispatch again."""
+
+    def apply(event, now):
+        EventAssignment.objects.filter(event=event).delete()
+        event.lead_unit = None
+        event.dispatched_at = None
+        return {"lead_unit", "dispatched_at"}
+
+    return WORKFLOW.perform(
+        pk, "give_back", actor=actor, note=reason, expected_version=version, apply=apply,
+        lock_related=_UNIT_LOCK,
+    )  # fmt: skip
+
+
+def do_handle_event(pk, *, actor, feedback, photos=(), version=None) -> Event:
+    """处置完成: the unit reports what it did, with photos of the result."""
+
+    def apply(event, now):
+        event.handled_at = now
+        return {"handled_at"}
+
+    return _with_photos("handle", pk, actor, feedback, photos, version, apply, _UNIT_LOCK)
+
+
+def _with_photos(action, pk, actor, note, photos, version, apply, lock=_COMMAND_LOCK):
+    prepared = prepare_photos(list(photos))
+    return WORKFLOW.perform(
+        pk, action, actor=actor, note=note, photos=prepared, save_photos=save_photos,
+        expected_version=version, apply=apply, lock_related=lock,
+    )  # fmt: skip
+
+
+# --- Oversight, reporters ----------------------------------------------------------------
+
+
+def do_urge_event(pk, *, actor, note, version=None) -> Event:
+    """督办: a late step is chased; its clock starts again."""
+    return WORKFLOW.perform(
+        pk, "urge", actor=actor, note=note, expected_version=version, lock_related=_UNIT_LOCK
+    )
+
+
+def do_reopen_event(pk, *, actor, reason, version=None) -> Event:
+    """The reporter is not satisfied: the event goes back to the command centre."""
+
+    def apply(event, now):
+        event.reopen_count += 1
+        event.closed_at = None
+        event.verified_at = None
+        return {"reopen_count", "closed_at", "verified_at"}
+
+    return WORKFLOW.perform(
+        pk, "reopen", actor=actor, note=reason, expected_version=version, apply=apply,
+        lock_related=_COMMAND_LOCK,
+    )  # fmt: skip
+
+
+def do_rate_event(pk, *, actor, satisfaction: int, note="", version=None) -> Event:
+    if satisfaction not in range(1, 6):
+        raise InvalidInput(_("Satisfaction is rated from 1 to 5."))
+
+    def apply(event, now):
+        event.satisfaction = satisfaction
+        return {"satisfaction"}
+
+    return WORKFLOW.perform(
+        pk,
+        "rate",
+        actor=actor,
+        note=note,
+        expected_version=version,
+        apply=apply,
+        data={"satisfaction": satisfaction},
+    )
+
+
+# --- The worker --------------------------------------------------------------------------
+
+
+def do_escalate_overdue(*, now=None, limit: int = 500) -> dict:
+    """The worker's sweep over late items (run every minute).
+
+    A command centre that let an event sit past its accept or dispatch limit loses it to the
+    level above; a late unit or checker is urged (督办) and its clock restarts. Each step
+    records why in the timeline.
+    """
+    now = now or timezone.now()
+    late = list(
+        Event.objects.filter(due_at__lt=now)
+        .exclude(status__in=[EventStatus.CLOSED, EventStatus.REJECTED, EventStatus.MERGED])
+        .order_by("due_at")
+        .values_list("pk", "step", "command_region__level", "due_at")[:limit]
+    )
+    escalated = urged = 0
+    for pk, step, level, due_at in late:
+        overdue = _("overdue since %(due)s") % {
+            "due": f"{timezone.localtime(due_at):%Y-%m-%d %H:%M}"
+        }
+        try:
+            if step in ("accept", "dispatch") and level != "city":
+                reason = _(
+                    "The command centre did not %(step)s in time (%(overdue)s); "
+                    "escalated automatically."
+                )
+                do_escalate_event(
+                    pk,
+                    actor=SYSTEM,
+                    reason=reason % {"step": _step_label(step), "overdue": overdue},
+                )
+                escalated += 1
+            else:
+                reason = _("Step “%(step)s” is late (%(overdue)s); urged automatically.")
+                do_urge_event(
+                    pk, actor=SYSTEM, note=reason % {"step": _step_label(step), "overdue": overdue}
+                )
+                urged += 1
+        except GridGovError:
+            continue  # acted on since we looked: nothing to chase
+    return {"escalated": escalated, "urged": urged}
+
+
+def _step_label(step: str) -> str:
+    from .choices import Step
+
+    return str(Step(step).label) if step in Step.values else step
+
+
+def reopen_deadline(event) -> object:
+    from django.conf import settings
+
+    return (
+        event.closed_at + timedelta(days=settings.GRIDGOV_REOPEN_DAYS) if event.closed_at else None
+    )

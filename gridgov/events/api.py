@@ -1,0 +1,494 @@
+"""REST API for events: list, report, read, every action of the loop, duplicates, KPIs.
+
+Views only translate HTTP into action calls; the actions and the workflow engine decide.
+"""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridgov.core.dates import date_range
+from gridgov.core.errors import InvalidInput, NotFound
+from gridgov.core.idempotency import idempotent
+from gridgov.org.models import Department
+from gridgov.org.scoping import scoped
+from gridgov.regions.choices import CRS
+from gridgov.regions.selectors import region_for
+
+from . import actions
+from .choices import EventSource, EventStatus, Priority, Urgency
+from .kpi import KpiQuery, event_kpis
+from .models import Event, EventCategory
+from .selectors import (
+    EventFilter,
+    categories,
+    event_for,
+    filtered_events,
+    possible_duplicates,
+    urgency_of,
+)
+from .workflow import EVENT_WORKFLOW as WORKFLOW
+
+# --- Output -------------------------------------------------------------------------------
+
+
+def _brief(obj, code="code"):
+    return None if obj is None else {"code": getattr(obj, code), "name": obj.name}
+
+
+class EventListSerializer(serializers.ModelSerializer):
+    category = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display")
+    town = serializers.SerializerMethodField()
+    grid = serializers.SerializerMethodField()
+    lead_unit = serializers.SerializerMethodField()
+    urgency = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "number", "title", "category", "source", "priority", "status", "status_label",
+            "version", "lon", "lat", "address", "town", "grid", "lead_unit", "reported_at",
+            "due_at", "urgency",
+        ]  # fmt: skip
+
+    def get_category(self, event) -> dict:
+        return {"code": event.category.code, "name": str(event.category)}
+
+    def get_town(self, event) -> dict | None:
+        return _brief(event.town)
+
+    def get_grid(self, event) -> dict | None:
+        return _brief(event.grid)
+
+    def get_lead_unit(self, event) -> dict | None:
+        return _brief(event.lead_unit)
+
+    def get_urgency(self, event) -> str:
+        return urgency_of(event)
+
+
+class TimelineSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    by = serializers.CharField(source="actor_label")
+    at = serializers.DateTimeField()
+    note = serializers.CharField()
+    data = serializers.JSONField()
+    photos = serializers.SerializerMethodField()
+
+    def get_photos(self, entry) -> list[str]:
+        return [a.file.url for a in entry.attachments.all()]
+
+
+class EventDetailSerializer(EventListSerializer):
+    description = serializers.CharField()
+    county = serializers.SerializerMethodField()
+    village = serializers.SerializerMethodField()
+    microgrid = serializers.SerializerMethodField()
+    command_centre_of = serializers.SerializerMethodField()
+    suggested_unit = serializers.SerializerMethodField()
+    routing_reason = serializers.CharField()
+    reporter = serializers.CharField(source="reporter_name")
+    duplicate_of = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(EventListSerializer.Meta):
+        fields = [
+            *EventListSerializer.Meta.fields,
+            "description", "county", "village", "microgrid", "command_centre_of",
+            "suggested_unit", "routing_reason", "reporter", "duplicate_of", "accepted_at",
+            "dispatched_at", "handled_at", "verified_at", "closed_at", "rework_count",
+            "reopen_count", "escalation_count", "satisfaction", "late", "timeline", "actions",
+        ]  # fmt: skip
+
+    def get_county(self, event) -> dict | None:
+        return _brief(event.county)
+
+    def get_village(self, event) -> dict | None:
+        return _brief(event.village)
+
+    def get_microgrid(self, event) -> dict | None:
+        return _brief(event.microgrid)
+
+    def get_command_centre_of(self, event) -> dict | None:
+        return _brief(event.command_region)
+
+    def get_suggested_unit(self, event) -> dict | None:
+        return _brief(event.routed_unit)
+
+    def get_duplicate_of(self, event) -> str | None:
+        return event.duplicate_of.number if event.duplicate_of_id else None
+
+    def get_timeline(self, event) -> list[dict]:
+        entries = event.timeline.prefetch_related("attachments").order_by("seq")
+        return TimelineSerializer(entries, many=True).data
+
+    def get_actions(self, event) -> list[str]:
+        return [t.action for t in WORKFLOW.actions_for(event, self.context["request"].user)]
+
+
+def detail_response(request, event, code=status.HTTP_200_OK) -> Response:
+    event = event_for(request.user, event.number)
+    return Response(EventDetailSerializer(event, context={"request": request}).data, status=code)
+
+
+# --- Input ----------------------------------------------------------------------------------
+
+
+class ReportInput(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    category = serializers.CharField(max_length=16)
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    crs = serializers.ChoiceField(choices=CRS.choices, default=CRS.WGS84)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    source = serializers.ChoiceField(
+        choices=EventSource.choices, required=False, allow_blank=True, default=""
+    )
+    reporter_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, default=""
+    )
+    reporter_phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, default=""
+    )
+    on_the_spot = serializers.BooleanField(
+        default=False,
+        help_text=_("Handled on the spot (小微事马上办): photos and a note required."),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ActionInput(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, help_text=_("The version you saw; 409 if the event changed since.")
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Note, reason or feedback.")
+    )
+    lead = serializers.CharField(required=False, help_text=_("dispatch: the lead unit's code"))
+    assisting = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list,
+        help_text=_("dispatch: assisting units' codes"),
+    )  # fmt: skip
+    original = serializers.CharField(
+        required=False, help_text=_("mark_duplicate: the number of the earlier event")
+    )
+    satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+def _unit(code: str | None) -> Department:
+    unit = Department.objects.filter(code=code or "", is_active=True).first()
+    if unit is None:
+        raise InvalidInput(_("Unknown unit: %(code)s.") % {"code": code or "—"})
+    return unit
+
+
+def run_action(request, event: Event, action: str, data: dict) -> Event:
+    """Call the action function for `action` with the request's input. Shared with the pages."""
+    user, pk, version, note = request.user, event.pk, data.get("version"), data.get("note", "")
+    photos = data.get("photos") or []
+    if action == "dispatch":
+        assisting = [_unit(c) for c in data.get("assisting") or [] if c]
+        return actions.do_dispatch_event(
+            pk, actor=user, lead=_unit(data.get("lead")), assisting=assisting, note=note,
+            version=version,
+        )  # fmt: skip
+    if action == "mark_duplicate":
+        original = Event.objects.filter(number=data.get("original") or "").first()
+        if original is None:
+            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": data.get("original")})
+        return actions.do_mark_duplicate(
+            pk, actor=user, original=original, note=note, version=version
+        )
+    if action == "rate":
+        if data.get("satisfaction") is None:
+            raise InvalidInput(_("Satisfaction is rated from 1 to 5."))
+        return actions.do_rate_event(
+            pk, actor=user, satisfaction=int(data["satisfaction"]), note=note, version=version
+        )
+    simple = {
+        "accept": lambda: actions.do_accept_event(pk, actor=user, note=note, version=version),
+        "reject": lambda: actions.do_reject_event(pk, actor=user, reason=note, version=version),
+        "escalate": lambda: actions.do_escalate_event(pk, actor=user, reason=note, version=version),
+        "hand_down": lambda: actions.do_hand_down_event(pk, actor=user, note=note, version=version),
+        "start": lambda: actions.do_start_event(pk, actor=user, note=note, version=version),
+        "give_back": lambda: actions.do_give_back_event(
+            pk, actor=user, reason=note, version=version
+        ),
+        "handle": lambda: actions.do_handle_event(
+            pk, actor=user, feedback=note, photos=photos, version=version
+        ),
+        "verify": lambda: actions.do_verify_event(
+            pk, actor=user, note=note, photos=photos, version=version
+        ),
+        "rework": lambda: actions.do_rework_event(
+            pk, actor=user, reason=note, photos=photos, version=version
+        ),
+        "close": lambda: actions.do_close_event(pk, actor=user, note=note, version=version),
+        "urge": lambda: actions.do_urge_event(pk, actor=user, note=note, version=version),
+        "reopen": lambda: actions.do_reopen_event(pk, actor=user, reason=note, version=version),
+    }
+    if action not in simple:
+        raise NotFound(_("Unknown action: %(action)s.") % {"action": action})
+    return simple[action]()
+
+
+# --- Views ----------------------------------------------------------------------------------
+
+LIST_PARAMETERS = [
+    OpenApiParameter("status", str, enum=[*EventStatus.values, "open"]),
+    OpenApiParameter("category", str, description=_("category code (with its subclasses)")),
+    OpenApiParameter("region", str, description=_("region code")),
+    OpenApiParameter("unit", str, description=_("lead unit code (its sub-units included)")),
+    OpenApiParameter("urgency", str, enum=[Urgency.YELLOW, Urgency.RED]),
+    OpenApiParameter("q", str, description=_("number, or words of the title")),
+    OpenApiParameter("mine", bool, description=_("only what I reported")),
+    OpenApiParameter("queue", str, enum=["command", "unit"], description=_("my work queue")),
+]  # fmt: skip
+
+
+def event_filter_from(user, params) -> EventFilter:
+    region = region_for(user, params["region"]) if params.get("region") else None
+    unit = None
+    if params.get("unit"):
+        unit = scoped(Department.objects.all(), user).filter(code=params["unit"]).first()
+        if unit is None:
+            raise InvalidInput(_("Unknown unit: %(code)s.") % {"code": params["unit"]})
+    return EventFilter(
+        status=params.get("status", ""),
+        category=params.get("category", ""),
+        region=region,
+        unit=unit,
+        urgency=params.get("urgency", ""),
+        q=params.get("q", ""),
+        mine=params.get("mine") in ("1", "true", "on"),
+        queue=params.get("queue", ""),
+    )
+
+
+class EventListCreateView(generics.ListAPIView):
+    """Events in your area (newest first), and reporting a new one."""
+
+    serializer_class = EventListSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return filtered_events(
+            self.request.user, event_filter_from(self.request.user, self.request.query_params)
+        )
+
+    @extend_schema(operation_id="events_list", parameters=LIST_PARAMETERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="events_report",
+        request={"application/json": ReportInput, "multipart/form-data": ReportInput},
+        responses={201: EventDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=_(
+                    "A key per report: a retried request returns the first response "
+                    "and creates nothing."
+                ),
+            )
+        ],
+    )
+    def post(self, request):
+        def create():
+            data = _report_input(request)
+            event = actions.do_report_event(
+                actions.ReportData(
+                    **{k: v for k, v in data.items() if k not in ("on_the_spot", "note")}
+                ),
+                actor=request.user,
+                on_the_spot=data["on_the_spot"],
+                note=data["note"],
+            )
+            return detail_response(request, event, status.HTTP_201_CREATED)
+
+        return idempotent(request, create)
+
+
+def _report_input(request) -> dict:
+    payload = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+    if hasattr(request.data, "getlist"):
+        payload = {k: request.data.get(k) for k in request.data if k != "photos"}
+        payload["photos"] = request.FILES.getlist("photos")
+    serializer = ReportInput(data=payload)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class EventDetailView(APIView):
+    @extend_schema(responses={200: EventDetailSerializer})
+    def get(self, request, number):
+        return detail_response(request, event_for(request.user, number))
+
+
+class EventActionView(APIView):
+    """Take one step of the loop: accept, reject, dispatch, start, give_back, handle, verify,
+    rework, close, escalate, hand_down, mark_duplicate, urge, reopen, rate."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="events_act",
+        request={"application/json": ActionInput, "multipart/form-data": ActionInput},
+        responses={200: EventDetailSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
+    )
+    def post(self, request, number, action):
+        event = event_for(request.user, number)
+        payload = {k: request.data.get(k) for k in request.data if k not in ("photos", "assisting")}
+        if hasattr(request.data, "getlist"):
+            payload["assisting"] = request.data.getlist("assisting")
+            payload["photos"] = request.FILES.getlist("photos")
+        else:
+            payload["assisting"] = request.data.get("assisting") or []
+        serializer = ActionInput(data=payload)
+        serializer.is_valid(raise_exception=True)
+        event = run_action(request, event, action, serializer.validated_data)
+        return detail_response(request, event)
+
+
+class BulkDispatchView(APIView):
+    """Dispatch many accepted events to the same unit(s); each one succeeds or fails alone."""
+
+    @extend_schema(
+        operation_id="events_bulk_dispatch",
+        request=inline_serializer(
+            "BulkDispatch",
+            {
+                "events": serializers.ListField(child=serializers.CharField()),
+                "lead": serializers.CharField(),
+                "assisting": serializers.ListField(child=serializers.CharField(), required=False),
+            },
+        ),
+        responses={200: dict},
+    )
+    def post(self, request):
+        numbers = request.data.get("events") or []
+        if not isinstance(numbers, list) or not numbers or len(numbers) > 200:
+            raise InvalidInput(_("Give between 1 and 200 event numbers."))
+        lead = _unit(request.data.get("lead"))
+        assisting = [_unit(c) for c in request.data.get("assisting") or []]
+        visible = dict(
+            filtered_events(request.user, EventFilter())
+            .filter(number__in=numbers)
+            .values_list("number", "pk")
+        )
+        result = actions.do_bulk_dispatch_events(
+            [visible[n] for n in numbers if n in visible], actor=request.user, lead=lead,
+            assisting=assisting,
+        )  # fmt: skip
+        result["failed"] += [
+            {"number": n, "message": _("No event %(number)s in your area.") % {"number": n}}
+            for n in numbers
+            if n not in visible
+        ]
+        return Response(result)
+
+
+class DuplicateSuggestionsView(APIView):
+    """Open events of a category near a point, reported recently: before reporting, check."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("category", str, required=True),
+            OpenApiParameter("lon", float, required=True),
+            OpenApiParameter("lat", float, required=True),
+            OpenApiParameter("crs", str, enum=CRS.values),
+        ],
+        responses={200: EventListSerializer(many=True)},
+    )
+    def get(self, request):
+        category = EventCategory.objects.filter(
+            code=request.query_params.get("category", "")
+        ).first()
+        if category is None:
+            raise InvalidInput(
+                _("Unknown category: %(code)s.")
+                % {"code": request.query_params.get("category", "")}
+            )
+        lon, lat = _point(request.query_params)
+        events = possible_duplicates(request.user, category=category, lon=lon, lat=lat)
+        rows = EventListSerializer(events, many=True).data
+        for row, event in zip(rows, events, strict=True):
+            row["distance_m"] = event.distance_m
+        return Response(rows)
+
+
+def _point(params) -> tuple[float, float]:
+    from gridgov.regions.api import LocateQuery
+    from gridgov.regions.crs import to_wgs84
+
+    query = LocateQuery(data=params)
+    query.is_valid(raise_exception=True)
+    lon, lat = to_wgs84(
+        query.validated_data["lon"], query.validated_data["lat"], query.validated_data["crs"]
+    )
+    return float(lon), float(lat)
+
+
+class CategoryListView(APIView):
+    """The event categories (two levels) with their time limits in working hours."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        return Response(
+            [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "parent": c.parent.code if c.parent_id else None,
+                    "hours": {
+                        s: c.hours_for(s) for s in ("accept", "dispatch", "handle", "verify")
+                    },
+                    "handling_level": c.handling_level,
+                }
+                for c in categories()
+            ]
+        )
+
+
+class EventKpiView(APIView):
+    """Closed-loop figures for a region or unit in your area, over a date range."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, description=_("region code; default: your own")),
+            OpenApiParameter("unit", str, description=_("lead unit code")),
+            OpenApiParameter("from", str, description="YYYY-MM-DD"),
+            OpenApiParameter("to", str, description=_("YYYY-MM-DD, inclusive")),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request):
+        return Response(
+            event_kpis(request.user, kpi_query_from(request.user, request.query_params))
+        )
+
+
+def kpi_query_from(user, params) -> KpiQuery:
+    from gridgov.regions.selectors import region_or_home_for
+
+    start, end = date_range(params.get("from"), params.get("to"))
+    f = event_filter_from(user, {"region": params.get("region"), "unit": params.get("unit")})
+    region = (
+        f.region if f.region is not None or f.unit is not None else region_or_home_for(user, None)
+    )
+    return KpiQuery(region=region, unit=f.unit, start=start, end=end)

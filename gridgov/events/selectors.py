@@ -1,0 +1,231 @@
+"""Reading events on behalf of a user: always through the scoping helper."""
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.core.errors import NotFound
+from gridgov.org.choices import Role
+from gridgov.org.models import Department, Staff
+from gridgov.org.roles import post_of
+from gridgov.org.scoping import scoped
+
+from .choices import OPEN_STATES, EventStatus, Urgency
+from .models import Event, EventCategory
+
+# What a list row shows, loaded in the same query.
+LIST_RELATED = ("category", "category__parent", "town", "grid", "lead_unit")
+DETAIL_RELATED = (
+    *LIST_RELATED,
+    "county",
+    "village",
+    "microgrid",
+    "command_region",
+    "routed_unit",
+    "duplicate_of",
+)
+
+
+def events_for(user):
+    return scoped(Event.objects.all(), user)
+
+
+def event_for(user, number: str) -> Event:
+    """An event the user may see, by number; 404 otherwise (never reveal that it exists)."""
+    event = events_for(user).select_related(*DETAIL_RELATED).filter(number=number).first()
+    if event is None:
+        raise NotFound(_("No event %(number)s in your area.") % {"number": number})
+    return event
+
+
+@dataclass
+class EventFilter:
+    status: str = ""
+    category: str = ""  # a category code; a first-level code includes its subclasses
+    region: object = None  # a Region
+    unit: Department | None = None
+    urgency: str = ""
+    q: str = ""  # number or words of the title
+    mine: bool = False  # reported by the user
+    queue: str = ""  # "command": waiting for the user's command centre; "unit": for their unit
+
+
+def filtered_events(user, f: EventFilter):
+    events = events_for(user).select_related(*LIST_RELATED)
+    if f.status in EventStatus.values:
+        events = events.filter(status=f.status)
+    elif f.status == "open":
+        events = events.filter(status__in=OPEN_STATES)
+    if f.category:
+        events = events.filter(Q(category__code=f.category) | Q(category__parent__code=f.category))
+    if f.region is not None:
+        events = events.filter(**{f.region.level: f.region.pk})
+    if f.unit is not None:
+        events = events.filter(lead_unit__path__startswith=f.unit.path)
+    if f.mine:
+        events = events.filter(reporter=user)
+    if f.q:
+        events = events.filter(Q(number=f.q.strip()) | Q(title__contains=f.q.strip()))
+    now = timezone.now()
+    if f.urgency == Urgency.RED:
+        events = events.filter(due_at__lt=now)
+    elif f.urgency == Urgency.YELLOW:
+        events = events.filter(warn_at__lte=now, due_at__gte=now)
+    events = _queue(events, user, f.queue)
+    return events.order_by("-reported_at", "-id")
+
+
+def _queue(events, user, queue: str):
+    post = post_of(user)
+    if not queue or post is None:
+        return events
+    if queue == "command":
+        # Waiting for this command centre: held here and needing the dispatcher.
+        return events.filter(
+            command_region_id=post.region_id,
+            status__in=[EventStatus.REPORTED, EventStatus.ACCEPTED, EventStatus.HANDLED,
+                        EventStatus.VERIFIED],
+        )  # fmt: skip
+    if queue == "unit" and post.department_id:
+        return events.filter(
+            lead_unit__path__startswith=post.department.path,
+            status__in=[EventStatus.DISPATCHED, EventStatus.HANDLING],
+        )
+    return events
+
+
+def urgency_of(event, now=None) -> str:
+    now = now or timezone.now()
+    if event.due_at is None:
+        return ""
+    if now > event.due_at:
+        return Urgency.RED
+    if event.warn_at is not None and now >= event.warn_at:
+        return Urgency.YELLOW
+    return Urgency.GREEN
+
+
+def categories():
+    """Active categories, first-level ones each followed by their subclasses."""
+    rows = list(EventCategory.objects.filter(is_active=True).select_related("parent"))
+    tops = [c for c in rows if c.parent_id is None]
+    ordered = []
+    for top in tops:
+        ordered.append(top)
+        ordered.extend(c for c in rows if c.parent_id == top.pk)
+    return ordered
+
+
+def dispatch_units_for(event) -> list[Department]:
+    """Units a dispatcher may give this event to: those working where it is."""
+    on_path = [r for r in (event.city_id, event.county_id, event.town_id, event.village_id) if r]
+    return list(
+        Department.objects.filter(region_id__in=on_path, is_active=True)
+        .select_related("region")
+        .order_by("region__code", "code")
+    )
+
+
+# --- Suggesting duplicates ----------------------------------------------------------------
+
+
+def _metres(lon1, lat1, lon2, lat2) -> float:
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return 6_371_000 * math.hypot(x, y)
+
+
+def possible_duplicates(user, *, category: EventCategory, lon: float, lat: float, exclude=None):
+    """Open events of the same category near a point, reported recently: maybe the same
+    problem. A bounding box narrows the rows in the database, the distance is exact."""
+    radius = settings.GRIDGOV_DUPLICATE_RADIUS_M
+    since = timezone.now() - timedelta(hours=settings.GRIDGOV_DUPLICATE_WINDOW_HOURS)
+    dlat = radius / 111_320
+    dlon = radius / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    rows = (
+        events_for(user)
+        .filter(
+            category=category,
+            reported_at__gte=since,
+            status__in=OPEN_STATES,
+            lon__range=(lon - dlon, lon + dlon),
+            lat__range=(lat - dlat, lat + dlat),
+        )
+        .select_related("category", "category__parent")
+        .order_by("-reported_at")[:50]
+    )
+    found = []
+    for event in rows:
+        if exclude is not None and event.pk == exclude.pk:
+            continue
+        distance = _metres(lon, lat, event.lon, event.lat)
+        if distance <= radius:
+            event.distance_m = round(distance)
+            found.append(event)
+    return sorted(found, key=lambda e: e.distance_m)[:10]
+
+
+# --- Who to tell ---------------------------------------------------------------------------
+
+
+def command_centre_user_ids(event) -> list[int]:
+    return list(
+        Staff.objects.filter(
+            role=Role.DISPATCHER,
+            region_id=event.command_region_id,
+            is_active=True,
+            user__isnull=False,
+        ).values_list("user_id", flat=True)
+    )
+
+
+def unit_user_ids(event) -> list[int]:
+    units = list(event.assignments.values_list("department_id", flat=True))
+    return list(
+        Staff.objects.filter(
+            department_id__in=units, is_active=True, user__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+
+
+def reporter_user_ids(event) -> list[int]:
+    """The reporter and the reporters of every report merged into this one."""
+    ids = {event.reporter_id}
+    ids |= set(Event.objects.filter(duplicate_of=event).values_list("reporter_id", flat=True))
+    if event.duplicate_of_id:
+        ids.add(
+            Event.objects.filter(pk=event.duplicate_of_id)
+            .values_list("reporter_id", flat=True)
+            .first()
+        )
+    return [i for i in ids if i]
+
+
+def workload(user) -> dict:
+    """The workbench's counters: my open reports, my command centre's queue, my unit's tasks,
+    and what is overdue in my area — one query."""
+    post = post_of(user)
+    open_q = Q(status__in=OPEN_STATES)
+    counts = {
+        "mine_open": Count("pk", filter=open_q & Q(reporter=user.pk)),
+        "overdue": Count("pk", filter=open_q & Q(due_at__lt=timezone.now())),
+    }
+    if post is not None:
+        counts["command_queue"] = Count(
+            "pk",
+            filter=Q(command_region_id=post.region_id)
+            & Q(status__in=[EventStatus.REPORTED, EventStatus.ACCEPTED, EventStatus.HANDLED,
+                            EventStatus.VERIFIED]),
+        )  # fmt: skip
+        if post.department_id:
+            counts["unit_tasks"] = Count(
+                "pk",
+                filter=Q(lead_unit__path__startswith=post.department.path)
+                & Q(status__in=[EventStatus.DISPATCHED, EventStatus.HANDLING]),
+            )
+    return events_for(user).order_by().aggregate(**counts)

@@ -1,0 +1,241 @@
+"""Event pages: report, lists and workbenches, detail with timeline and actions, KPIs.
+
+Pages call the same action functions as the API (through `api.run_action` for the loop's
+steps), so a step taken on a phone page and one taken by an app are the same write.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridgov.core.errors import GridGovError
+from gridgov.org.choices import Capability, Role
+from gridgov.org.roles import capability_required, post_of
+from gridgov.regions.choices import CRS
+
+from . import actions
+from .api import event_filter_from, kpi_query_from, run_action
+from .choices import EventStatus, Priority, Urgency
+from .kpi import event_kpis
+from .selectors import categories, dispatch_units_for, event_for, filtered_events, urgency_of
+from .workflow import EVENT_WORKFLOW as WORKFLOW
+
+PAGE_SIZE = 30
+
+
+def _default_queue(user) -> str:
+    post = post_of(user)
+    if post is None:
+        return ""
+    if post.role == Role.DISPATCHER:
+        return "command"
+    if post.role == Role.OFFICER:
+        return "unit"
+    return ""
+
+
+@login_required
+def event_list(request):
+    """One list, three workbenches: my reports, the command centre's queue, the unit's tasks."""
+    params = request.GET.copy()
+    if "queue" not in params and "mine" not in params:
+        params["queue"] = _default_queue(request.user)
+        if (
+            not params["queue"]
+            and post_of(request.user)
+            and post_of(request.user).role
+            in (
+                Role.GRID_WORKER,
+                Role.MICROGRID_LEADER,
+            )
+        ):
+            params["mine"] = "1"
+    try:
+        event_filter = event_filter_from(request.user, params)
+    except GridGovError as error:
+        messages.error(request, error.message)
+        return redirect("events:list")
+    page = Paginator(filtered_events(request.user, event_filter), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    for event in page:
+        event.urgency = urgency_of(event, now)
+    post = post_of(request.user)
+    return render(
+        request,
+        "events/list.html",
+        {
+            "page": page,
+            "f": event_filter,
+            "statuses": EventStatus.choices,
+            "categories": categories(),
+            "urgencies": [(Urgency.YELLOW, Urgency.YELLOW.label), (Urgency.RED, Urgency.RED.label)],
+            "can_dispatch": post is not None and post.role == Role.DISPATCHER,
+            "bulk_units": _bulk_units(post),
+        },
+    )
+
+
+def _bulk_units(post):
+    if post is None or post.role != Role.DISPATCHER:
+        return []
+    from gridgov.org.models import Department
+
+    region = post.region
+    on_path = [r for r in (region.city_id, region.county_id, region.town_id) if r]
+    return list(Department.objects.filter(region_id__in=on_path, is_active=True).order_by("code"))
+
+
+@login_required
+@require_POST
+def bulk_dispatch(request):
+    from .api import _unit
+
+    numbers = request.POST.getlist("events")
+    try:
+        lead = _unit(request.POST.get("lead"))
+        visible = dict(
+            filtered_events(request.user, event_filter_from(request.user, {}))
+            .filter(number__in=numbers)
+            .values_list("number", "pk")
+        )
+        result = actions.do_bulk_dispatch_events(
+            [visible[n] for n in numbers if n in visible], actor=request.user, lead=lead
+        )
+    except GridGovError as error:
+        messages.error(request, error.message)
+        return redirect("events:list")
+    if result["dispatched"]:
+        messages.success(
+            request,
+            _("%(n)d events dispatched to %(unit)s.")
+            % {"n": len(result["dispatched"]), "unit": lead.name},
+        )
+    for failure in result["failed"]:
+        messages.error(request, failure["message"])
+    return redirect(request.POST.get("next") or "events:list")
+
+
+@login_required
+def report(request):
+    """The report form: category, a pin on the map or the device's location, photos."""
+    if WORKFLOW.role_of(request.user) not in WORKFLOW.transition("report").roles:
+        return render(request, "403.html", status=403)
+    context = {
+        "categories": [c for c in categories() if c.parent_id],
+        "priorities": Priority.choices,
+        "can_handle_on_spot": WORKFLOW.role_of(request.user)
+        in WORKFLOW.transition("report_handled").roles,
+        "home": _home_point(request.user),
+        "values": {},
+    }
+    if request.method == "POST":
+        data = actions.ReportData(
+            title=request.POST.get("title", ""),
+            category=request.POST.get("category", ""),
+            lon=request.POST.get("lon", ""),
+            lat=request.POST.get("lat", ""),
+            crs=request.POST.get("crs") or CRS.WGS84,
+            description=request.POST.get("description", ""),
+            address=request.POST.get("address", ""),
+            priority=request.POST.get("priority") or Priority.NORMAL,
+            reporter_name=request.POST.get("reporter_name", ""),
+            reporter_phone=request.POST.get("reporter_phone", ""),
+            photos=request.FILES.getlist("photos"),
+        )
+        try:
+            event = actions.do_report_event(
+                data,
+                actor=request.user,
+                on_the_spot=request.POST.get("on_the_spot") == "1",
+                note=request.POST.get("note", ""),
+            )
+        except GridGovError as error:
+            context.update(error=error, values=request.POST)
+            return render(request, "events/report.html", context, status=error.status_code)
+        messages.success(request, _("Event %(number)s reported.") % {"number": event.number})
+        return redirect(event.get_absolute_url())
+    return render(request, "events/report.html", context)
+
+
+def _home_point(user):
+    post = post_of(user)
+    region = post.region if post else None
+    if region is None:
+        return {"lon": 120.755, "lat": 30.746, "code": ""}
+    return {
+        "lon": region.label_lon or 120.755,
+        "lat": region.label_lat or 30.746,
+        "code": region.code,
+    }
+
+
+@login_required
+def event_detail(request, number, error=None, status=200):
+    event = event_for(request.user, number)
+    timeline = list(event.timeline.prefetch_related("attachments").order_by("seq"))
+    available = WORKFLOW.actions_for(event, request.user)
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "event": event,
+            "timeline": timeline,
+            "available": available,
+            "urgency": urgency_of(event),
+            "units": dispatch_units_for(event)
+            if any(t.action == "dispatch" for t in available)
+            else [],
+            "error": error,
+            "reopen_days": settings.GRIDGOV_REOPEN_DAYS,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def event_act(request, number, action):
+    event = event_for(request.user, number)
+    data = {
+        "version": int(request.POST["version"])
+        if request.POST.get("version", "").isdigit()
+        else None,
+        "note": request.POST.get("note", ""),
+        "lead": request.POST.get("lead"),
+        "assisting": [c for c in request.POST.getlist("assisting") if c],
+        "original": request.POST.get("original"),
+        "satisfaction": request.POST.get("satisfaction") or None,
+        "photos": request.FILES.getlist("photos"),
+    }
+    try:
+        event = run_action(request, event, action, data)
+    except GridGovError as error:
+        return event_detail(request, number, error=error, status=error.status_code)
+    label = WORKFLOW.transition(action).label
+    messages.success(request, _("Done: %(action)s.") % {"action": label})
+    try:
+        return redirect(event_for(request.user, event.number).get_absolute_url())
+    except GridGovError:  # the step took it out of the actor's sight (handed up or down)
+        return redirect("events:list")
+
+
+@capability_required(Capability.VIEW_KPI)
+def kpi(request):
+    try:
+        query = kpi_query_from(request.user, request.GET)
+        figures = event_kpis(request.user, query)
+    except GridGovError as error:
+        messages.error(request, error.message)
+        return redirect("events:kpi")
+    return render(
+        request,
+        "events/kpi.html",
+        {"query": query, "figures": figures, "params": request.GET},
+    )

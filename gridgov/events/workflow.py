@@ -1,0 +1,172 @@
+"""The events' transition table: 上报 → 受理 → 派遣 → 处置 → 核查 → 结案, and its side roads.
+
+Read it as the rule book of the command centre. Each row says from which states an action may be
+taken, by whom, what the actor must be to this event (guard), where it leads and which timed step
+it starts. `gridgov.workflow.engine` enforces it; `gridgov.events.actions` adds each action's own
+changes.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.org.choices import Role
+from gridgov.workflow.engine import CITIZEN, RESTART, SYSTEM, Deadline, Transition, Workflow
+
+from .choices import TERMINAL_STATES, EventStatus, Priority, Step
+from .models import Event, EventTimelineEntry
+
+S = EventStatus
+R = Role
+
+# Anyone working in the network may report what they find; so may the public and the worker.
+REPORTERS = frozenset(
+    {
+        R.GRID_WORKER,
+        R.MICROGRID_LEADER,
+        R.DISPATCHER,
+        R.OFFICER,
+        R.SUPERVISOR,
+        R.LEADER,
+        R.ADMIN,
+        CITIZEN,
+        SYSTEM,
+    }
+)
+GRID = frozenset({R.GRID_WORKER, R.MICROGRID_LEADER})
+COMMAND = frozenset({R.DISPATCHER, R.ADMIN})
+UNITS = frozenset({R.OFFICER, R.DISPATCHER, R.ADMIN})
+CHECKERS = frozenset({R.DISPATCHER, R.SUPERVISOR, R.ADMIN})
+OVERSEERS = frozenset({R.DISPATCHER, R.SUPERVISOR, R.LEADER, R.ADMIN, SYSTEM})
+
+T = Transition
+TRANSITIONS = (
+    T("report", (), S.REPORTED, REPORTERS, _("report"), step=Step.ACCEPT),
+    # 小微事马上办: a grid worker fixes a small matter on the spot and reports it done, with proof.
+    T("report_handled", (), S.HANDLED, GRID, _("handle on the spot"), step=Step.VERIFY,
+      note_required=True, photos_required=True),
+    T("accept", (S.REPORTED,), S.ACCEPTED, COMMAND, _("accept"), guard="command",
+      step=Step.DISPATCH),
+    T("reject", (S.REPORTED,), S.REJECTED, COMMAND, _("reject"), guard="command",
+      note_required=True),
+    T("mark_duplicate", (S.REPORTED, S.ACCEPTED), S.MERGED, COMMAND, _("merge as duplicate"),
+      guard="command"),
+    T("escalate", (S.REPORTED, S.ACCEPTED), S.REPORTED, COMMAND | {SYSTEM}, _("escalate"),
+      guard="command", step=Step.ACCEPT, note_required=True),
+    T("hand_down", (S.REPORTED, S.ACCEPTED), S.REPORTED, COMMAND, _("hand down"),
+      guard="command", step=Step.ACCEPT),
+    T("dispatch", (S.ACCEPTED,), S.DISPATCHED, COMMAND, _("dispatch"), guard="command",
+      step=Step.HANDLE),
+    T("start", (S.DISPATCHED,), S.HANDLING, UNITS, _("start handling"), guard="unit"),
+    T("give_back", (S.DISPATCHED, S.HANDLING), S.ACCEPTED, UNITS, _("return to dispatcher"),
+      guard="unit", step=Step.DISPATCH, note_required=True),
+    T("handle", (S.HANDLING,), S.HANDLED, UNITS, _("report handled"), guard="unit",
+      step=Step.VERIFY, note_required=True),
+    T("verify", (S.HANDLED,), S.VERIFIED, CHECKERS, _("pass verification"), guard="checker",
+      step=Step.VERIFY),
+    T("rework", (S.HANDLED,), S.HANDLING, CHECKERS, _("send back for rework"), guard="checker",
+      step=Step.HANDLE, note_required=True),
+    T("close", (S.VERIFIED,), S.CLOSED, COMMAND, _("close"), guard="command"),
+    # 督办: a late step is urged; its clock starts again and the item stays marked late.
+    T("urge", (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.HANDLING, S.HANDLED, S.VERIFIED), None,
+      OVERSEERS, _("urge"), guard="overseer", step=RESTART, note_required=True),
+    T("reopen", (S.CLOSED,), S.REPORTED, REPORTERS, _("reopen"), guard="reporter_or_command",
+      step=Step.ACCEPT, note_required=True),
+    T("rate", (S.CLOSED,), None, REPORTERS, _("rate"), guard="reporter"),
+)  # fmt: skip
+
+
+# --- Guards: what the actor must be to this event ----------------------------------------
+
+
+def _is_command(event, post) -> bool:
+    """A dispatcher of the command centre holding the event, or of one above it."""
+    if post is None:
+        return False
+    region = event.command_region
+    return getattr(region, f"{post.region.level}_id", None) == post.region_id
+
+
+def _is_unit(event, post) -> bool:
+    """Staff of the lead unit, of a unit above it (a bureau over its squad) or below it."""
+    if post is None or post.department_id is None or event.lead_unit_id is None:
+        return False
+    mine, lead = post.department.path, event.lead_unit.path
+    return lead.startswith(mine) or mine.startswith(lead)
+
+
+def _is_reporter(event, actor) -> bool:
+    return event.reporter_id is not None and event.reporter_id == getattr(actor, "pk", None)
+
+
+def _within_reopen_period(event) -> bool:
+    if event.closed_at is None:
+        return False
+    return timezone.now() <= event.closed_at + timedelta(days=settings.GRIDGOV_REOPEN_DAYS)
+
+
+GUARDS = {
+    "command": lambda event, actor, post: _is_command(event, post),
+    "unit": lambda event, actor, post: _is_unit(event, post),
+    # Supervisors check work anywhere in their scope (the engine has checked the scope).
+    "checker": lambda event, actor, post: (
+        (post is not None and post.role == R.SUPERVISOR) or _is_command(event, post)
+    ),
+    "overseer": lambda event, actor, post: (
+        (post is not None and post.role in (R.SUPERVISOR, R.LEADER)) or _is_command(event, post)
+    ),
+    "reporter": lambda event, actor, post: (
+        _is_reporter(event, actor) and _within_reopen_period(event)
+    ),
+    "reporter_or_command": lambda event, actor, post: (
+        (_is_reporter(event, actor) and _within_reopen_period(event)) or _is_command(event, post)
+    ),
+}
+
+# Urgent matters get a shorter clock.
+PRIORITY_FACTOR = {Priority.NORMAL: 1.0, Priority.URGENT: 0.5, Priority.CRITICAL: 0.25}
+
+
+def step_deadline(event, step: str, start) -> Deadline:
+    """A step's deadline on the working-day calendar; yellow when 80% of it has run."""
+    from gridgov.worktime.calendar import add_working_hours
+
+    hours = event.category.hours_for(step) * PRIORITY_FACTOR[event.priority]
+    return Deadline(
+        step=step,
+        warn_at=add_working_hours(start, hours * 0.8),
+        due_at=add_working_hours(start, hours),
+    )
+
+
+def recipients(event, t) -> list[int]:
+    from .selectors import command_centre_user_ids, reporter_user_ids, unit_user_ids
+
+    if t.action in ("report", "escalate", "hand_down", "reopen", "give_back", "handle",
+                    "report_handled"):  # fmt: skip
+        return command_centre_user_ids(event)
+    if t.action in ("dispatch", "rework", "urge"):
+        return unit_user_ids(event)
+    if t.action in ("reject", "verify", "close", "mark_duplicate"):
+        return reporter_user_ids(event)
+    return []
+
+
+def notification_text(event, t) -> str:
+    return f"{event.number} {event.title}: {t.label}"
+
+
+EVENT_WORKFLOW = Workflow(
+    name="events",
+    model=Event,
+    timeline_model=EventTimelineEntry,
+    states=EventStatus,
+    terminal=TERMINAL_STATES,
+    transitions=TRANSITIONS,
+    guards=GUARDS,
+    deadline=step_deadline,
+    recipients=recipients,
+    notification_text=notification_text,
+)

@@ -1,0 +1,323 @@
+"""The closed-loop engine: one way for any work item to change state.
+
+A kind of work item (an event, an inspection task, a rectification order…) declares a
+`Workflow`: its states, a table of `Transition`s (from which states an action may be taken, by
+which roles, under which guard, to which state, starting which deadline step) and a few hooks.
+`perform` is the only function that changes an item's status: it locks the row, checks the
+table, the actor's role, guard and scope, applies the action's own changes, stamps the deadline,
+saves with update_fields, appends an immutable timeline row, writes the audit row and notifies
+after commit. Nothing else sets a status.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.core import audit
+from gridgov.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from gridgov.org.roles import post_of
+from gridgov.org.scoping import scope_of, scoped
+
+# Actors who are not staff members. The worker acts as SYSTEM; a signed-in member of the public
+# (issue reporters from the web or Open311) acts as CITIZEN.
+SYSTEM = "system"
+CITIZEN = "citizen"
+# Transition.step value: start the clock of the running step again (a 督办 urging a late unit).
+RESTART = "*"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of a workflow's table.
+
+    sources: states the action may be taken from; empty for the actions that create an item.
+    target: the state after it; None keeps the state (a rating, say).
+    roles: who may take it (staff roles, SYSTEM, CITIZEN).
+    guard: the name of a workflow guard — the actor's relation to this item (the unit it is
+        assigned to, the command centre that holds it…); None when the role is enough.
+    step: the deadline step it starts (None keeps the running deadline); terminal states end it.
+    """
+
+    action: str
+    sources: tuple[str, ...]
+    target: str | None
+    roles: frozenset[str]
+    label: str
+    guard: str | None = None
+    step: str | None = None
+    note_required: bool = False
+    photos_required: bool = False
+
+
+@dataclass(frozen=True)
+class Deadline:
+    step: str
+    warn_at: object  # datetime: yellow from here
+    due_at: object  # datetime: red (overdue) from here
+
+
+@dataclass
+class Workflow:
+    """A kind of work item and its transition table.
+
+    model: the item model. It has `status`, `version` (bumped by every step), `step`,
+        `warn_at`, `due_at`, `late` fields and a `scope_rule`.
+    timeline_model: its TimelineEntry subclass, with an `item` foreign key.
+    guards: name → predicate(item, actor, post) for Transition.guard.
+    deadline: (item, step, start) → Deadline | None; how long a step may take.
+    recipients: (item, transition) → ids of the users to notify after the step commits.
+    """
+
+    name: str
+    model: type
+    timeline_model: type
+    states: type  # TextChoices
+    terminal: frozenset[str]
+    transitions: tuple[Transition, ...]
+    guards: dict[str, Callable] = field(default_factory=dict)
+    deadline: Callable | None = None
+    recipients: Callable | None = None
+    notification_text: Callable | None = None
+
+    def __post_init__(self):
+        self._by_action = {t.action: t for t in self.transitions}
+        known = set(self.states.values)
+        for t in self.transitions:
+            # A typo in the table must stop the program at start-up, not at the first click.
+            if not set(t.sources) <= known or (t.target is not None and t.target not in known):
+                raise ImproperlyConfigured(f"{self.name}.{t.action}: unknown state")
+            if t.guard is not None and t.guard not in self.guards:
+                raise ImproperlyConfigured(f"{self.name}.{t.action}: unknown guard {t.guard}")
+
+    # --- The table, as pure functions -----------------------------------------------------
+
+    def transition(self, action: str) -> Transition:
+        try:
+            return self._by_action[action]
+        except KeyError:
+            raise InvalidInput(_("Unknown action: %(action)s.") % {"action": action}) from None
+
+    def next_state(self, state: str | None, action: str) -> str:
+        """The state after `action` from `state`, or Conflict when the table does not allow it."""
+        t = self.transition(action)
+        if (state or "") not in (t.sources or ("",)):
+            raise Conflict(
+                _("This item is %(state)s; “%(action)s” cannot be done now.")
+                % {"state": self.state_label(state), "action": t.label}
+            )
+        return t.target if t.target is not None else state
+
+    def replay(self, actions: Iterable[str]) -> str | None:
+        """The state a history of actions leads to, checking every step against the table."""
+        state = None
+        for action in actions:
+            state = self.next_state(state, action)
+        return state
+
+    def state_label(self, state: str | None) -> str:
+        return str(self.states(state).label) if state else _("not yet reported")
+
+    # --- Who may do what ------------------------------------------------------------------
+
+    def role_of(self, actor) -> str | None:
+        if actor is None or isinstance(actor, str):
+            return SYSTEM
+        if not actor.is_authenticated or not actor.is_active:
+            return None
+        post = post_of(actor)
+        if post is not None and post.is_active:
+            return post.role
+        if post is None and not actor.is_staff:
+            return CITIZEN
+        return None
+
+    def may(self, item, action: str, actor) -> bool:
+        try:
+            self.check(item, self.transition(action), actor)
+        except (Conflict, NotPermitted, NotFound):
+            return False
+        return True
+
+    def actions_for(self, item, actor) -> list[Transition]:
+        """What the actor may do to the item now: the buttons of its page."""
+        return [
+            t
+            for t in self.transitions
+            if t.sources and item.status in t.sources and self._permitted(item, t, actor)
+        ]
+
+    def check(self, item, t: Transition, actor) -> None:
+        """Raise the reason the actor may not take `t` on `item` now, if there is one."""
+        if actor is not None and not isinstance(actor, str) and not self.visible(item, actor):
+            raise NotFound()
+        self.next_state(item.status if item.pk else None, t.action)
+        if not self._permitted(item, t, actor):
+            raise NotPermitted(
+                _("Your role or unit may not “%(action)s” this item.") % {"action": t.label}
+            )
+
+    def _permitted(self, item, t: Transition, actor) -> bool:
+        role = self.role_of(actor)
+        if role is None or role not in t.roles:
+            return False
+        if t.guard is None or role == SYSTEM:
+            return True
+        return bool(self.guards[t.guard](item, actor, post_of(actor)))
+
+    def visible(self, item, user) -> bool:
+        """Whether the user's scope covers the item (checked in Python when the rule allows)."""
+        if self.role_of(user) == CITIZEN:
+            return self.guards.get("reporter", lambda *_: False)(item, user, None)
+        scope = scope_of(user)
+        rule = self.model.scope_rule
+        if scope.everything:
+            return True
+        if scope.nothing:
+            return False
+        if rule.region == "" and (rule.department is None or scope.department_path is None):
+            # The item carries its region at every level: no query needed.
+            if getattr(item, f"{scope.region_level}_id") == scope.region_id:
+                return True
+            return bool(rule.filed_by) and getattr(item, f"{rule.filed_by}_id") == user.pk
+        return scoped(self.model.objects.filter(pk=item.pk), user).exists()
+
+    # --- The one write path ---------------------------------------------------------------
+
+    def start(
+        self,
+        item,
+        action: str,
+        *,
+        actor,
+        note: str = "",
+        photos: Iterable = (),
+        data: dict | None = None,
+        save_photos: Callable | None = None,
+    ):
+        """Create an item with a creating action ("report"). `item` is unsaved, filled in."""
+        t = self.transition(action)
+        if t.sources:
+            raise InvalidInput(_("“%(action)s” does not create an item.") % {"action": t.label})
+        self._check_inputs(t, note, photos)
+        if not self._permitted(item, t, actor):
+            raise NotPermitted(_("Your role may not “%(action)s”.") % {"action": t.label})
+        with transaction.atomic():
+            now = timezone.now()
+            item.status = t.target
+            item.version = 1
+            self._stamp_deadline(item, t, now)
+            item.save()
+            self._append(item, t, None, actor, now, note, photos, data, save_photos)
+        return item
+
+    def perform(
+        self,
+        pk,
+        action: str,
+        *,
+        actor,
+        note: str = "",
+        photos: Iterable = (),
+        expected_version: int | None = None,
+        apply: Callable | None = None,
+        data: dict | None = None,
+        save_photos: Callable | None = None,
+        lock_related: tuple[str, ...] = (),
+    ):
+        """Take `action` on the item with primary key `pk`, as `actor`.
+
+        apply(item, now) makes the action's own changes and returns the names of the fields it
+        set, or raises a GridGovError — before anything is saved — when its input is wrong.
+        expected_version: the version the actor saw; if someone acted since, 409.
+        """
+        t = self.transition(action)
+        self._check_inputs(t, note, photos)
+        with transaction.atomic():
+            item = self._lock(pk, lock_related)
+            if expected_version is not None and item.version != expected_version:
+                raise Conflict()
+            self.check(item, t, actor)
+            now = timezone.now()
+            previous = item.status
+            changed = set(apply(item, now) if apply else ())
+            if item.due_at is not None and now > item.due_at:
+                item.late = True
+            if t.target is not None:
+                item.status = t.target
+            item.version += 1
+            self._stamp_deadline(item, t, now)
+            changed |= {"status", "version", "step", "warn_at", "due_at", "late"}
+            item.save(update_fields=sorted(changed))
+            self._append(item, t, previous, actor, now, note, photos, data, save_photos)
+        return item
+
+    def _lock(self, pk, related: tuple[str, ...]):
+        # of=("self",): on PostgreSQL lock the item only, not the regions and units joined in.
+        queryset = self.model.objects.select_for_update(of=("self",)).select_related(*related)
+        try:
+            return queryset.get(pk=pk)
+        except self.model.DoesNotExist:
+            raise NotFound() from None
+
+    def _check_inputs(self, t: Transition, note: str, photos) -> None:
+        if t.note_required and not (note or "").strip():
+            raise InvalidInput(_("“%(action)s” needs a reason or a note.") % {"action": t.label})
+        if t.photos_required and not list(photos):
+            raise InvalidInput(_("“%(action)s” needs at least one photo.") % {"action": t.label})
+
+    def _stamp_deadline(self, item, t: Transition, now) -> None:
+        state = t.target if t.target is not None else item.status
+        if state in self.terminal:
+            item.step, item.warn_at, item.due_at = "", None, None
+            return
+        if t.step is None or self.deadline is None:
+            return
+        step = item.step if t.step == RESTART else t.step
+        deadline = self.deadline(item, step, now) if step else None
+        if deadline is None:
+            item.step, item.warn_at, item.due_at = step, None, None
+        else:
+            item.step, item.warn_at, item.due_at = step, deadline.warn_at, deadline.due_at
+
+    def _append(self, item, t, previous, actor, now, note, photos, data, save_photos):
+        entry = self.timeline_model.objects.create(
+            item=item,
+            seq=item.version,
+            action=t.action,
+            from_state=previous or "",
+            to_state=item.status,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=audit.actor_label(actor),
+            at=now,
+            note=note or "",
+            data=data or {},
+        )
+        photos = list(photos)
+        if photos:
+            entry.attachments.set(save_photos(photos, uploaded_by=actor) if save_photos else photos)
+        audit.record(
+            f"{self.name}.{t.action}",
+            actor=actor,
+            target=item,
+            summary=f"{item} {previous or '-'} → {item.status}",
+            changes={"status": [previous, item.status], **(data or {})},
+        )
+        if self.recipients is not None:
+            transaction.on_commit(lambda: self._notify(item, t, actor))
+        return entry
+
+    def _notify(self, item, t, actor) -> None:
+        from .models import Notification
+
+        user_ids = set(self.recipients(item, t)) - {None, getattr(actor, "pk", None)}
+        if not user_ids:
+            return
+        text = self.notification_text(item, t) if self.notification_text else str(item)
+        url = item.get_absolute_url() if hasattr(item, "get_absolute_url") else ""
+        Notification.objects.bulk_create(
+            [Notification(user_id=u, text=text[:255], url=url) for u in sorted(user_ids)]
+        )

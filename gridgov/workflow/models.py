@@ -1,0 +1,108 @@
+"""What every kind of work item shares: photos, notifications and the timeline's row shape.
+
+Each kind (events, inspection tasks, rectification orders…) keeps its own timeline table, built
+from `TimelineEntry`, so its history is indexed and partitioned with the items it describes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.org.scoping import ScopeRule
+
+
+class Attachment(models.Model):
+    """A photo taken as evidence: at a report, at handling, at verification.
+
+    Files are checked by content, not by name (see `attachments.check_photo`), re-encoded without
+    their EXIF block (which carries the phone's GPS track and model), and stored under a digest.
+    """
+
+    file = models.FileField(_("file"), upload_to="photos/%Y/%m/")
+    content_type = models.CharField(_("content type"), max_length=32)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    original_name = models.CharField(_("original name"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # Seen through the item it belongs to; on its own, only by whoever uploaded it.
+    scope_rule = ScopeRule(owner="uploaded_by")
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name or self.file.name
+
+
+class Notification(models.Model):
+    """A message to one person about a work item: assigned to your unit, returned, closed…"""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    text = models.CharField(_("text"), max_length=255)
+    url = models.CharField(_("link"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    scope_rule = ScopeRule(owner="user")
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.text
+
+
+class TimelineEntry(models.Model):
+    """One step in an item's life. Append-only: the timeline is the item's history of record.
+
+    Concrete subclasses add `item = ForeignKey(<kind>, related_name="timeline")`.
+    `seq` is the item's version after the step, so (item, seq) is unique and orders the history.
+    """
+
+    seq = models.PositiveIntegerField(_("step number"))
+    action = models.CharField(_("action"), max_length=32)
+    from_state = models.CharField(_("from"), max_length=16, blank=True)
+    to_state = models.CharField(_("to"), max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("by (name)"), max_length=150)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    attachments = models.ManyToManyField(
+        Attachment, verbose_name=_("photos"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["seq"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Timeline entries are append-only.")
+        super().save(*args, **kwargs)
