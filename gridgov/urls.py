@@ -15,6 +15,7 @@ urlpatterns = [
     path("regions/", include("gridgov.regions.urls")),
     path("org/", include("gridgov.org.urls")),
     path("events/", include("gridgov.events.urls")),
+    path("messages/", include("gridgov.workflow.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

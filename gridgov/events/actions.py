@@ -113,9 +113,20 @@ def _next_number(now) -> str:
     """SJ + date + the day's sequence. The counter row is locked until the report commits."""
     day = timezone.localdate(now)
     if not EventNumberCounter.objects.filter(day=day).update(last=F("last") + 1):
+        # The day's first report, or a counter lost in a restore: go on after the day's highest
+        # number in use rather than collide with it.
+        prefix = f"SJ{day:%Y%m%d}"
+        highest = (
+            Event.objects.filter(number__startswith=prefix)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
         try:
             with transaction.atomic():
-                EventNumberCounter.objects.create(day=day, last=1)
+                EventNumberCounter.objects.create(
+                    day=day, last=int(highest[len(prefix) :]) + 1 if highest else 1
+                )
         except IntegrityError:  # another report created today's row first
             EventNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
     last = EventNumberCounter.objects.filter(day=day).values_list("last", flat=True).get()

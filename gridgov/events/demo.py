@@ -11,7 +11,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 import shapely
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gridgov.core import audit
@@ -186,6 +187,7 @@ def load_demo_events(*, count: int, seed: int, actor, now=None) -> int:
         if event.status not in (EventStatus.MERGED, EventStatus.REJECTED):
             recent_open[(category.pk, microgrid.town_id)].append(event)
     Event.objects.bulk_create(events, batch_size=2000)
+    _reset_sequence(Event)  # ids were given above; PostgreSQL's sequence must move past them
     EventTimelineEntry.objects.bulk_create(timeline, batch_size=5000)
     EventAssignment.objects.bulk_create(assignments, batch_size=5000)
     for day, last in counters.items():
@@ -194,6 +196,12 @@ def load_demo_events(*, count: int, seed: int, actor, now=None) -> int:
         "events.load_demo", actor=actor, summary=f"{count} demo events", changes={"count": count}
     )
     return count
+
+
+def _reset_sequence(model) -> None:
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(sql)
 
 
 def _weighted(rng, pairs):

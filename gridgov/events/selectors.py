@@ -73,9 +73,9 @@ def filtered_events(user, f: EventFilter):
         events = events.filter(Q(number=f.q.strip()) | Q(title__contains=f.q.strip()))
     now = timezone.now()
     if f.urgency == Urgency.RED:
-        events = events.filter(due_at__lt=now)
+        events = events.filter(overdue_now(now))
     elif f.urgency == Urgency.YELLOW:
-        events = events.filter(warn_at__lte=now, due_at__gte=now)
+        events = events.filter(warn_at__lte=now, due_at__gte=now, late=False)
     events = _queue(events, user, f.queue)
     return events.order_by("-reported_at", "-id")
 
@@ -99,11 +99,17 @@ def _queue(events, user, queue: str):
     return events
 
 
+def overdue_now(now) -> Q:
+    """Open and past its deadline now, or overdue before and still not done: an item that was
+    once late stays red (超期件) until it is closed, even after an urging restarted its clock."""
+    return Q(status__in=OPEN_STATES) & (Q(due_at__lt=now) | Q(late=True))
+
+
 def urgency_of(event, now=None) -> str:
     now = now or timezone.now()
     if event.due_at is None:
         return ""
-    if now > event.due_at:
+    if now > event.due_at or event.late:
         return Urgency.RED
     if event.warn_at is not None and now >= event.warn_at:
         return Urgency.YELLOW
@@ -213,7 +219,7 @@ def workload(user) -> dict:
     open_q = Q(status__in=OPEN_STATES)
     counts = {
         "mine_open": Count("pk", filter=open_q & Q(reporter=user.pk)),
-        "overdue": Count("pk", filter=open_q & Q(due_at__lt=timezone.now())),
+        "overdue": Count("pk", filter=overdue_now(timezone.now())),
     }
     if post is not None:
         counts["command_queue"] = Count(

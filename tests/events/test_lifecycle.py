@@ -282,3 +282,17 @@ def test_a_late_unit_is_urged_and_its_clock_restarts(gridworker_a, dispatcher_to
     event.refresh_from_db()
     assert event.late and event.due_at > timezone.now() and event.step == "handle"
     assert event.timeline.order_by("-seq").first().action == "urge"
+
+
+def test_an_urged_event_stays_red_until_it_is_done(gridworker_a, dispatcher_town):
+    from gridgov.events.selectors import EventFilter, filtered_events, urgency_of
+
+    event = report(gridworker_a)
+    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
+    Event.objects.filter(pk=event.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    actions.do_escalate_overdue()
+    event.refresh_from_db()
+    assert event.due_at > timezone.now() and urgency_of(event) == "red"
+    red = filtered_events(dispatcher_town, EventFilter(urgency="red"))
+    assert red.filter(pk=event.pk).exists()

@@ -1,0 +1,54 @@
+"""People hear about the steps that concern them, in their message list."""
+
+import pytest
+
+from gridgov.events import actions
+from gridgov.workflow.models import Notification
+from tests.conftest import client_for
+
+from .conftest import report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_command_centre_hears_of_a_report_and_reads_it(
+    gridworker_a, dispatcher_town, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = report(gridworker_a)
+    assert Notification.objects.filter(user=dispatcher_town, url=event.get_absolute_url()).exists()
+    client = client_for(dispatcher_town)
+    page = client.get("/messages/").content.decode()
+    assert event.number in page
+    client.post("/messages/read/")
+    assert not Notification.objects.filter(user=dispatcher_town, read_at__isnull=True).exists()
+
+
+def test_the_reporter_is_not_told_of_their_own_step(
+    gridworker_a, dispatcher_town, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report(gridworker_a)
+    assert not Notification.objects.filter(user=gridworker_a).exists()
+
+
+def test_nobody_reads_another_persons_messages(
+    gridworker_a, dispatcher_town, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = report(gridworker_a)
+    assert event.number not in client_for(gridworker_a).get("/messages/").content.decode()
+
+
+def test_the_unit_hears_of_a_dispatch(
+    gridworker_a, dispatcher_town, officer_squad, django_capture_on_commit_callbacks
+):
+    from gridgov.org.models import Department
+
+    event = report(gridworker_a)
+    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_dispatch_event(
+            event.pk, actor=dispatcher_town, lead=Department.objects.get(code="330402013-ZD")
+        )
+    assert Notification.objects.filter(user=officer_squad, url=event.get_absolute_url()).exists()
