@@ -131,9 +131,12 @@ def load_demo_events(*, count: int, seed: int, actor, now=None) -> int:
         actions = _weighted(rng, [(s, w) for w, s in SCENARIOS])
         if source != EventSource.GRID_WORKER and actions[0] == "report_handled":
             actions = DONE
-        # Recent events have not finished: cut their story short.
+        # Recent events have not finished: cut their story short. Most of them arrived in the
+        # last day or two, so the queues hold fresh work as well as late work.
         if age_days < 30:
             actions = actions[: rng.randint(1, len(actions))]
+            if rng.random() < 0.7:
+                reported = now - timedelta(hours=rng.uniform(0.2, 40))
         event = Event(
             pk=event_ids(),
             title=TITLES.get(category.code, category.name),
