@@ -162,12 +162,13 @@ def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note:
         lon=lon,
         lat=lat,
         address=(data.address or "").strip()[:200],
-        city_id=microgrid.city_id,
-        county_id=microgrid.county_id,
-        town_id=microgrid.town_id,
-        village_id=microgrid.village_id,
-        grid_id=microgrid.grid_id,
-        microgrid_id=microgrid.pk,
+        # Objects, not ids: locate loaded them, and the response shows their names.
+        city=microgrid.city,
+        county=microgrid.county,
+        town=microgrid.town,
+        village=microgrid.village,
+        grid=microgrid.grid,
+        microgrid=microgrid,
         command_region=command_region,
         routed_unit=routed.unit,
         routing_reason=routed.reason[:255],
@@ -178,17 +179,20 @@ def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note:
     )
     if on_the_spot:
         event.handled_at = now
-    with transaction.atomic():
+
+    def number(event):
         event.number = _next_number(now)
-        return WORKFLOW.start(
-            event,
-            "report_handled" if on_the_spot else "report",
-            actor=actor,
-            note=note,
-            photos=photos,
-            save_photos=save_photos,
-            data={"routed_to": routed.unit.name if routed.unit else "", "why": routed.reason},
-        )
+
+    return WORKFLOW.start(
+        event,
+        "report_handled" if on_the_spot else "report",
+        actor=actor,
+        note=note,
+        photos=photos,
+        save_photos=save_photos,
+        prepare=number,
+        data={"routed_to": routed.unit.name if routed.unit else "", "why": routed.reason},
+    )
 
 
 def _reporter_label(actor) -> str:

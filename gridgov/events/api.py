@@ -319,7 +319,10 @@ class EventListCreateView(generics.ListAPIView):
                 on_the_spot=data["on_the_spot"],
                 note=data["note"],
             )
-            return detail_response(request, event, status.HTTP_201_CREATED)
+            # The reporter may always read what they filed, and the new event has its related
+            # rows loaded already: answer without reading it back.
+            body = EventDetailSerializer(event, context={"request": request}).data
+            return Response(body, status=status.HTTP_201_CREATED)
 
         return idempotent(request, create)
 

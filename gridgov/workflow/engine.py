@@ -197,8 +197,11 @@ class Workflow:
         photos: Iterable = (),
         data: dict | None = None,
         save_photos: Callable | None = None,
+        prepare: Callable | None = None,
     ):
-        """Create an item with a creating action ("report"). `item` is unsaved, filled in."""
+        """Create an item with a creating action ("report"). `item` is unsaved, filled in;
+        prepare(item), if given, runs inside the transaction just before the insert (to draw
+        the item's number from a counter that must commit or roll back with it)."""
         t = self.transition(action)
         if t.sources:
             raise InvalidInput(_("“%(action)s” does not create an item.") % {"action": t.label})
@@ -207,6 +210,8 @@ class Workflow:
             raise NotPermitted(_("Your role may not “%(action)s”.") % {"action": t.label})
         with transaction.atomic():
             now = timezone.now()
+            if prepare is not None:
+                prepare(item)
             item.status = t.target
             item.version = 1
             self._stamp_deadline(item, t, now)
