@@ -47,6 +47,16 @@ def uploads_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fresh_event_catalogue():
+    """Each test reads the categories and routing rules of its own transaction."""
+    from gridgov.events.routing import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def fresh_locate_index():
     """Each test sees the boundaries of its own transaction, not a cached index."""
     index_cache.clear()

@@ -9,8 +9,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,7 @@ from gridgov.workflow.engine import CITIZEN, SYSTEM
 
 from .choices import AssignmentRole, EventSource, EventStatus, Priority
 from .models import Event, EventAssignment, EventCategory, EventNumberCounter
-from .routing import route
+from .routing import active_category, route
 from .workflow import EVENT_WORKFLOW as WORKFLOW
 
 # What a report is, by who files it; dispatchers type in what the hotline or a caller said.
@@ -69,11 +68,7 @@ def _check_report(data: ReportData, role: str | None) -> tuple[EventCategory, st
         problems.append(
             {"field": "title", "message": _("The title is longer than 100 characters.")}
         )
-    category = (
-        EventCategory.objects.select_related("parent")
-        .filter(code=data.category, is_active=True)
-        .first()
-    )
+    category = active_category(data.category)
     if category is None:
         problems.append(
             {
@@ -112,7 +107,8 @@ def _check_report(data: ReportData, role: str | None) -> tuple[EventCategory, st
 def _next_number(now) -> str:
     """SJ + date + the day's sequence. The counter row is locked until the report commits."""
     day = timezone.localdate(now)
-    if not EventNumberCounter.objects.filter(day=day).update(last=F("last") + 1):
+    last = _bump_counter(day)
+    if last is None:
         # The day's first report, or a counter lost in a restore: go on after the day's highest
         # number in use rather than collide with it.
         prefix = f"SJ{day:%Y%m%d}"
@@ -125,12 +121,25 @@ def _next_number(now) -> str:
         try:
             with transaction.atomic():
                 EventNumberCounter.objects.create(
-                    day=day, last=int(highest[len(prefix) :]) + 1 if highest else 1
+                    day=day, last=int(highest[len(prefix) :]) if highest else 0
                 )
         except IntegrityError:  # another report created today's row first
-            EventNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = EventNumberCounter.objects.filter(day=day).values_list("last", flat=True).get()
+            pass
+        last = _bump_counter(day)
     return f"SJ{day:%Y%m%d}{last:06d}"
+
+
+def _bump_counter(day) -> int | None:
+    """The day's next number, or None when the day has no counter yet. One statement:
+    UPDATE … RETURNING (PostgreSQL, and SQLite since 3.35) both counts and reads."""
+    table = EventNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last",  # noqa: S608
+            [day.isoformat()],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def locate_or_refuse(lon: float, lat: float) -> Region:

@@ -19,6 +19,7 @@ from gridgov.org.models import Department
 from gridgov.regions.models import Region
 
 from .models import EventCategory, RoutingRule
+from .routing import clear_cache
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_CATEGORIES = DATA_DIR / "event-categories.csv"
@@ -89,10 +90,18 @@ def read_category_csv(text: str) -> list[CategoryRow]:
     return rows
 
 
+def _catalogue_changed() -> None:
+    """This process forgets its cached catalogue now, and again once the change is committed
+    (other processes pick it up within routing.CACHE_SECONDS)."""
+    clear_cache()
+    transaction.on_commit(clear_cache)
+
+
 @transaction.atomic
 def do_import_categories(rows: list[CategoryRow], *, actor) -> dict:
     """Create or update categories by code. Categories missing from the file are deactivated,
     not deleted: events keep pointing at them."""
+    _catalogue_changed()
     existing = {c.code: c for c in EventCategory.objects.all()}
     created = updated = 0
     for order, row in enumerate(rows):
@@ -170,6 +179,7 @@ def read_routing_csv(text: str) -> list[RoutingRule]:
 @transaction.atomic
 def do_import_routing_rules(rules: list[RoutingRule], *, actor) -> dict:
     """Replace the routing table with the file's rules."""
+    _catalogue_changed()
     removed, _by_model = RoutingRule.objects.all().delete()
     RoutingRule.objects.bulk_create(rules)
     audit.record(
@@ -192,6 +202,7 @@ def load_default_catalogue(*, actor) -> None:
 @transaction.atomic
 def do_save_category(category: EventCategory, *, actor) -> EventCategory:
     """Create or change one category; two levels at most, positive limits."""
+    _catalogue_changed()
     if category.parent_id and category.parent.parent_id:
         raise InvalidInput(_("Only two levels are allowed."))
     if any(getattr(category, f) is None or getattr(category, f) <= 0 for f in STEP_FIELDS):
@@ -210,6 +221,7 @@ def do_save_category(category: EventCategory, *, actor) -> EventCategory:
 
 @transaction.atomic
 def do_save_routing_rule(rule: RoutingRule, *, actor) -> RoutingRule:
+    _catalogue_changed()
     if rule.unit_id is None and not (rule.unit_kind and rule.unit_level):
         raise InvalidInput(_("Name a unit, or a kind of unit and its level."))
     created = rule.pk is None
@@ -225,5 +237,6 @@ def do_save_routing_rule(rule: RoutingRule, *, actor) -> RoutingRule:
 
 @transaction.atomic
 def do_delete_routing_rule(rule: RoutingRule, *, actor) -> None:
+    _catalogue_changed()
     audit.record("events.delete_routing_rule", actor=actor, target=rule, summary=str(rule))
     rule.delete()

@@ -15,7 +15,7 @@ grids within seconds without any message bus.
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -103,6 +103,10 @@ class LocateIndex:
     region_ids: np.ndarray  # micro-grid Region ids, in code order
     polygons: np.ndarray  # their prepared polygons, aligned with region_ids
     grid: CellGrid | None  # None when there are no micro-grids yet
+    # Every region's row, so that a located point comes back with its ancestors without a
+    # query (reporting an event locates on every request). Rebuilt with the index whenever the
+    # tree's revision moves, which any division or boundary import does.
+    places: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, revision: int) -> "LocateIndex":
@@ -123,7 +127,8 @@ class LocateIndex:
             inside = shapely.point_on_surface(polygons)
             shapely.intersects_xy(polygons, shapely.get_x(inside), shapely.get_y(inside))
         grid = CellGrid.over(polygons) if len(polygons) else None
-        return cls(revision, np.array(ids, dtype=np.int64), polygons, grid)
+        places = {row[0]: row for row in Region.objects.values_list(*PLACE_FIELDS).iterator(5000)}
+        return cls(revision, np.array(ids, dtype=np.int64), polygons, grid, places)
 
     def __len__(self) -> int:
         return len(self.region_ids)
@@ -151,6 +156,29 @@ class LocateIndex:
     def locate(self, lon: float, lat: float) -> int | None:
         found = self.locate_many([lon], [lat])[0]
         return int(found) if found >= 0 else None
+
+    def region(self, region_id: int) -> Region | None:
+        """The Region with its ancestor at each level attached, from memory."""
+        row = self.places.get(region_id)
+        if row is None:
+            return None
+        # from_db: rows as the ORM would have loaded them (PLACE_FIELDS are in model order).
+        region = Region.from_db("default", PLACE_FIELDS, row)
+        for level in LEVELS:
+            ancestor_id = getattr(region, f"{level}_id")
+            if ancestor_id == region.pk:
+                setattr(region, level, region)
+            elif ancestor_id in self.places:
+                setattr(
+                    region, level, Region.from_db("default", PLACE_FIELDS, self.places[ancestor_id])
+                )
+        return region
+
+
+PLACE_FIELDS = (
+    "id", "code", "name", "level", "parent_id", *(f"{level}_id" for level in LEVELS),
+    "label_lon", "label_lat",
+)  # fmt: skip
 
 
 class _IndexCache:
@@ -193,11 +221,6 @@ def get_index() -> LocateIndex:
 
 def locate_point(lon: float, lat: float) -> Region | None:
     """The micro-grid containing a WGS84 point, with its ancestors loaded, or None."""
-    region_id = get_index().locate(lon, lat)
-    if region_id is None:
-        return None
-    try:
-        # get(), not first(): no ORDER BY for the ORM to compile on this hot path.
-        return Region.objects.select_related(*LEVELS[:-1]).get(pk=region_id)
-    except Region.DoesNotExist:  # deleted since this process built its index
-        return None
+    index = get_index()
+    region_id = index.locate(lon, lat)
+    return None if region_id is None else index.region(region_id)

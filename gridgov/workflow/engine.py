@@ -26,6 +26,8 @@ from gridgov.org.scoping import scope_of, scoped
 # (issue reporters from the web or Open311) acts as CITIZEN.
 SYSTEM = "system"
 CITIZEN = "citizen"
+# Every kind of work item's workflow, by name (for the worker's tasks).
+WORKFLOWS: dict[str, "Workflow"] = {}
 # Transition.step value: start the clock of the running step again (a 督办 urging a late unit).
 RESTART = "*"
 
@@ -84,6 +86,7 @@ class Workflow:
     notification_text: Callable | None = None
 
     def __post_init__(self):
+        WORKFLOWS[self.name] = self
         self._by_action = {t.action: t for t in self.transitions}
         known = set(self.states.values)
         for t in self.transitions:
@@ -170,10 +173,10 @@ class Workflow:
 
     def visible(self, item, user) -> bool:
         """Whether the user's scope covers the item (checked in Python when the rule allows)."""
-        if self.role_of(user) == CITIZEN:
-            return self.guards.get("reporter", lambda *_: False)(item, user, None)
-        scope = scope_of(user)
         rule = self.model.scope_rule
+        if self.role_of(user) == CITIZEN:  # a member of the public sees what they filed
+            return bool(rule.filed_by) and getattr(item, f"{rule.filed_by}_id") == user.pk
+        scope = scope_of(user)
         if scope.everything:
             return True
         if scope.nothing:
@@ -243,9 +246,9 @@ class Workflow:
         self._check_inputs(t, note, photos)
         with transaction.atomic():
             item = self._lock(pk, lock_related)
+            self.check(item, t, actor)  # first: an item out of scope stays a 404
             if expected_version is not None and item.version != expected_version:
                 raise Conflict()
-            self.check(item, t, actor)
             now = timezone.now()
             previous = item.status
             changed = set(apply(item, now) if apply else ())
@@ -303,7 +306,11 @@ class Workflow:
         )
         photos = list(photos)
         if photos:
-            entry.attachments.set(save_photos(photos, uploaded_by=actor) if save_photos else photos)
+            photos = save_photos(photos, uploaded_by=actor) if save_photos else photos
+            entry.attachments.set(photos)
+        entry._photos = photos
+        # The caller may answer with the step it just took, without reading it back.
+        item.last_entry = entry
         audit.record(
             f"{self.name}.{t.action}",
             actor=actor,
@@ -312,17 +319,25 @@ class Workflow:
             changes={"status": [previous, item.status], **(data or {})},
         )
         if self.recipients is not None:
-            transaction.on_commit(lambda: self._notify(item, t, actor))
+            # Who to tell is worked out by the worker, after the step has committed: the
+            # request that took the step does not wait for it.
+            from .tasks import notify_step
+
+            args = (self.name, item.pk, t.action, getattr(actor, "pk", None))
+            transaction.on_commit(lambda: notify_step.enqueue(*args))
         return entry
 
-    def _notify(self, item, t, actor) -> None:
+    def notify(self, item, action: str, actor_id: int | None) -> int:
+        """Write the notifications of a step that has been taken; the worker calls this."""
         from .models import Notification
 
-        user_ids = set(self.recipients(item, t)) - {None, getattr(actor, "pk", None)}
+        t = self.transition(action)
+        user_ids = set(self.recipients(item, t)) - {None, actor_id}
         if not user_ids:
-            return
+            return 0
         text = self.notification_text(item, t) if self.notification_text else str(item)
         url = item.get_absolute_url() if hasattr(item, "get_absolute_url") else ""
         Notification.objects.bulk_create(
             [Notification(user_id=u, text=text[:255], url=url) for u in sorted(user_ids)]
         )
+        return len(user_ids)

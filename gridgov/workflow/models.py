@@ -106,3 +106,8 @@ class TimelineEntry(models.Model):
         if self.pk is not None:
             raise RuntimeError("Timeline entries are append-only.")
         super().save(*args, **kwargs)
+
+    def photos(self) -> list:
+        """The step's photos: known already when the engine has just written the step."""
+        known = getattr(self, "_photos", None)
+        return known if known is not None else list(self.attachments.all())

@@ -1,0 +1,847 @@
+#!/usr/bin/env python
+"""Benchmark: reporting events over HTTP, and the closed-loop KPIs over ten years of events.
+
+Prints, measured in one run:
+  * HTTP, against the production stack (production settings, gunicorn with the command line of
+    `manage.py run_stack`: 2 sync workers), on SQLite and on PostgreSQL: `POST /api/v1/events`
+    (a grid worker's API token, a leaf category, a point inside a micro-grid) and the trivial
+    authenticated `GET /api/v1/me` of the same server in the same run, from concurrent
+    keep-alive clients after a warm-up: requests/s, p50 / p99 latency, failures (every create
+    must answer 201), and the ratio create/trivial (goal >= 0.35);
+  * KPIs on PostgreSQL over --events generated events (default 10,000,000, spread over ten
+    years, made by one INSERT … SELECT): `event_kpis` for one county and one calendar year
+    (goal < 500 ms, as the county leader) and for the whole city and one year (goal < 1 s, as a
+    superuser), best and median of --kpi-runs runs after a warm-up. When a goal is missed, the
+    EXPLAIN (ANALYZE, BUFFERS) of the slowest query shows where the time goes.
+
+The SQLite file (var/bench/events.sqlite3) is made afresh each run. The PostgreSQL database
+`gridgov_bench` is created and dropped by the script; with --keep it is kept, and a later run
+with the same --events reuses its generated events instead of making them again.
+
+Django's settings are per process, so each database is prepared, and the KPIs are timed, in a
+child process of this script (`--phase`), which then hands its figures back as JSON.
+
+    .venv/bin/python bench/events.py --quick           # smoke run: small counts, 200,000 events
+    .venv/bin/python bench/events.py --keep            # full run, keep the 10M-event database
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DIR = ROOT / "var" / "bench"
+SQLITE_DB = BENCH_DIR / "events.sqlite3"
+# Throwaway production secrets, made once and reused: a kept PostgreSQL database holds staff
+# phone numbers encrypted with them.
+KEYS_FILE = BENCH_DIR / "events-keys.json"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_NAME = "gridgov_bench"
+
+GRID_WORKER = "gridworker"  # demo login: reports through the API, no dispatcher or unit powers
+COUNTY_LEADER = "leader"  # demo login: the leader of one county
+SUPERUSER = "admin"
+GOAL_RATIO = 0.35
+GOAL_COUNTY_MS = 500
+GOAL_CITY_MS = 1000
+YEARS = 10
+
+FULL = {"creates": 2000, "trivial": 4000, "warmup": 100, "events": 10_000_000, "kpi_runs": 5}
+QUICK = {"creates": 200, "trivial": 400, "warmup": 40, "events": 200_000, "kpi_runs": 3}
+
+
+# --- Environment ----------------------------------------------------------------------------
+
+
+def production_env(database_url: str) -> dict:
+    """The environment of a production deployment with throwaway secrets."""
+    env = os.environ.copy()
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "gridgov.settings.production",
+            "DATABASE_URL": database_url,
+            "GRIDGOV_DEBUG": "false",
+            "GRIDGOV_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "GRIDGOV_LOG_LEVEL": "WARNING",
+            **throwaway_keys(),
+        }
+    )
+    return env
+
+
+def throwaway_keys() -> dict:
+    if not KEYS_FILE.exists():
+        import base64
+        import secrets
+
+        keys = {
+            "GRIDGOV_SECRET_KEY": secrets.token_urlsafe(50),
+            # A Fernet key: url-safe base64 of 32 random bytes (see gridgov/core/pii.py).
+            "GRIDGOV_PII_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "GRIDGOV_PII_INDEX_KEY": secrets.token_urlsafe(32),
+        }
+        KEYS_FILE.write_text(json.dumps(keys))
+        KEYS_FILE.chmod(0o600)
+    return json.loads(KEYS_FILE.read_text())
+
+
+def run_phase(phase: str, env: dict, **options) -> dict:
+    """Run `phase` of this script in a child process with `env`; return the JSON it wrote."""
+    with tempfile.NamedTemporaryFile(suffix=".json", dir=BENCH_DIR) as result:
+        args = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--result-file", result.name]
+        for name, value in options.items():
+            args += [f"--{name.replace('_', '-')}", str(value)]
+        subprocess.run(args, env=env, cwd=ROOT, check=True)  # noqa: S603 - our own script
+        return json.loads(Path(result.name).read_text())
+
+
+# --- PostgreSQL database --------------------------------------------------------------------
+
+
+def pg_admin(sql: str) -> list:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+def create_pg_database(keep: bool) -> bool:
+    """A fresh `gridgov_bench`, or with --keep the existing one. Returns whether it was reused."""
+    exists = bool(pg_admin(f"SELECT 1 FROM pg_database WHERE datname = '{PG_NAME}'"))
+    if keep and exists:
+        return True
+    pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+    pg_admin(f"CREATE DATABASE {PG_NAME}")
+    return False
+
+
+def drop_pg_database() -> None:
+    pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+
+
+# --- The server -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn started with the command line of run_stack's "web" process. Its task worker
+    and clock are left out: they do no work per request, and the clock's deadline sweep over
+    the events would compete with the measurement."""
+
+    def __init__(self, env: dict, log: Path):
+        self.port = free_port()
+        self.log = log.open("w")
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "gridgov.wsgi:application",
+                f"--bind=127.0.0.1:{self.port}",
+                "--workers=2",
+                "--worker-class=sync",
+                "--access-logfile=-",
+                "--timeout=120",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, headers: dict, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped; see {self.log.name}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/api/v1/me", headers=headers)
+                status = conn.getresponse().status
+                conn.close()
+                if status == 200:
+                    return
+                raise RuntimeError(f"GET /api/v1/me answered {status}; see {self.log.name}")
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start in time")
+
+    def stop(self) -> None:
+        # Our own child, by its pid: SIGTERM lets gunicorn stop its workers.
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+# --- Load -----------------------------------------------------------------------------------
+
+
+def api_headers(secret: str) -> dict:
+    return {
+        "Authorization": f"Bearer {secret}",
+        "Content-Type": "application/json",
+        # As the command centre's TLS-terminating proxy sends them: production settings
+        # redirect plain-HTTP requests to https and read the client address from the proxy.
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": "10.20.30.40",
+    }
+
+
+def run_load(port: int, requests: list, headers: dict, clients: int, expect: int) -> dict:
+    """Send `requests` ((method, path, body) each) from `clients` threads, each with its own
+    connection; http.client reconnects by itself when a sync worker closes it after answering.
+    """
+    latencies, failures, samples = [], 0, []
+    lock = threading.Lock()
+    queue = iter(requests)
+
+    def client():
+        nonlocal failures
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine, bad = [], 0
+        while True:
+            with lock:
+                item = next(queue, None)
+            if item is None:
+                break
+            method, path, body = item
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                content = response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                status, content = 0, repr(exc).encode()
+            mine.append((time.perf_counter() - started) * 1000)
+            if status != expect:
+                bad += 1
+                with lock:
+                    if len(samples) < 3:
+                        samples.append(f"{status} {content[:300].decode(errors='replace')}")
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            failures += bad
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / seconds,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)],
+        "failures": failures,
+        "samples": samples,
+    }
+
+
+def create_requests(count: int, prep: dict, rng: random.Random) -> list:
+    requests = []
+    for i in range(count):
+        lon, lat = rng.choice(prep["points"])
+        body = {
+            "title": f"占道经营摊点（压测 {i}）",
+            "category": rng.choice(prep["categories"]),
+            "lon": lon,
+            "lat": lat,
+        }
+        requests.append(("POST", "/api/v1/events", json.dumps(body).encode()))
+    return requests
+
+
+def bench_http(label: str, env: dict, counts: dict, clients: int) -> dict:
+    """Prepare the database, start the server, then: warm-up, creates, trivial requests."""
+    prep = run_phase("prepare", env)
+    rng = random.Random(11)
+    headers = api_headers(prep["secret"])
+    server = Server(env, BENCH_DIR / f"events-gunicorn-{label.lower()}.log")
+    try:
+        server.wait_ready(headers)
+        # Warm-up, concurrent so that both workers build their locate index and connect.
+        me = ("GET", "/api/v1/me", None)
+        run_load(server.port, create_requests(counts["warmup"], prep, rng), headers, clients, 201)
+        run_load(server.port, [me] * counts["warmup"], headers, clients, 200)
+        creates = run_load(
+            server.port, create_requests(counts["creates"], prep, rng), headers, clients, 201
+        )
+        trivial = run_load(server.port, [me] * counts["trivial"], headers, clients, 200)
+    finally:
+        server.stop()
+    return {
+        "label": label,
+        "events_before": prep["events"],
+        "create": creates,
+        "trivial": trivial,
+        "ratio": creates["rps"] / trivial["rps"],
+    }
+
+
+# --- Child phases (Django set up, one database) ---------------------------------------------
+
+
+def prepare_database() -> None:
+    """Migrate and load the `small` demo without events (load_demo skips a loaded database)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_demo", scale="small", events=0, stdout=StringIO())
+
+
+def phase_prepare(options) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from gridgov.accounts.actions import do_issue_token
+    from gridgov.events.models import Event, EventCategory
+    from gridgov.regions.choices import RegionLevel
+    from gridgov.regions.models import Region
+
+    prepare_database()
+    user = get_user_model().objects.get(username=GRID_WORKER)
+    _token, secret = do_issue_token(user, actor=user, name="bench/events.py")
+    points = Region.objects.filter(level=RegionLevel.MICROGRID, label_lon__isnull=False)
+    return {
+        "secret": secret,
+        "points": list(points.values_list("label_lon", "label_lat")),
+        "categories": list(
+            EventCategory.objects.filter(parent__isnull=False, is_active=True).values_list(
+                "code", flat=True
+            )
+        ),
+        "events": Event.objects.count(),
+    }
+
+
+def phase_kpi(options) -> dict:
+    prepare_database()
+    generated = ensure_generated_events(options.events)
+    return {"generated": generated, **time_kpis(options.kpi_runs)}
+
+
+# --- Generating events in SQL ---------------------------------------------------------------
+
+
+def u(k: int) -> str:
+    """A uniform number in [0, 1) drawn from the row number g with stream k: deterministic, so
+    the runs are repeatable, and an ordinary expression the planner can join on."""
+    return f"((hashint8extended(g, {k}) & 4294967295)::float8 / 4294967296.0)"
+
+
+def pick(r: str, choices: list[tuple[str, float]]) -> str:
+    """CASE choosing among (SQL value, weight) pairs by the uniform number expression r."""
+    total, cumulative, whens = sum(w for _v, w in choices), 0.0, []
+    for value, weight in choices[:-1]:
+        cumulative += weight / total
+        whens.append(f"WHEN {r} < {cumulative:.6f} THEN {value}")
+    return f"CASE {' '.join(whens)} ELSE {choices[-1][0]} END"
+
+
+# Events older than a month have mostly been closed; the last month's are still under way.
+OLD_STATUS = [
+    ("'closed'", 89), ("'rejected'", 6), ("'merged'", 4), ("'reported'", 0.2),
+    ("'accepted'", 0.2), ("'dispatched'", 0.2), ("'handling'", 0.2), ("'handled'", 0.1),
+    ("'verified'", 0.1),
+]  # fmt: skip
+RECENT_STATUS = [
+    ("'closed'", 44), ("'rejected'", 5), ("'merged'", 3), ("'reported'", 8), ("'accepted'", 6),
+    ("'dispatched'", 8), ("'handling'", 12), ("'handled'", 8), ("'verified'", 6),
+]  # fmt: skip
+SOURCES = [
+    ("'grid_worker'", 60), ("'hotline'", 15), ("'citizen'", 8), ("'inspection'", 8),
+    ("'supervision'", 5), ("'warning'", 4),
+]  # fmt: skip
+REPORTER_NAMES = {
+    "grid_worker": "网格员", "hotline": "12345热线", "citizen": "市民", "inspection": "执法检查",
+    "supervision": "督查组", "warning": "预警规则",
+}  # fmt: skip
+PRIORITIES = [("'normal'", 88), ("'urgent'", 10), ("'critical'", 2)]
+SATISFACTION = [("5", 60), ("4", 25), ("3", 9), ("2", 4), ("1", 2)]
+REACHED = {  # timestamp column: the statuses that have it
+    "accepted_at": ("accepted", "dispatched", "handling", "handled", "verified", "closed"),
+    "dispatched_at": ("dispatched", "handling", "handled", "verified", "closed"),
+    "handled_at": ("handled", "verified", "closed"),
+    "verified_at": ("verified", "closed"),
+    "closed_at": ("closed",),
+}
+# Open status: (timed step, when it started, the category's hours for it). Wall-clock hours:
+# the working-day calendar does not matter to the figures timed here.
+RUNNING_STEP = {
+    "reported": ("accept", "reported_at", "accept_hours"),
+    "accepted": ("dispatch", "accepted_at", "dispatch_hours"),
+    "dispatched": ("handle", "dispatched_at", "handle_hours"),
+    "handling": ("handle", "dispatched_at", "handle_hours"),
+    "handled": ("verify", "handled_at", "verify_hours"),
+    "verified": ("verify", "verified_at", "verify_hours"),
+}
+VERSION = {"reported": 1, "accepted": 2, "dispatched": 3, "handling": 4, "handled": 5,
+           "verified": 6, "closed": 7, "rejected": 2, "merged": 2}  # fmt: skip
+
+
+# Every column of events_event but the identity; check_columns() guards against new ones.
+COLUMNS = (
+    "id", "number", "title", "description", "category_id", "source", "priority", "status",
+    "version", "step", "warn_at", "due_at", "late", "lon", "lat", "address", "city_id",
+    "county_id", "town_id", "village_id", "grid_id", "microgrid_id", "command_region_id",
+    "routed_unit_id", "routing_reason", "lead_unit_id", "reporter_id", "reporter_name",
+    "reporter_phone", "duplicate_of_id", "reported_at", "accepted_at", "dispatched_at",
+    "handled_at", "verified_at", "closed_at", "rework_count", "reopen_count",
+    "escalation_count", "satisfaction", "updated_at",
+)  # fmt: skip
+
+
+def in_status(statuses) -> str:
+    return "status IN (" + ", ".join(f"'{s}'" for s in statuses) + ")"
+
+
+def insert_sql(count: int, first_id: int, first_day: str, days: int) -> str:
+    """One INSERT … SELECT of `count` events, ids first_id+1…, reported day by day from
+    first_day over `days` days in id order (as a live system writes them, so a year's rows
+    lie together in the table), at micro-grids and categories drawn uniformly.
+
+    Three layers, each fenced with OFFSET 0 so that a drawn value is computed once per row and
+    not again in every expression that uses it."""
+    reasons = {s: f"'{n}'" for s, n in REPORTER_NAMES.items()}
+    return f"""
+    INSERT INTO events_event ({", ".join(COLUMNS)})
+    SELECT
+        id, number, title, '', category_id, source, priority, status,
+        {pick_version()} + 2 * rework_count + escalation_count, step, due_at - 0.2 * hours,
+        due_at, late, lon, lat, '', city_id, county_id, town_id, village_id, grid_id,
+        microgrid_id, command_region_id, routed_unit_id, routing_reason,
+        CASE WHEN dispatched_at IS NOT NULL THEN routed_unit_id END, NULL,
+        {pick_name(reasons)}, '', duplicate_of_id, reported_at, accepted_at, dispatched_at,
+        handled_at, verified_at, closed_at, rework_count, reopen_count, escalation_count,
+        satisfaction, COALESCE(closed_at, verified_at, handled_at, dispatched_at, accepted_at,
+                               reported_at)
+    FROM (
+        SELECT *, start_at + hours AS due_at,
+               CASE WHEN start_at IS NULL THEN late_drawn ELSE start_at + hours < now() END
+                   AS late
+        FROM (
+            SELECT *,
+                   CASE {running(0)} ELSE '' END AS step,
+                   CASE {running(1)} END AS start_at,
+                   interval '1 hour' * CASE {running(2)} END AS hours
+            FROM (
+                SELECT *,
+                    CASE WHEN {in_status(REACHED["accepted_at"])}
+                         THEN reported_at + interval '1 hour' * a_h END AS accepted_at,
+                    CASE WHEN {in_status(REACHED["dispatched_at"])}
+                         THEN reported_at + interval '1 hour' * d_h END AS dispatched_at,
+                    CASE WHEN {in_status(REACHED["handled_at"])}
+                         THEN reported_at + interval '1 hour' * h_h END AS handled_at,
+                    CASE WHEN {in_status(REACHED["verified_at"])}
+                         THEN reported_at + interval '1 hour' * v_h END AS verified_at,
+                    CASE WHEN status = 'closed'
+                         THEN reported_at + interval '1 hour' * c_h END AS closed_at,
+                    CASE WHEN status = 'closed' AND r_reopen < 0.03 THEN 1 ELSE 0 END
+                        AS reopen_count,
+                    CASE WHEN status = 'closed' AND r_rated < 0.4
+                         THEN {pick("r_satisfaction", SATISFACTION)} END AS satisfaction,
+                    CASE WHEN status = 'merged' AND g > 50 THEN id - 1 - g % 50 END
+                        AS duplicate_of_id,
+                    r_late < CASE WHEN rework_count > 0 THEN 0.5 ELSE 0.1 END AS late_drawn
+                FROM (
+                    SELECT *,
+                        -- Cumulative hours from the report to each step (demo.py's delays).
+                        0.1 + 2.9 * r1 AS a_h,
+                        0.2 + 2.9 * r1 + 3.9 * r2 AS d_h,
+                        2.2 + 2.9 * r1 + 3.9 * r2 + 58 * r3 + rework_count * (8 + 40 * r4)
+                            AS h_h,
+                        2.7 + 2.9 * r1 + 3.9 * r2 + 58 * r3 + rework_count * (8 + 40 * r4)
+                            + 9.5 * r5 AS v_h,
+                        2.8 + 2.9 * r1 + 3.9 * r2 + 58 * r3 + rework_count * (8 + 40 * r4)
+                            + 9.5 * r5 + 3.9 * r6 AS c_h
+                    FROM (
+                        SELECT d.*,
+                            c.id AS category_id, c.name AS title, c.accept_hours,
+                            c.dispatch_hours, c.handle_hours, c.verify_hours,
+                            m.id AS microgrid_id, m.city_id, m.county_id, m.town_id,
+                            m.village_id, m.grid_id, m.label_lon AS lon, m.label_lat AS lat,
+                            CASE WHEN escalation_count > 0 OR c.handling_level = 'county'
+                                 THEN m.county_id ELSE m.town_id END AS command_region_id,
+                            rt.unit_id AS routed_unit_id, COALESCE(rt.reason, '')
+                                AS routing_reason,
+                            CASE WHEN {in_status(("handling", "handled", "verified", "closed"))}
+                                 THEN CASE WHEN r_rework < 0.06 THEN 1
+                                           WHEN r_rework < 0.07 THEN 2 ELSE 0 END
+                                 ELSE 0 END AS rework_count
+                        FROM (
+                            SELECT *,
+                                CASE WHEN day >= {days - 30} THEN {pick("r_status", RECENT_STATUS)}
+                                     ELSE {pick("r_status", OLD_STATUS)} END AS status
+                            FROM (
+                                SELECT g, {first_id} + g AS id, day,
+                                    'SJ' || to_char(date '{first_day}' + day::int, 'YYYYMMDD')
+                                        || lpad((g - (day * {count} + {days} - 1) / {days})::text,
+                                                6, '0') AS number,
+                                    ((date '{first_day}' + day::int)::timestamp
+                                        + interval '1 second' * (25200 + 50400 * {u(1)}))
+                                        AT TIME ZONE 'Asia/Shanghai' AS reported_at,
+                                    hashint8extended(g, 2) & 2147483647 AS mg_draw,
+                                    hashint8extended(g, 3) & 2147483647 AS cat_draw,
+                                    {u(4)} AS r_status, {u(5)} AS r_rework,
+                                    {u(6)} AS r1, {u(7)} AS r2, {u(8)} AS r3, {u(9)} AS r4,
+                                    {u(10)} AS r5, {u(11)} AS r6, {u(12)} AS r_late,
+                                    {u(13)} AS r_reopen, {u(14)} AS r_rated,
+                                    {u(15)} AS r_satisfaction,
+                                    {pick(u(16), SOURCES)} AS source,
+                                    {pick(u(17), PRIORITIES)} AS priority,
+                                    CASE WHEN {u(18)} < 0.05 THEN 1 ELSE 0 END
+                                        AS escalation_count
+                                FROM (SELECT g, (g - 1) * {days}::bigint / {count} AS day
+                                      FROM generate_series(1, {count}) AS g) AS days
+                                OFFSET 0
+                            ) AS drawn
+                        ) AS d
+                        JOIN bench_microgrid m
+                            ON m.n = d.mg_draw % (SELECT count(*) FROM bench_microgrid)
+                        JOIN bench_category c
+                            ON c.n = d.cat_draw % (SELECT count(*) FROM bench_category)
+                        LEFT JOIN bench_route rt
+                            ON rt.category_id = c.id AND rt.town_id = m.town_id
+                        OFFSET 0
+                    ) AS placed
+                ) AS hours
+                OFFSET 0
+            ) AS stamped
+        ) AS running
+    ) AS final
+    """
+
+
+def running(i: int) -> str:
+    """WHEN branches giving item i of RUNNING_STEP (step, start column, hours column)."""
+    return " ".join(f"WHEN status = '{s}' THEN {v[i]}" for s, v in RUNNING_STEP.items())
+
+
+def pick_version() -> str:
+    return "CASE status " + " ".join(f"WHEN '{s}' THEN {v}" for s, v in VERSION.items()) + " END"
+
+
+def pick_name(names: dict) -> str:
+    return "CASE source " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in names.items()) + " END"
+
+
+LEVELS = ("city", "county", "town", "village", "grid")  # a micro-grid's ancestors
+
+
+def fill_lookup_tables(cursor) -> None:
+    """Micro-grids (with their ancestors), leaf categories and their suggested unit per town,
+    numbered from 0 so that a drawn number picks a row with one equality join."""
+    from gridgov.events.models import EventCategory
+    from gridgov.events.routing import route
+    from gridgov.regions.choices import RegionLevel
+    from gridgov.regions.models import Region
+
+    cursor.execute(
+        "CREATE TEMP TABLE bench_microgrid ON COMMIT DROP AS"
+        " SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, city_id, county_id, town_id,"
+        " village_id, grid_id, label_lon, label_lat FROM regions_region"
+        " WHERE level = %s AND label_lon IS NOT NULL",
+        [RegionLevel.MICROGRID],
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE bench_category ON COMMIT DROP AS"
+        " SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, name, handling_level,"
+        " accept_hours, dispatch_hours, handle_hours, verify_hours FROM events_eventcategory"
+        " WHERE parent_id IS NOT NULL AND is_active"
+    )
+    # Routing is decided per category and place; one micro-grid stands for its town.
+    one_per_town = {}
+    for microgrid in Region.objects.filter(level=RegionLevel.MICROGRID).select_related(*LEVELS):
+        one_per_town.setdefault(microgrid.town_id, microgrid)
+    rows = []
+    for category in EventCategory.objects.filter(parent__isnull=False, is_active=True):
+        for town_id, microgrid in one_per_town.items():
+            routed = route(category, microgrid)
+            unit_id = routed.unit.pk if routed.unit else None
+            rows.append((category.pk, town_id, unit_id, routed.reason[:255]))
+    cursor.execute(
+        "CREATE TEMP TABLE bench_route (category_id bigint, town_id bigint, unit_id bigint,"
+        " reason text) ON COMMIT DROP"
+    )
+    cursor.executemany("INSERT INTO bench_route VALUES (%s, %s, %s, %s)", rows)
+    cursor.execute("ANALYZE bench_microgrid; ANALYZE bench_category; ANALYZE bench_route")
+
+
+def check_columns(cursor) -> None:
+    """Fail loudly if the table gained a column this script does not fill (it may be NOT NULL,
+    and a database default is not something Django sets)."""
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'events_event'"
+    )
+    missing = {name for (name,) in cursor.fetchall()} - set(COLUMNS)
+    if missing:
+        raise SystemExit(f"events_event has columns the generator does not fill: {missing}")
+
+
+def ensure_generated_events(count: int) -> dict:
+    """`count` generated events in the database: made now, or found from a kept earlier run."""
+    from datetime import timedelta
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_generated (events bigint, seconds float)")
+        cursor.execute("SELECT events, seconds FROM bench_generated")
+        row = cursor.fetchone()
+    if row is not None and row[0] == count:
+        return {"events": count, "seconds": row[1], "reused": True}
+    print(f"Generating {count:,} events in PostgreSQL...", flush=True)
+    started = time.perf_counter()
+    last_day = timezone.localdate() - timedelta(days=1)  # today's numbers: the API's
+    days = YEARS * 365 + YEARS // 4
+    first_day = last_day - timedelta(days=days - 1)
+    with transaction.atomic(), connection.cursor() as cursor:
+        check_columns(cursor)
+        cursor.execute("TRUNCATE events_event, bench_generated CASCADE")
+        fill_lookup_tables(cursor)
+        # Build the secondary indexes once at the end instead of row by row, and skip the
+        # per-row foreign-key triggers: every id comes from the tables it refers to.
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events_event'"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint"
+            " WHERE conrelid = 'events_event'::regclass)"
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        cursor.execute("SELECT COALESCE(max(id), 0) + 1000 FROM events_event")
+        first_id = cursor.fetchone()[0]
+        cursor.execute(insert_sql(count, first_id, first_day.isoformat(), days))
+        inserted = time.perf_counter() - started
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('events_event', 'id'), max(id))"
+            " FROM events_event"
+        )
+        cursor.execute(
+            "INSERT INTO bench_generated VALUES (%s, %s)", [count, time.perf_counter() - started]
+        )
+    indexed = time.perf_counter() - started
+    # VACUUM as well as ANALYZE: autovacuum would have set the visibility map and hint bits of
+    # rows this old, and the first timed run must not be the one that writes them.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) events_event")
+    seconds = time.perf_counter() - started
+    print(
+        f"  inserted in {inserted:.0f} s, indexed by {indexed:.0f} s, vacuumed and analysed"
+        f" by {seconds:.0f} s",
+        flush=True,
+    )
+    return {"events": count, "seconds": seconds, "reused": False}
+
+
+# --- Timing the KPIs ------------------------------------------------------------------------
+
+
+def time_kpis(runs: int) -> dict:
+    from datetime import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from gridgov.org.roles import post_of
+    from gridgov.regions.models import Region
+
+    users = get_user_model().objects
+    leader, admin = users.get(username=COUNTY_LEADER), users.get(username=SUPERUSER)
+    county = post_of(leader).region
+    city = Region.objects.get(pk=county.city_id)
+    year = timezone.localdate().year - 1  # the last whole calendar year
+    tz = timezone.get_current_timezone()
+    start, end = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+    return {
+        "year": year,
+        "county": time_kpi(leader, county, start, end, runs, GOAL_COUNTY_MS),
+        "city": time_kpi(admin, city, start, end, runs, GOAL_CITY_MS),
+    }
+
+
+def time_kpi(user, region, start, end, runs: int, goal_ms: float) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.events.kpi import KpiQuery, event_kpis
+
+    query = KpiQuery(region=region, start=start, end=end)
+    event_kpis(user, query)  # warm-up: the user's scope, caches, the table's pages
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        figures = event_kpis(user, query)
+        times.append((time.perf_counter() - started) * 1000)
+    # One more run to see the queries; not timed, capturing costs a little.
+    with CaptureQueriesContext(connection) as captured:
+        event_kpis(user, query)
+    slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
+    result = {
+        "region": region.name,
+        "user": user.get_username(),
+        "events": figures["total"],
+        "best_ms": min(times),
+        "median_ms": statistics.median(times),
+        "queries": len(captured.captured_queries),
+        "slowest_query_ms": float(slowest["time"]) * 1000,
+        "goal_ms": goal_ms,
+        "explain": [],
+    }
+    if result["median_ms"] >= goal_ms:
+        result["explain"] = explain(slowest["sql"])
+    return result
+
+
+def explain(sql: str) -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return [line for (line,) in cursor.fetchall()]
+
+
+# --- Report ---------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def print_http(result: dict) -> bool:
+    create, trivial, ratio = result["create"], result["trivial"], result["ratio"]
+    print(f"  {result['label']} (events in the table before: {result['events_before']:,})")
+    for name, r in (("POST /api/v1/events", create), ("GET  /api/v1/me    ", trivial)):
+        print(f"    {name} x {r['requests']:>6,} {r['rps']:8.1f} req/s   p50 {r['p50_ms']:7.1f} ms"
+              f"   p99 {r['p99_ms']:7.1f} ms   failures {r['failures']}")  # fmt: skip
+        for sample in r["samples"]:
+            print(f"      e.g. {sample}")
+    ok_ratio = ratio >= GOAL_RATIO
+    print(f"    ratio create/trivial {ratio:8.2f}         goal >= {GOAL_RATIO}    "
+          f"{verdict(ok_ratio)}")  # fmt: skip
+    return ok_ratio and not create["failures"] and not trivial["failures"]
+
+
+def print_kpis(kpi: dict) -> bool:
+    generated = kpi["generated"]
+    how = "kept from an earlier run" if generated["reused"] else "generated"
+    print(f"  KPIs on PostgreSQL: {generated['events']:,} events over {YEARS} years, {how} in "
+          f"{generated['seconds']:.0f} s; year {kpi['year']}")  # fmt: skip
+    ok = True
+    for key in ("county", "city"):
+        r = kpi[key]
+        met = r["median_ms"] < r["goal_ms"]
+        ok = ok and met
+        print(f"    {key:<6} {r['region']} as {r['user']}, {r['events']:,} events")
+        print(f"      best {r['best_ms']:8.1f} ms   median {r['median_ms']:8.1f} ms   "
+              f"goal < {r['goal_ms']:.0f} ms   {verdict(met)}")  # fmt: skip
+        print(f"      {r['queries']} queries; slowest {r['slowest_query_ms']:.1f} ms")
+        if r["explain"]:
+            print("      EXPLAIN (ANALYZE, BUFFERS) of the slowest query:")
+            for line in r["explain"]:
+                print(f"        {line}")
+    return ok
+
+
+# --- Main -----------------------------------------------------------------------------------
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
+    parser.add_argument("--creates", type=int, help="timed POST /api/v1/events per database")
+    parser.add_argument("--trivial", type=int, help="timed GET /api/v1/me per database")
+    parser.add_argument("--warmup", type=int, help="untimed requests of each kind first")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--events", type=int, help="generated events for the KPIs")
+    parser.add_argument("--kpi-runs", type=int, help="timed runs of each KPI")
+    parser.add_argument("--keep", action="store_true", help=f"keep (and reuse) {PG_NAME}")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-kpi", action="store_true")
+    parser.add_argument("--phase", choices=["prepare", "kpi"], help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    defaults = QUICK if args.quick else FULL
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    return args
+
+
+def child_main(args) -> int:
+    import django
+
+    django.setup()
+    phases = {"prepare": phase_prepare, "kpi": phase_kpi}
+    result = phases[args.phase](args)
+    Path(args.result_file).write_text(json.dumps(result))
+    return 0
+
+
+def main() -> int:
+    args = parse_args()
+    if args.phase:
+        return child_main(args)
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    pg_env = production_env(f"{PG_SERVER}/{PG_NAME}")
+    http_results, kpi = [], None
+    reused = create_pg_database(args.keep)
+    try:
+        if not args.skip_http:
+            counts = {"warmup": args.warmup, "creates": args.creates, "trivial": args.trivial}
+            for path in SQLITE_DB.parent.glob(f"{SQLITE_DB.name}*"):  # with -wal and -shm
+                path.unlink()
+            sqlite_env = production_env(f"sqlite:///{SQLITE_DB}")
+            for label, env in (("SQLite", sqlite_env), ("PostgreSQL", pg_env)):
+                print(f"HTTP on {label}...", flush=True)
+                http_results.append(bench_http(label, env, counts, args.clients))
+        if not args.skip_kpi:
+            print("KPIs on PostgreSQL...", flush=True)
+            kpi = run_phase("kpi", pg_env, events=args.events, kpi_runs=args.kpi_runs)
+    finally:
+        if not args.keep:
+            drop_pg_database()
+
+    print(f"\nevents benchmark — {os.cpu_count()} cores shared by the server and the clients")
+    print(f"  HTTP: production settings, gunicorn 2 sync workers, {args.clients} client threads,"
+          f" {args.warmup} warm-up requests of each kind")  # fmt: skip
+    if reused:
+        print(f"  ({PG_NAME} was kept from an earlier run)")
+    ok = all([print_http(r) for r in http_results])
+    if kpi is not None:
+        ok = print_kpis(kpi) and ok
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
