@@ -1,4 +1,5 @@
 #!/usr/bin/env python
+# ruff: noqa: S608 - the SQL here is built from this script's constants, never from input
 """Benchmark: reporting events over HTTP, and the closed-loop KPIs over ten years of events.
 
 Prints, measured in one run:
@@ -30,6 +31,7 @@ import http.client
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -99,7 +101,14 @@ def throwaway_keys() -> dict:
 def run_phase(phase: str, env: dict, **options) -> dict:
     """Run `phase` of this script in a child process with `env`; return the JSON it wrote."""
     with tempfile.NamedTemporaryFile(suffix=".json", dir=BENCH_DIR) as result:
-        args = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--result-file", result.name]
+        args = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--phase",
+            phase,
+            "--result-file",
+            result.name,
+        ]
         for name, value in options.items():
             args += [f"--{name.replace('_', '-')}", str(value)]
         subprocess.run(args, env=env, cwd=ROOT, check=True)  # noqa: S603 - our own script
@@ -141,34 +150,36 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn started with the command line of run_stack's "web" process. Its task worker
-    and clock are left out: they do no work per request, and the clock's deadline sweep over
-    the events would compete with the measurement."""
+    """The web and worker processes of `run_stack`, with its command lines: gunicorn with 2
+    sync workers, and the task worker, which sends each report's notifications. Its clock is
+    left out: the deadline sweep it queues every minute would compete with the measurement
+    (and, on a kept database, escalate the generated events still open)."""
 
     def __init__(self, env: dict, log: Path):
         self.port = free_port()
         self.log = log.open("w")
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argument list
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "gridgov.wsgi:application",
-                f"--bind=127.0.0.1:{self.port}",
-                "--workers=2",
-                "--worker-class=sync",
-                "--access-logfile=-",
-                "--timeout=120",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
+        web = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "gridgov.wsgi:application",
+            f"--bind=127.0.0.1:{self.port}",
+            "--workers=2",
+            "--worker-class=sync",
+            "--access-logfile=-",
+            "--timeout=120",
+        ]
+        worker = [sys.executable, "manage.py", "db_worker", "--interval", "1"]
+        self.processes = [
+            subprocess.Popen(  # noqa: S603 - fixed argument lists
+                command, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT
+            )
+            for command in (web, worker)
+        ]
 
     def wait_ready(self, headers: dict, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped; see {self.log.name}")
+            if any(process.poll() is not None for process in self.processes):
+                raise RuntimeError(f"the server stopped; see {self.log.name}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 conn.request("GET", "/api/v1/me", headers=headers)
@@ -182,12 +193,14 @@ class Server:
         raise RuntimeError("gunicorn did not start in time")
 
     def stop(self) -> None:
-        # Our own child, by its pid: SIGTERM lets gunicorn stop its workers.
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        # Our own children, by their pids: SIGTERM lets gunicorn stop its workers.
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
         self.log.close()
 
 
@@ -390,15 +403,14 @@ REACHED = {  # timestamp column: the statuses that have it
     "verified_at": ("verified", "closed"),
     "closed_at": ("closed",),
 }
-# Open status: (timed step, when it started, the category's hours for it). Wall-clock hours:
-# the working-day calendar does not matter to the figures timed here.
+# Open status: (timed step, when it started, the category's hours for it).
 RUNNING_STEP = {
-    "reported": ("accept", "reported_at", "accept_hours"),
-    "accepted": ("dispatch", "accepted_at", "dispatch_hours"),
-    "dispatched": ("handle", "dispatched_at", "handle_hours"),
-    "handling": ("handle", "dispatched_at", "handle_hours"),
-    "handled": ("verify", "handled_at", "verify_hours"),
-    "verified": ("verify", "verified_at", "verify_hours"),
+    "reported": ("'accept'", "reported_at", "accept_hours"),
+    "accepted": ("'dispatch'", "accepted_at", "dispatch_hours"),
+    "dispatched": ("'handle'", "dispatched_at", "handle_hours"),
+    "handling": ("'handle'", "dispatched_at", "handle_hours"),
+    "handled": ("'verify'", "handled_at", "verify_hours"),
+    "verified": ("'verify'", "verified_at", "verify_hours"),
 }
 VERSION = {"reported": 1, "accepted": 2, "dispatched": 3, "handling": 4, "handled": 5,
            "verified": 6, "closed": 7, "rejected": 2, "merged": 2}  # fmt: skip
@@ -420,134 +432,126 @@ def in_status(statuses) -> str:
     return "status IN (" + ", ".join(f"'{s}'" for s in statuses) + ")"
 
 
-def insert_sql(count: int, first_id: int, first_day: str, days: int) -> str:
-    """One INSERT … SELECT of `count` events, ids first_id+1…, reported day by day from
-    first_day over `days` days in id order (as a live system writes them, so a year's rows
-    lie together in the table), at micro-grids and categories drawn uniformly.
-
-    Three layers, each fenced with OFFSET 0 so that a drawn value is computed once per row and
-    not again in every expression that uses it."""
-    reasons = {s: f"'{n}'" for s, n in REPORTER_NAMES.items()}
-    return f"""
-    INSERT INTO events_event ({", ".join(COLUMNS)})
-    SELECT
-        id, number, title, '', category_id, source, priority, status,
-        {pick_version()} + 2 * rework_count + escalation_count, step, due_at - 0.2 * hours,
-        due_at, late, lon, lat, '', city_id, county_id, town_id, village_id, grid_id,
-        microgrid_id, command_region_id, routed_unit_id, routing_reason,
-        CASE WHEN dispatched_at IS NOT NULL THEN routed_unit_id END, NULL,
-        {pick_name(reasons)}, '', duplicate_of_id, reported_at, accepted_at, dispatched_at,
-        handled_at, verified_at, closed_at, rework_count, reopen_count, escalation_count,
-        satisfaction, COALESCE(closed_at, verified_at, handled_at, dispatched_at, accepted_at,
-                               reported_at)
-    FROM (
-        SELECT *, start_at + hours AS due_at,
-               CASE WHEN start_at IS NULL THEN late_drawn ELSE start_at + hours < now() END
-                   AS late
-        FROM (
-            SELECT *,
-                   CASE {running(0)} ELSE '' END AS step,
-                   CASE {running(1)} END AS start_at,
-                   interval '1 hour' * CASE {running(2)} END AS hours
-            FROM (
-                SELECT *,
-                    CASE WHEN {in_status(REACHED["accepted_at"])}
-                         THEN reported_at + interval '1 hour' * a_h END AS accepted_at,
-                    CASE WHEN {in_status(REACHED["dispatched_at"])}
-                         THEN reported_at + interval '1 hour' * d_h END AS dispatched_at,
-                    CASE WHEN {in_status(REACHED["handled_at"])}
-                         THEN reported_at + interval '1 hour' * h_h END AS handled_at,
-                    CASE WHEN {in_status(REACHED["verified_at"])}
-                         THEN reported_at + interval '1 hour' * v_h END AS verified_at,
-                    CASE WHEN status = 'closed'
-                         THEN reported_at + interval '1 hour' * c_h END AS closed_at,
-                    CASE WHEN status = 'closed' AND r_reopen < 0.03 THEN 1 ELSE 0 END
-                        AS reopen_count,
-                    CASE WHEN status = 'closed' AND r_rated < 0.4
-                         THEN {pick("r_satisfaction", SATISFACTION)} END AS satisfaction,
-                    CASE WHEN status = 'merged' AND g > 50 THEN id - 1 - g % 50 END
-                        AS duplicate_of_id,
-                    r_late < CASE WHEN rework_count > 0 THEN 0.5 ELSE 0.1 END AS late_drawn
-                FROM (
-                    SELECT *,
-                        -- Cumulative hours from the report to each step (demo.py's delays).
-                        0.1 + 2.9 * r1 AS a_h,
-                        0.2 + 2.9 * r1 + 3.9 * r2 AS d_h,
-                        2.2 + 2.9 * r1 + 3.9 * r2 + 58 * r3 + rework_count * (8 + 40 * r4)
-                            AS h_h,
-                        2.7 + 2.9 * r1 + 3.9 * r2 + 58 * r3 + rework_count * (8 + 40 * r4)
-                            + 9.5 * r5 AS v_h,
-                        2.8 + 2.9 * r1 + 3.9 * r2 + 58 * r3 + rework_count * (8 + 40 * r4)
-                            + 9.5 * r5 + 3.9 * r6 AS c_h
-                    FROM (
-                        SELECT d.*,
-                            c.id AS category_id, c.name AS title, c.accept_hours,
-                            c.dispatch_hours, c.handle_hours, c.verify_hours,
-                            m.id AS microgrid_id, m.city_id, m.county_id, m.town_id,
-                            m.village_id, m.grid_id, m.label_lon AS lon, m.label_lat AS lat,
-                            CASE WHEN escalation_count > 0 OR c.handling_level = 'county'
-                                 THEN m.county_id ELSE m.town_id END AS command_region_id,
-                            rt.unit_id AS routed_unit_id, COALESCE(rt.reason, '')
-                                AS routing_reason,
-                            CASE WHEN {in_status(("handling", "handled", "verified", "closed"))}
-                                 THEN CASE WHEN r_rework < 0.06 THEN 1
-                                           WHEN r_rework < 0.07 THEN 2 ELSE 0 END
-                                 ELSE 0 END AS rework_count
-                        FROM (
-                            SELECT *,
-                                CASE WHEN day >= {days - 30} THEN {pick("r_status", RECENT_STATUS)}
-                                     ELSE {pick("r_status", OLD_STATUS)} END AS status
-                            FROM (
-                                SELECT g, {first_id} + g AS id, day,
-                                    'SJ' || to_char(date '{first_day}' + day::int, 'YYYYMMDD')
-                                        || lpad((g - (day * {count} + {days} - 1) / {days})::text,
-                                                6, '0') AS number,
-                                    ((date '{first_day}' + day::int)::timestamp
-                                        + interval '1 second' * (25200 + 50400 * {u(1)}))
-                                        AT TIME ZONE 'Asia/Shanghai' AS reported_at,
-                                    hashint8extended(g, 2) & 2147483647 AS mg_draw,
-                                    hashint8extended(g, 3) & 2147483647 AS cat_draw,
-                                    {u(4)} AS r_status, {u(5)} AS r_rework,
-                                    {u(6)} AS r1, {u(7)} AS r2, {u(8)} AS r3, {u(9)} AS r4,
-                                    {u(10)} AS r5, {u(11)} AS r6, {u(12)} AS r_late,
-                                    {u(13)} AS r_reopen, {u(14)} AS r_rated,
-                                    {u(15)} AS r_satisfaction,
-                                    {pick(u(16), SOURCES)} AS source,
-                                    {pick(u(17), PRIORITIES)} AS priority,
-                                    CASE WHEN {u(18)} < 0.05 THEN 1 ELSE 0 END
-                                        AS escalation_count
-                                FROM (SELECT g, (g - 1) * {days}::bigint / {count} AS day
-                                      FROM generate_series(1, {count}) AS g) AS days
-                                OFFSET 0
-                            ) AS drawn
-                        ) AS d
-                        JOIN bench_microgrid m
-                            ON m.n = d.mg_draw % (SELECT count(*) FROM bench_microgrid)
-                        JOIN bench_category c
-                            ON c.n = d.cat_draw % (SELECT count(*) FROM bench_category)
-                        LEFT JOIN bench_route rt
-                            ON rt.category_id = c.id AND rt.town_id = m.town_id
-                        OFFSET 0
-                    ) AS placed
-                ) AS hours
-                OFFSET 0
-            ) AS stamped
-        ) AS running
-    ) AS final
-    """
-
-
 def running(i: int) -> str:
     """WHEN branches giving item i of RUNNING_STEP (step, start column, hours column)."""
     return " ".join(f"WHEN status = '{s}' THEN {v[i]}" for s, v in RUNNING_STEP.items())
 
 
-def pick_version() -> str:
-    return "CASE status " + " ".join(f"WHEN '{s}' THEN {v}" for s, v in VERSION.items()) + " END"
+def case_of(column: str, values: dict) -> str:
+    return f"CASE {column} " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in values.items()) + " END"
 
 
-def pick_name(names: dict) -> str:
-    return "CASE source " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in names.items()) + " END"
+def drawn_layer(count: int, first_id: int, first_day: str, days: int) -> str:
+    """Row g: its id, day (in id order, as a live system writes them, so that a year's rows
+    lie together in the table), number, time of day, status and every random draw."""
+    day = f"((g - 1) * {days}::bigint / {count})"
+    seq = f"(g - ({day} * {count} + {days} - 1) / {days})"  # 1, 2, … within the day
+    date = f"(date '{first_day}' + {day}::int)"
+    return f"""
+        SELECT g, {first_id} + g AS id, {day} AS day,
+            'SJ' || to_char({date}, 'YYYYMMDD') || lpad({seq}::text, 6, '0') AS number,
+            ({date}::timestamp + interval '1 second' * (25200 + 50400 * {u(1)}))
+                AT TIME ZONE 'Asia/Shanghai' AS reported_at,
+            CASE WHEN {day} >= {days - 30} THEN {pick(u(2), RECENT_STATUS)}
+                 ELSE {pick(u(2), OLD_STATUS)} END AS status,
+            hashint8extended(g, 3) & 2147483647 AS microgrid_draw,
+            hashint8extended(g, 4) & 2147483647 AS category_draw,
+            {pick(u(5), SOURCES)} AS source,
+            {pick(u(6), PRIORITIES)} AS priority,
+            CASE WHEN {u(7)} < 0.05 THEN 1 ELSE 0 END AS escalation_count,
+            {u(8)} AS r_rework, {u(9)} AS r_late, {u(10)} AS r_reopen, {u(11)} AS r_rated,
+            {u(12)} AS r_satisfaction,
+            -- Hours from the report to each step (the delays of demo.py), and per rework.
+            0.1 + 2.9 * {u(13)} AS to_accept, 0.1 + 3.9 * {u(14)} AS to_dispatch,
+            2 + 58 * {u(15)} AS to_handle, 8 + 40 * {u(16)} AS per_rework,
+            0.5 + 9.5 * {u(17)} AS to_verify, 0.1 + 3.9 * {u(18)} AS to_close
+        FROM generate_series(1, {count}) AS g"""
+
+
+def placed_layer(previous: str) -> str:
+    """Where (a micro-grid and its ancestors), what (a leaf category), who should handle it."""
+    return f"""
+        SELECT d.*, c.id AS category_id, c.name AS title, c.accept_hours, c.dispatch_hours,
+            c.handle_hours, c.verify_hours, m.id AS microgrid_id, m.city_id, m.county_id,
+            m.town_id, m.village_id, m.grid_id, m.label_lon AS lon, m.label_lat AS lat,
+            CASE WHEN escalation_count > 0 OR c.handling_level = 'county'
+                 THEN m.county_id ELSE m.town_id END AS command_region_id,
+            rt.unit_id AS routed_unit_id, COALESCE(rt.reason, '') AS routing_reason,
+            CASE WHEN {in_status(("handling", "handled", "verified", "closed"))}
+                 THEN CASE WHEN r_rework < 0.06 THEN 1 WHEN r_rework < 0.07 THEN 2 ELSE 0 END
+                 ELSE 0 END AS rework_count
+        FROM {previous} AS d
+        JOIN bench_microgrid m ON m.n = d.microgrid_draw % (SELECT count(*) FROM bench_microgrid)
+        JOIN bench_category c ON c.n = d.category_draw % (SELECT count(*) FROM bench_category)
+        LEFT JOIN bench_route rt ON rt.category_id = c.id AND rt.town_id = m.town_id"""
+
+
+def stamped_layer(previous: str) -> str:
+    """The time of each step the event has reached, and the figures of a closed one."""
+    hours = {
+        "accepted_at": "to_accept",
+        "dispatched_at": "to_accept + to_dispatch",
+        "handled_at": "to_accept + to_dispatch + to_handle + rework_count * per_rework",
+        "verified_at": "to_accept + to_dispatch + to_handle + rework_count * per_rework"
+        " + to_verify",
+        "closed_at": "to_accept + to_dispatch + to_handle + rework_count * per_rework"
+        " + to_verify + to_close",
+    }
+    stamps = ",\n            ".join(
+        f"CASE WHEN {in_status(REACHED[column])}"
+        f" THEN reported_at + interval '1 hour' * ({sum_}) END AS {column}"
+        for column, sum_ in hours.items()
+    )
+    return f"""
+        SELECT *,
+            {stamps},
+            CASE WHEN status = 'closed' AND r_reopen < 0.03 THEN 1 ELSE 0 END AS reopen_count,
+            CASE WHEN status = 'closed' AND r_rated < 0.4
+                 THEN {pick("r_satisfaction", SATISFACTION)} END AS satisfaction,
+            CASE WHEN status = 'merged' AND g > 50 THEN id - 1 - g % 50 END AS duplicate_of_id
+        FROM {previous} AS p"""
+
+
+def running_layer(previous: str) -> str:
+    """The running deadline of an open event (wall-clock hours: the working-day calendar does
+    not matter to the figures timed here)."""
+    return f"""
+        SELECT *,
+            CASE {running(0)} ELSE '' END AS step,
+            interval '1 hour' * CASE {running(2)} END AS step_hours,
+            CASE {running(1)} END + interval '1 hour' * CASE {running(2)} END AS due_at
+        FROM {previous} AS s"""
+
+
+def final_layer(previous: str) -> str:
+    """The table's columns, in COLUMNS order."""
+    return f"""
+        SELECT id, number, title, '', category_id, source, priority, status,
+            {case_of("status", VERSION)} + 2 * rework_count + escalation_count, step,
+            due_at - 0.2 * step_hours, due_at,
+            -- An open event is late once past its deadline; a closed one was, now and then.
+            COALESCE(due_at < now(), r_late < CASE WHEN rework_count > 0 THEN 0.5 ELSE 0.1 END),
+            lon, lat, '', city_id, county_id, town_id,
+            village_id, grid_id, microgrid_id, command_region_id, routed_unit_id, routing_reason,
+            CASE WHEN dispatched_at IS NOT NULL THEN routed_unit_id END, NULL,
+            {case_of("source", {k: f"'{v}'" for k, v in REPORTER_NAMES.items()})}, '',
+            duplicate_of_id, reported_at, accepted_at, dispatched_at, handled_at, verified_at,
+            closed_at, rework_count, reopen_count, escalation_count, satisfaction,
+            COALESCE(closed_at, verified_at, handled_at, dispatched_at, accepted_at, reported_at)
+        FROM {previous} AS r"""
+
+
+def insert_sql(count: int, first_id: int, first_day: str, days: int) -> str:
+    """One INSERT … SELECT of `count` events with ids first_id+1…, reported day by day over
+    `days` days from first_day, at micro-grids and of leaf categories drawn uniformly.
+
+    Built in layers, each the FROM of the next and fenced with OFFSET 0, so that a value drawn
+    or worked out once is not computed again in every expression of the next layer that uses it.
+    """
+    sql = drawn_layer(count, first_id, first_day, days)
+    for layer in (placed_layer, stamped_layer, running_layer, final_layer):
+        sql = layer(f"({sql}\n        OFFSET 0)")
+    return f"INSERT INTO events_event ({', '.join(COLUMNS)})\n{sql}"
 
 
 LEVELS = ("city", "county", "town", "village", "grid")  # a micro-grid's ancestors
@@ -644,8 +648,7 @@ def ensure_generated_events(count: int) -> dict:
         for _name, definition in indexes:
             cursor.execute(definition)
         cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('events_event', 'id'), max(id))"
-            " FROM events_event"
+            "SELECT setval(pg_get_serial_sequence('events_event', 'id'), max(id)) FROM events_event"
         )
         cursor.execute(
             "INSERT INTO bench_generated VALUES (%s, %s)", [count, time.perf_counter() - started]
@@ -786,8 +789,8 @@ def parse_args():
     parser.add_argument("--events", type=int, help="generated events for the KPIs")
     parser.add_argument("--kpi-runs", type=int, help="timed runs of each KPI")
     parser.add_argument("--keep", action="store_true", help=f"keep (and reuse) {PG_NAME}")
-    parser.add_argument("--skip-http", action="store_true")
-    parser.add_argument("--skip-kpi", action="store_true")
+    parser.add_argument("--skip-http", action="store_true", help="only the KPIs")
+    parser.add_argument("--skip-kpi", action="store_true", help="only the HTTP figures")
     parser.add_argument("--phase", choices=["prepare", "kpi"], help=argparse.SUPPRESS)
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -812,6 +815,8 @@ def main() -> int:
     args = parse_args()
     if args.phase:
         return child_main(args)
+    # Stopped with SIGTERM: unwind, so that the server is stopped and the database dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     pg_env = production_env(f"{PG_SERVER}/{PG_NAME}")
     http_results, kpi = [], None

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from gridgov.workflow import views as workflow_views
+
 api_v1 = [
     path("", include("gridgov.regions.api_urls")),
     path("", include("gridgov.org.api_urls")),
@@ -16,6 +18,7 @@ urlpatterns = [
     path("org/", include("gridgov.org.urls")),
     path("events/", include("gridgov.events.urls")),
     path("messages/", include("gridgov.workflow.urls")),
+    path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -7,7 +7,6 @@ notifies after commit. A refused action changes nothing.
 
 import math
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -287,7 +286,8 @@ def do_bulk_dispatch_events(pks, *, actor, lead: Department, assisting=()) -> di
         try:
             done.append(do_dispatch_event(pk, actor=actor, lead=lead, assisting=assisting).number)
         except GridGovError as error:
-            failed.append({"id": pk, "message": str(error.message)})
+            number = Event.objects.filter(pk=pk).values_list("number", flat=True).first()
+            failed.append({"number": number, "message": str(error.message)})
     return {"dispatched": done, "failed": failed}
 
 
@@ -301,7 +301,8 @@ def do_escalate_event(pk, *, actor, reason, version=None) -> Event:
             raise Conflict(_("This event is already with the city's command centre."))
         event.command_region_id = target
         event.escalation_count += 1
-        return {"command_region", "escalation_count"}
+        event.accepted_at = None  # the centre above accepts it anew
+        return {"command_region", "escalation_count", "accepted_at"}
 
     return WORKFLOW.perform(
         pk, "escalate", actor=actor, note=reason, expected_version=version, apply=apply,
@@ -332,12 +333,12 @@ def do_mark_duplicate(pk, *, actor, original: Event, note="", version=None) -> E
     """Merge a report into an earlier event of the same problem; it then counts once."""
 
     def apply(event, now):
+        if not WORKFLOW.visible(original, actor):  # first: never say what is out of sight
+            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": original.number})
         if original.pk == event.pk:
             raise InvalidInput(_("An event cannot duplicate itself."))
         if original.status in (EventStatus.MERGED, EventStatus.REJECTED):
             raise InvalidInput(_("Merge into an event that is being worked on."))
-        if not WORKFLOW.visible(original, actor):
-            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": original.number})
         event.duplicate_of = original
         return {"duplicate_of"}
 
@@ -433,10 +434,12 @@ def do_reopen_event(pk, *, actor, reason, version=None) -> Event:
     """The reporter is not satisfied: the event goes back to the command centre."""
 
     def apply(event, now):
+        # The loop starts again: its step times are measured afresh.
         event.reopen_count += 1
-        event.closed_at = None
-        event.verified_at = None
-        return {"reopen_count", "closed_at", "verified_at"}
+        event.accepted_at = event.dispatched_at = event.handled_at = None
+        event.verified_at = event.closed_at = None
+        return {"reopen_count", "accepted_at", "dispatched_at", "handled_at", "verified_at",
+                "closed_at"}  # fmt: skip
 
     return WORKFLOW.perform(
         pk, "reopen", actor=actor, note=reason, expected_version=version, apply=apply,
@@ -449,6 +452,8 @@ def do_rate_event(pk, *, actor, satisfaction: int, note="", version=None) -> Eve
         raise InvalidInput(_("Satisfaction is rated from 1 to 5."))
 
     def apply(event, now):
+        if event.satisfaction is not None:
+            raise Conflict(_("This event has been rated already."))
         event.satisfaction = satisfaction
         return {"satisfaction"}
 
@@ -478,10 +483,10 @@ def do_escalate_overdue(*, now=None, limit: int = 500) -> dict:
         Event.objects.filter(due_at__lt=now)
         .exclude(status__in=[EventStatus.CLOSED, EventStatus.REJECTED, EventStatus.MERGED])
         .order_by("due_at")
-        .values_list("pk", "step", "command_region__level", "due_at")[:limit]
+        .values_list("pk", "step", "command_region__level", "due_at", "version")[:limit]
     )
     escalated = urged = 0
-    for pk, step, level, due_at in late:
+    for pk, step, level, due_at, version in late:
         overdue = _("overdue since %(due)s") % {
             "due": f"{timezone.localtime(due_at):%Y-%m-%d %H:%M}"
         }
@@ -495,12 +500,16 @@ def do_escalate_overdue(*, now=None, limit: int = 500) -> dict:
                     pk,
                     actor=SYSTEM,
                     reason=reason % {"step": _step_label(step), "overdue": overdue},
+                    version=version,  # someone acted since we looked: it is not late any more
                 )
                 escalated += 1
             else:
                 reason = _("Step “%(step)s” is late (%(overdue)s); urged automatically.")
                 do_urge_event(
-                    pk, actor=SYSTEM, note=reason % {"step": _step_label(step), "overdue": overdue}
+                    pk,
+                    actor=SYSTEM,
+                    note=reason % {"step": _step_label(step), "overdue": overdue},
+                    version=version,
                 )
                 urged += 1
         except GridGovError:
@@ -512,11 +521,3 @@ def _step_label(step: str) -> str:
     from .choices import Step
 
     return str(Step(step).label) if step in Step.values else step
-
-
-def reopen_deadline(event) -> object:
-    from django.conf import settings
-
-    return (
-        event.closed_at + timedelta(days=settings.GRIDGOV_REOPEN_DAYS) if event.closed_at else None
-    )

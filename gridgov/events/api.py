@@ -4,7 +4,7 @@ Views only translate HTTP into action calls; the actions and the workflow engine
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 from gridgov.core.dates import date_range
 from gridgov.core.errors import InvalidInput, NotFound
 from gridgov.core.idempotency import idempotent
+from gridgov.org.choices import Capability
 from gridgov.org.models import Department
+from gridgov.org.permissions import requires
 from gridgov.org.scoping import scoped
 from gridgov.regions.choices import CRS
 from gridgov.regions.selectors import region_for
@@ -26,6 +28,7 @@ from .selectors import (
     EventFilter,
     categories,
     event_for,
+    events_for,
     filtered_events,
     possible_duplicates,
     urgency_of,
@@ -88,7 +91,7 @@ class TimelineSerializer(serializers.Serializer):
     photos = serializers.SerializerMethodField()
 
     def get_photos(self, entry) -> list[str]:
-        return [a.file.url for a in entry.photos()]
+        return [a.get_absolute_url() for a in entry.photos()]
 
 
 class EventDetailSerializer(EventListSerializer):
@@ -195,6 +198,16 @@ class ActionInput(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
+class BulkDispatchInput(serializers.Serializer):
+    events = serializers.ListField(
+        child=serializers.CharField(max_length=20), min_length=1, max_length=200
+    )
+    lead = serializers.CharField(max_length=32)
+    assisting = serializers.ListField(
+        child=serializers.CharField(max_length=32), required=False, default=list
+    )
+
+
 def _unit(code: str | None) -> Department:
     unit = Department.objects.filter(code=code or "", is_active=True).first()
     if unit is None:
@@ -213,7 +226,7 @@ def run_action(request, event: Event, action: str, data: dict) -> Event:
             version=version,
         )  # fmt: skip
     if action == "mark_duplicate":
-        original = Event.objects.filter(number=data.get("original") or "").first()
+        original = events_for(user).filter(number=data.get("original") or "").first()
         if original is None:
             raise InvalidInput(_("Unknown event: %(number)s.") % {"number": data.get("original")})
         return actions.do_mark_duplicate(
@@ -373,7 +386,12 @@ class EventActionView(APIView):
         serializer = ActionInput(data=payload)
         serializer.is_valid(raise_exception=True)
         event = run_action(request, event, action, serializer.validated_data)
-        return detail_response(request, event)
+        try:
+            return detail_response(request, event)
+        except NotFound:  # the step took it out of the actor's sight (returned, handed on)
+            return Response(
+                {"number": event.number, "status": event.status, "version": event.version}
+            )
 
 
 class BulkDispatchView(APIView):
@@ -381,22 +399,15 @@ class BulkDispatchView(APIView):
 
     @extend_schema(
         operation_id="events_bulk_dispatch",
-        request=inline_serializer(
-            "BulkDispatch",
-            {
-                "events": serializers.ListField(child=serializers.CharField()),
-                "lead": serializers.CharField(),
-                "assisting": serializers.ListField(child=serializers.CharField(), required=False),
-            },
-        ),
+        request=BulkDispatchInput,
         responses={200: dict},
     )
     def post(self, request):
-        numbers = request.data.get("events") or []
-        if not isinstance(numbers, list) or not numbers or len(numbers) > 200:
-            raise InvalidInput(_("Give between 1 and 200 event numbers."))
-        lead = _unit(request.data.get("lead"))
-        assisting = [_unit(c) for c in request.data.get("assisting") or []]
+        body = BulkDispatchInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        numbers = body.validated_data["events"]
+        lead = _unit(body.validated_data["lead"])
+        assisting = [_unit(c) for c in body.validated_data["assisting"]]
         visible = dict(
             filtered_events(request.user, EventFilter())
             .filter(number__in=numbers)
@@ -478,6 +489,8 @@ class CategoryListView(APIView):
 
 class EventKpiView(APIView):
     """Closed-loop figures for a region or unit in your area, over a date range."""
+
+    permission_classes = [requires(Capability.VIEW_KPI)]
 
     @extend_schema(
         parameters=[

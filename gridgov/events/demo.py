@@ -26,7 +26,7 @@ from .catalogue import load_default_catalogue
 from .choices import AssignmentRole, EventSource, EventStatus, Priority
 from .models import Event, EventAssignment, EventCategory, EventNumberCounter, EventTimelineEntry
 from .routing import command_centre_of, route
-from .workflow import EVENT_WORKFLOW, step_deadline
+from .workflow import EVENT_WORKFLOW
 
 # Events per demo scale: enough for every page and figure, quick to load.
 DEMO_EVENTS = {"small": 3000, "city": 20000}
@@ -214,40 +214,29 @@ def _weighted(rng, pairs):
 
 
 def _play(event, actions, rng, world, now, original) -> list:
-    """Walk the event through `actions`, checking each against the table; stamp its fields."""
-    state, at, entries = None, event.reported_at, []
+    """Walk the event through `actions` with the engine's own stepping (the table, the late
+    flag, the deadlines), each step after a plausible delay; return its timeline rows."""
+    at, entries = event.reported_at, []
     for action in actions:
         if action not in ("report", "report_handled"):
             low, high = DELAY_HOURS[action]
             at = at + timedelta(hours=rng.uniform(low, high))
             if at > now:
                 break
-        previous, state = state, EVENT_WORKFLOW.next_state(state, action)
-        event.status = state
+        previous = event.status if event.version else ""
         data = _apply(event, action, at, world, original)
-        t = EVENT_WORKFLOW.transition(action)
-        if t.step:
-            event.step = t.step
-            deadline = step_deadline(event, t.step, at)
-            if event.due_at is not None and at > event.due_at:
-                event.late = True
-            event.warn_at, event.due_at = deadline.warn_at, deadline.due_at
-        elif event.due_at is not None and at > event.due_at:
-            event.late = True
+        EVENT_WORKFLOW.advance(event, EVENT_WORKFLOW.transition(action), at)
         entries.append(
             EventTimelineEntry(
                 action=action,
-                from_state=previous or "",
-                to_state=state,
+                from_state=previous,
+                to_state=event.status,
                 actor_label=world.actor_label(event, action),
                 at=at,
                 note=NOTES.get(action, ""),
                 data=data,
             )
         )
-    if state in EVENT_WORKFLOW.terminal:
-        event.step, event.warn_at, event.due_at = "", None, None
-    event.version = len(entries)
     return entries
 
 

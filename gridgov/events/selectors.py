@@ -162,7 +162,7 @@ def possible_duplicates(user, *, category: EventCategory, lon: float, lat: float
             lon__range=(lon - dlon, lon + dlon),
             lat__range=(lat - dlat, lat + dlat),
         )
-        .select_related("category", "category__parent")
+        .select_related(*LIST_RELATED)
         .order_by("-reported_at")[:50]
     )
     found = []

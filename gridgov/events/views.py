@@ -9,18 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.core.errors import GridGovError
+from gridgov.core.errors import GridGovError, InvalidInput
 from gridgov.org.choices import Capability, Role
 from gridgov.org.roles import capability_required, post_of
 from gridgov.regions.choices import CRS
 
 from . import actions
-from .api import event_filter_from, kpi_query_from, run_action
-from .choices import EventStatus, Priority, Urgency
+from .api import ActionInput, event_filter_from, kpi_query_from, run_action
+from .choices import EventSource, EventStatus, Priority, Urgency
 from .kpi import event_kpis
 from .selectors import categories, dispatch_units_for, event_for, filtered_events, urgency_of
 from .workflow import EVENT_WORKFLOW as WORKFLOW
@@ -119,7 +121,10 @@ def bulk_dispatch(request):
         )
     for failure in result["failed"]:
         messages.error(request, failure["message"])
-    return redirect(request.POST.get("next") or "events:list")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("events:list")
+    return redirect(back)
 
 
 @login_required
@@ -132,6 +137,7 @@ def report(request):
         "priorities": Priority.choices,
         "can_handle_on_spot": WORKFLOW.role_of(request.user)
         in WORKFLOW.transition("report_handled").roles,
+        "sources": _sources_for(request.user),
         "home": _home_point(request.user),
         "values": {},
     }
@@ -145,6 +151,7 @@ def report(request):
             description=request.POST.get("description", ""),
             address=request.POST.get("address", ""),
             priority=request.POST.get("priority") or Priority.NORMAL,
+            source=request.POST.get("source", ""),
             reporter_name=request.POST.get("reporter_name", ""),
             reporter_phone=request.POST.get("reporter_phone", ""),
             photos=request.FILES.getlist("photos"),
@@ -162,6 +169,15 @@ def report(request):
         messages.success(request, _("Event %(number)s reported.") % {"number": event.number})
         return redirect(event.get_absolute_url())
     return render(request, "events/report.html", context)
+
+
+def _sources_for(user) -> list:
+    """The sources a person may choose from, when their role allows more than one (a
+    dispatcher types in what the 12345 hotline or a caller reported)."""
+    allowed = actions.SOURCES_BY_ROLE.get(WORKFLOW.role_of(user), set())
+    if len(allowed) < 2:
+        return []
+    return [(value, label) for value, label in EventSource.choices if value in allowed]
 
 
 def _home_point(user):
@@ -203,19 +219,14 @@ def event_detail(request, number, error=None, status=200):
 @require_POST
 def event_act(request, number, action):
     event = event_for(request.user, number)
-    data = {
-        "version": int(request.POST["version"])
-        if request.POST.get("version", "").isdigit()
-        else None,
-        "note": request.POST.get("note", ""),
-        "lead": request.POST.get("lead"),
-        "assisting": [c for c in request.POST.getlist("assisting") if c],
-        "original": request.POST.get("original"),
-        "satisfaction": request.POST.get("satisfaction") or None,
-        "photos": request.FILES.getlist("photos"),
-    }
+    fields = {k: v for k, v in request.POST.items() if v and k in ActionInput().fields}
+    fields["assisting"] = [c for c in request.POST.getlist("assisting") if c]
+    fields["photos"] = request.FILES.getlist("photos")
+    form = ActionInput(data=fields)  # the API's input rules, for the page's forms too
     try:
-        event = run_action(request, event, action, data)
+        if not form.is_valid():
+            raise InvalidInput(_("The request is not valid."), details=_form_problems(form))
+        event = run_action(request, event, action, form.validated_data)
     except GridGovError as error:
         return event_detail(request, number, error=error, status=error.status_code)
     label = WORKFLOW.transition(action).label
@@ -224,6 +235,14 @@ def event_act(request, number, action):
         return redirect(event_for(request.user, event.number).get_absolute_url())
     except GridGovError:  # the step took it out of the actor's sight (handed up or down)
         return redirect("events:list")
+
+
+def _form_problems(form) -> list[dict]:
+    return [
+        {"field": field, "message": str(message)}
+        for field, problems in form.errors.items()
+        for message in (problems if isinstance(problems, list) else [problems])
+    ]
 
 
 @capability_required(Capability.VIEW_KPI)

@@ -59,10 +59,10 @@ TRANSITIONS = (
       guard="command", step=Step.ACCEPT),
     T("dispatch", (S.ACCEPTED,), S.DISPATCHED, COMMAND, _("dispatch"), guard="command",
       step=Step.HANDLE),
-    T("start", (S.DISPATCHED,), S.HANDLING, UNITS, _("start handling"), guard="unit"),
-    T("give_back", (S.DISPATCHED, S.HANDLING), S.ACCEPTED, UNITS, _("return to dispatcher"),
-      guard="unit", step=Step.DISPATCH, note_required=True),
-    T("handle", (S.HANDLING,), S.HANDLED, UNITS, _("report handled"), guard="unit",
+    T("start", (S.DISPATCHED,), S.HANDLING, UNITS, _("start handling"), guard="handler"),
+    T("give_back", (S.DISPATCHED, S.HANDLING), S.ACCEPTED, UNITS | GRID,
+      _("return to dispatcher"), guard="handler", step=Step.DISPATCH, note_required=True),
+    T("handle", (S.HANDLING,), S.HANDLED, UNITS | GRID, _("report handled"), guard="handler",
       step=Step.VERIFY, note_required=True),
     T("verify", (S.HANDLED,), S.VERIFIED, CHECKERS, _("pass verification"), guard="checker",
       step=Step.VERIFY),
@@ -97,6 +97,24 @@ def _is_unit(event, post) -> bool:
     return lead.startswith(mine) or mine.startswith(lead)
 
 
+def _is_handler(event, actor, post) -> bool:
+    """Whoever must do the work: the lead unit's staff, or — for a small matter handled on the
+    spot and sent back for rework, which has no unit — the grid worker who handled it."""
+    if event.lead_unit_id is None:
+        return event.dispatched_at is None and _is_reporter(event, actor)
+    return _is_unit(event, post)
+
+
+def _may_urge(event, post) -> bool:
+    """督办 chases a late step. A command centre cannot chase (and so restart) its own late
+    accept or dispatch step — the worker escalates that; it can chase a late unit or checker."""
+    if event.due_at is None or timezone.now() <= event.due_at:
+        return False
+    if post is not None and post.role in (R.SUPERVISOR, R.LEADER):
+        return True
+    return event.step not in (Step.ACCEPT, Step.DISPATCH) and _is_command(event, post)
+
+
 def _is_reporter(event, actor) -> bool:
     return event.reporter_id is not None and event.reporter_id == getattr(actor, "pk", None)
 
@@ -109,14 +127,12 @@ def _within_reopen_period(event) -> bool:
 
 GUARDS = {
     "command": lambda event, actor, post: _is_command(event, post),
-    "unit": lambda event, actor, post: _is_unit(event, post),
+    "handler": lambda event, actor, post: _is_handler(event, actor, post),
     # Supervisors check work anywhere in their scope (the engine has checked the scope).
     "checker": lambda event, actor, post: (
         (post is not None and post.role == R.SUPERVISOR) or _is_command(event, post)
     ),
-    "overseer": lambda event, actor, post: (
-        (post is not None and post.role in (R.SUPERVISOR, R.LEADER)) or _is_command(event, post)
-    ),
+    "overseer": lambda event, actor, post: _may_urge(event, post),
     "reporter": lambda event, actor, post: (
         _is_reporter(event, actor) and _within_reopen_period(event)
     ),

@@ -76,7 +76,10 @@ def _compute_scope(user) -> Scope:
     if user.is_superuser:
         return EVERYTHING
     staff = post_of(user)
-    if staff is None or not staff.is_active:
+    if staff is None:
+        # A member of the public: no area, but what they filed and what is theirs.
+        return Scope(nothing=True, user_id=user.pk)
+    if not staff.is_active:
         return NOTHING
     bound = staff.department_id is not None and staff.role in DEPARTMENT_BOUND_ROLES
     return Scope(
@@ -93,6 +96,10 @@ def scope_q(model, scope: Scope) -> Q | None:
     if not isinstance(rule, ScopeRule):
         raise ImproperlyConfigured(f"{model.__name__} has no scope_rule; it cannot be scoped.")
     if scope.nothing:
+        if scope.user_id is not None and rule.owner is not None:
+            return Q(**{rule.owner: scope.user_id})
+        if scope.user_id is not None and rule.filed_by is not None:
+            return Q(**{rule.filed_by: scope.user_id})
         return None
     if scope.everything or rule.all_staff:
         return Q()

@@ -51,6 +51,7 @@ def check_photo(upload) -> tuple[Image.Image, str]:
         SyntaxError,
         ValueError,
         Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
     ):
         raise InvalidInput(
             _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": name}
@@ -83,12 +84,17 @@ def prepare_photos(uploads) -> list[PreparedPhoto]:
     prepared = []
     for upload in uploads:
         image, _content_type = check_photo(upload)
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((STORED_LONG_SIDE, STORED_LONG_SIDE))
-        if image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        out = io.BytesIO()
-        image.save(out, format="JPEG", quality=85, optimize=True)
+        try:
+            image = ImageOps.exif_transpose(image)
+            image.thumbnail((STORED_LONG_SIDE, STORED_LONG_SIDE))
+            if image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=85, optimize=True)
+        except (OSError, ValueError, SyntaxError):  # a broken EXIF block, an odd mode
+            raise InvalidInput(
+                _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": upload.name}
+            ) from None
         prepared.append(
             PreparedPhoto(
                 payload=out.getvalue(),

@@ -127,8 +127,11 @@ class Workflow:
     # --- Who may do what ------------------------------------------------------------------
 
     def role_of(self, actor) -> str | None:
-        if actor is None or isinstance(actor, str):
+        # The worker and commands act under a label ("system", "command:…"); None is no one.
+        if isinstance(actor, str):
             return SYSTEM
+        if actor is None:
+            return None
         if not actor.is_authenticated or not actor.is_active:
             return None
         post = post_of(actor)
@@ -155,7 +158,7 @@ class Workflow:
 
     def check(self, item, t: Transition, actor) -> None:
         """Raise the reason the actor may not take `t` on `item` now, if there is one."""
-        if actor is not None and not isinstance(actor, str) and not self.visible(item, actor):
+        if not isinstance(actor, str) and actor is not None and not self.visible(item, actor):
             raise NotFound()
         self.next_state(item.status if item.pk else None, t.action)
         if not self._permitted(item, t, actor):
@@ -215,9 +218,8 @@ class Workflow:
             now = timezone.now()
             if prepare is not None:
                 prepare(item)
-            item.status = t.target
-            item.version = 1
-            self._stamp_deadline(item, t, now)
+            item.version = 0
+            self.advance(item, t, now)
             item.save()
             self._append(item, t, None, actor, now, note, photos, data, save_photos)
         return item
@@ -252,12 +254,7 @@ class Workflow:
             now = timezone.now()
             previous = item.status
             changed = set(apply(item, now) if apply else ())
-            if item.due_at is not None and now > item.due_at:
-                item.late = True
-            if t.target is not None:
-                item.status = t.target
-            item.version += 1
-            self._stamp_deadline(item, t, now)
+            self.advance(item, t, now)
             changed |= {"status", "version", "step", "warn_at", "due_at", "late"}
             item.save(update_fields=sorted(changed))
             self._append(item, t, previous, actor, now, note, photos, data, save_photos)
@@ -277,8 +274,18 @@ class Workflow:
         if t.photos_required and not list(photos):
             raise InvalidInput(_("“%(action)s” needs at least one photo.") % {"action": t.label})
 
+    def advance(self, item, t: Transition, now) -> None:
+        """Move an item one step along the table in memory: the late flag (a step taken after
+        its deadline), the new state, the version, the next deadline. The one place these
+        change; `start` and `perform` save the result (and so does the demo's bulk history)."""
+        if item.due_at is not None and now > item.due_at:
+            item.late = True
+        item.status = self.next_state(item.status if item.version else None, t.action)
+        item.version += 1
+        self._stamp_deadline(item, t, now)
+
     def _stamp_deadline(self, item, t: Transition, now) -> None:
-        state = t.target if t.target is not None else item.status
+        state = item.status
         if state in self.terminal:
             item.step, item.warn_at, item.due_at = "", None, None
             return

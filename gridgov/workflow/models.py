@@ -6,6 +6,7 @@ from `TimelineEntry`, so its history is indexed and partitioned with the items i
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,10 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name or self.file.name
+
+    def get_absolute_url(self):
+        # Served through a view that checks who asks, never as a public media file.
+        return reverse("photo", args=[self.pk])
 
 
 class Notification(models.Model):

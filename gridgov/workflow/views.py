@@ -2,13 +2,15 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gridgov.org.scoping import scoped
 
 from .actions import do_mark_notifications_read
-from .models import Notification
+from .engine import WORKFLOWS
+from .models import Attachment, Notification
 
 
 @login_required
@@ -23,3 +25,27 @@ def notifications(request):
 def mark_read(request):
     do_mark_notifications_read(request.user)
     return redirect("workflow:notifications")
+
+
+@login_required
+def photo(request, pk):
+    """A photo of a step, for people who may see an item it belongs to (and its uploader).
+
+    Photos are evidence about people's homes and shops: they are never served as public files.
+    """
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None or not _may_see(request.user, attachment):
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _may_see(user, attachment) -> bool:
+    if attachment.uploaded_by_id == user.pk:
+        return True
+    for flow in WORKFLOWS.values():
+        items = flow.timeline_model.objects.filter(attachments=attachment).values("item_id")
+        if scoped(flow.model.objects.filter(pk__in=items), user).exists():
+            return True
+    return False
