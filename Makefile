@@ -50,6 +50,7 @@ messages: setup
 
 bench: setup
 	$(PY) bench/locate.py
+	$(PY) bench/events.py
 
 clean:
 	rm -rf $(VENV) var gridgov/static/vendor

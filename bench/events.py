@@ -3,12 +3,13 @@
 """Benchmark: reporting events over HTTP, and the closed-loop KPIs over ten years of events.
 
 Prints, measured in one run:
-  * HTTP, against the production stack (production settings, gunicorn with the command line of
-    `manage.py run_stack`: 2 sync workers), on SQLite and on PostgreSQL: `POST /api/v1/events`
-    (a grid worker's API token, a leaf category, a point inside a micro-grid) and the trivial
-    authenticated `GET /api/v1/me` of the same server in the same run, from concurrent
-    keep-alive clients after a warm-up: requests/s, p50 / p99 latency, failures (every create
-    must answer 201), and the ratio create/trivial (goal >= 0.35);
+  * HTTP, against the production stack (production settings; gunicorn with 2 sync workers and
+    the task worker, with the command lines of `manage.py run_stack`), on SQLite and on
+    PostgreSQL: `POST /api/v1/events` (a grid worker's API token, a leaf category, a point
+    inside a micro-grid) and the trivial authenticated `GET /api/v1/me` of the same server in
+    the same run, in alternating rounds from concurrent keep-alive clients after a warm-up:
+    requests/s, p50 / p99 latency, failures (every create must answer 201, every notification
+    task must succeed), and the ratio create/trivial (goal >= 0.35);
   * KPIs on PostgreSQL over --events generated events (default 10,000,000, spread over ten
     years, made by one INSERT … SELECT): `event_kpis` for one county and one calendar year
     (goal < 500 ms, as the county leader) and for the whole city and one year (goal < 1 s, as a
@@ -59,8 +60,13 @@ GOAL_COUNTY_MS = 500
 GOAL_CITY_MS = 1000
 YEARS = 10
 
-FULL = {"creates": 2000, "trivial": 4000, "warmup": 100, "events": 10_000_000, "kpi_runs": 5}
-QUICK = {"creates": 200, "trivial": 400, "warmup": 40, "events": 200_000, "kpi_runs": 3}
+FULL = {
+    "creates": 2000, "trivial": 4000, "warmup": 100, "rounds": 4, "events": 10_000_000,
+    "kpi_runs": 5,
+}  # fmt: skip
+QUICK = {
+    "creates": 200, "trivial": 400, "warmup": 40, "rounds": 2, "events": 200_000, "kpi_runs": 3
+}  # fmt: skip
 
 
 # --- Environment ----------------------------------------------------------------------------
@@ -155,7 +161,7 @@ class Server:
     left out: the deadline sweep it queues every minute would compete with the measurement
     (and, on a kept database, escalate the generated events still open)."""
 
-    def __init__(self, env: dict, log: Path):
+    def __init__(self, env: dict, log: Path, with_worker: bool = True):
         self.port = free_port()
         self.log = log.open("w")
         web = [
@@ -172,7 +178,7 @@ class Server:
             subprocess.Popen(  # noqa: S603 - fixed argument lists
                 command, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT
             )
-            for command in (web, worker)
+            for command in ([web, worker] if with_worker else [web])
         ]
 
     def wait_ready(self, headers: dict, timeout: float = 60) -> None:
@@ -262,16 +268,50 @@ def run_load(port: int, requests: list, headers: dict, clients: int, expect: int
         thread.start()
     for thread in threads:
         thread.join()
-    seconds = time.perf_counter() - started
-    latencies.sort()
     return {
-        "requests": len(latencies),
-        "rps": len(latencies) / seconds,
-        "p50_ms": statistics.median(latencies),
-        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)],
+        "seconds": time.perf_counter() - started,
+        "latencies": latencies,
         "failures": failures,
         "samples": samples,
     }
+
+
+def summarise(batches: list[dict]) -> dict:
+    """Requests/s over the batches' time together; percentiles over all their requests."""
+    latencies = sorted(ms for batch in batches for ms in batch["latencies"])
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / sum(batch["seconds"] for batch in batches),
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)],
+        "failures": sum(batch["failures"] for batch in batches),
+        "samples": [sample for batch in batches for sample in batch["samples"]][:3],
+    }
+
+
+def task_counts(database_url: str) -> dict:
+    """The task worker's queue, by status, read straight from the database."""
+    sql = "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status"
+    if database_url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=20) as conn:
+            return dict(conn.execute(sql).fetchall())
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return dict(conn.execute(sql).fetchall())
+
+
+def wait_for_worker(database_url: str, timeout: float = 300) -> float:
+    """Wait until the task worker has sent every queued notification; return the seconds."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        counts = task_counts(database_url)
+        if not counts.get("READY") and not counts.get("RUNNING"):
+            break
+        time.sleep(0.05)
+    return time.perf_counter() - started
 
 
 def create_requests(count: int, prep: dict, rng: random.Random) -> list:
@@ -288,30 +328,50 @@ def create_requests(count: int, prep: dict, rng: random.Random) -> list:
     return requests
 
 
-def bench_http(label: str, env: dict, counts: dict, clients: int) -> dict:
-    """Prepare the database, start the server, then: warm-up, creates, trivial requests."""
+def bench_http(
+    label: str, env: dict, counts: dict, clients: int, rounds: int, with_worker: bool
+) -> dict:
+    """Prepare the database, start the server, warm it up, then time creates and trivial
+    requests in alternating rounds, so that a change in the machine's other load (tests run
+    alongside) weighs on both alike. After each round of creates, wait for the task worker
+    to send their notifications, so that this work is not done during the trivial rounds."""
     prep = run_phase("prepare", env)
     rng = random.Random(11)
     headers = api_headers(prep["secret"])
-    server = Server(env, BENCH_DIR / f"events-gunicorn-{label.lower()}.log")
+    me = ("GET", "/api/v1/me", None)
+    url = env["DATABASE_URL"]
+    server = Server(env, BENCH_DIR / f"events-server-{label.lower()}.log", with_worker)
+    # Without the worker (--no-task-worker, to see what it costs) the notifications stay queued.
+    drain = (lambda: wait_for_worker(url)) if with_worker else (lambda: 0.0)
+    creates, trivial, drain_seconds = [], [], 0.0
     try:
         server.wait_ready(headers)
-        # Warm-up, concurrent so that both workers build their locate index and connect.
-        me = ("GET", "/api/v1/me", None)
+        # Concurrent, so that both gunicorn workers build their locate index and connect.
         run_load(server.port, create_requests(counts["warmup"], prep, rng), headers, clients, 201)
         run_load(server.port, [me] * counts["warmup"], headers, clients, 200)
-        creates = run_load(
-            server.port, create_requests(counts["creates"], prep, rng), headers, clients, 201
-        )
-        trivial = run_load(server.port, [me] * counts["trivial"], headers, clients, 200)
+        drain()
+        for _ in range(rounds):
+            batch = create_requests(counts["creates"] // rounds, prep, rng)
+            creates.append(run_load(server.port, batch, headers, clients, 201))
+            drain_seconds += drain()
+            batch = [me] * (counts["trivial"] // rounds)
+            trivial.append(run_load(server.port, batch, headers, clients, 200))
+        tasks = task_counts(url)
     finally:
         server.stop()
+    create, trivial = summarise(creates), summarise(trivial)
+    create_seconds = sum(batch["seconds"] for batch in creates)
     return {
         "label": label,
         "events_before": prep["events"],
-        "create": creates,
+        "create": create,
         "trivial": trivial,
-        "ratio": creates["rps"] / trivial["rps"],
+        "ratio": create["rps"] / trivial["rps"],
+        # Creates per second once their notifications are sent too (the worker polls each 1 s).
+        "sustained_rps": (
+            create["requests"] / (create_seconds + drain_seconds) if with_worker else None
+        ),
+        "tasks": tasks,
     }
 
 
@@ -749,10 +809,17 @@ def print_http(result: dict) -> bool:
               f"   p99 {r['p99_ms']:7.1f} ms   failures {r['failures']}")  # fmt: skip
         for sample in r["samples"]:
             print(f"      e.g. {sample}")
+    tasks = ", ".join(f"{n:,} {status.lower()}" for status, n in sorted(result["tasks"].items()))
+    if result["sustained_rps"] is not None:
+        print(f"    with notifications sent {result['sustained_rps']:5.1f} creates/s"
+              f"   (tasks: {tasks})")  # fmt: skip
+    else:
+        print(f"    without the task worker   (tasks: {tasks})")
     ok_ratio = ratio >= GOAL_RATIO
-    print(f"    ratio create/trivial {ratio:8.2f}         goal >= {GOAL_RATIO}    "
+    print(f"    ratio create/trivial {ratio:8.3f}        goal >= {GOAL_RATIO}    "
           f"{verdict(ok_ratio)}")  # fmt: skip
-    return ok_ratio and not create["failures"] and not trivial["failures"]
+    failed_tasks = result["tasks"].get("FAILED", 0)
+    return ok_ratio and not create["failures"] and not trivial["failures"] and not failed_tasks
 
 
 def print_kpis(kpi: dict) -> bool:
@@ -786,9 +853,13 @@ def parse_args():
     parser.add_argument("--trivial", type=int, help="timed GET /api/v1/me per database")
     parser.add_argument("--warmup", type=int, help="untimed requests of each kind first")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--rounds", type=int, help="alternating rounds of creates and trivial")
     parser.add_argument("--events", type=int, help="generated events for the KPIs")
     parser.add_argument("--kpi-runs", type=int, help="timed runs of each KPI")
     parser.add_argument("--keep", action="store_true", help=f"keep (and reuse) {PG_NAME}")
+    parser.add_argument(
+        "--no-task-worker", action="store_true", help="serve without the task worker (to compare)"
+    )
     parser.add_argument("--skip-http", action="store_true", help="only the KPIs")
     parser.add_argument("--skip-kpi", action="store_true", help="only the HTTP figures")
     parser.add_argument("--phase", choices=["prepare", "kpi"], help=argparse.SUPPRESS)
@@ -820,6 +891,7 @@ def main() -> int:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     pg_env = production_env(f"{PG_SERVER}/{PG_NAME}")
     http_results, kpi = [], None
+    load_before = os.getloadavg()[0]
     reused = create_pg_database(args.keep)
     try:
         if not args.skip_http:
@@ -829,7 +901,10 @@ def main() -> int:
             sqlite_env = production_env(f"sqlite:///{SQLITE_DB}")
             for label, env in (("SQLite", sqlite_env), ("PostgreSQL", pg_env)):
                 print(f"HTTP on {label}...", flush=True)
-                http_results.append(bench_http(label, env, counts, args.clients))
+                result = bench_http(
+                    label, env, counts, args.clients, args.rounds, not args.no_task_worker
+                )
+                http_results.append(result)
         if not args.skip_kpi:
             print("KPIs on PostgreSQL...", flush=True)
             kpi = run_phase("kpi", pg_env, events=args.events, kpi_runs=args.kpi_runs)
@@ -837,9 +912,10 @@ def main() -> int:
         if not args.keep:
             drop_pg_database()
 
-    print(f"\nevents benchmark — {os.cpu_count()} cores shared by the server and the clients")
+    print(f"\nevents benchmark — {os.cpu_count()} cores shared by the server and the clients;"
+          f" load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")  # fmt: skip
     print(f"  HTTP: production settings, gunicorn 2 sync workers, {args.clients} client threads,"
-          f" {args.warmup} warm-up requests of each kind")  # fmt: skip
+          f" {args.warmup} warm-up requests of each kind, {args.rounds} rounds")  # fmt: skip
     if reused:
         print(f"  ({PG_NAME} was kept from an earlier run)")
     ok = all([print_http(r) for r in http_results])

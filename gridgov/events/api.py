@@ -136,13 +136,40 @@ class EventDetailSerializer(EventListSerializer):
         return event.duplicate_of.number if event.duplicate_of_id else None
 
     def get_timeline(self, event) -> list[dict]:
-        if event.version == 1 and hasattr(event, "last_entry"):  # just reported
-            return TimelineSerializer([event.last_entry], many=True).data
         entries = event.timeline.prefetch_related("attachments").order_by("seq")
         return TimelineSerializer(entries, many=True).data
 
     def get_actions(self, event) -> list[str]:
         return [t.action for t in WORKFLOW.actions_for(event, self.context["request"].user)]
+
+
+class EventCreatedSerializer(serializers.Serializer):
+    """What a phone needs back after reporting: the number to quote, where it went and why,
+    the deadline, and the photos as stored. GET the event for its full detail."""
+
+    number = serializers.CharField()
+    url = serializers.CharField(source="get_absolute_url")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    version = serializers.IntegerField()
+    grid = serializers.SerializerMethodField()
+    command_centre_of = serializers.SerializerMethodField()
+    suggested_unit = serializers.SerializerMethodField()
+    routing_reason = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    photos = serializers.SerializerMethodField()
+
+    def get_grid(self, event) -> dict | None:
+        return _brief(event.grid)
+
+    def get_command_centre_of(self, event) -> dict | None:
+        return _brief(event.command_region)
+
+    def get_suggested_unit(self, event) -> dict | None:
+        return _brief(event.routed_unit)
+
+    def get_photos(self, event) -> list[str]:
+        return [a.get_absolute_url() for a in event.last_entry.photos()]
 
 
 def detail_response(request, event, code=status.HTTP_200_OK) -> Response:
@@ -316,7 +343,7 @@ class EventListCreateView(generics.ListAPIView):
     @extend_schema(
         operation_id="events_report",
         request={"application/json": ReportInput, "multipart/form-data": ReportInput},
-        responses={201: EventDetailSerializer},
+        responses={201: EventCreatedSerializer},
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -340,10 +367,8 @@ class EventListCreateView(generics.ListAPIView):
                 on_the_spot=data["on_the_spot"],
                 note=data["note"],
             )
-            # The reporter may always read what they filed, and the new event has its related
-            # rows loaded already: answer without reading it back.
-            body = EventDetailSerializer(event, context={"request": request}).data
-            return Response(body, status=status.HTTP_201_CREATED)
+            # The new event has its related rows loaded already: answer without reading it back.
+            return Response(EventCreatedSerializer(event).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, create)
 

@@ -22,7 +22,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 def post_of(user):
     """The user's staff post with its region and department, loaded once per request.
 
-    Personal fields are deferred: deciding what someone may see never needs their phone number.
+    Personal fields are deferred: deciding what someone may see never needs their phone number;
+    nor the posting's polygon, a blob of kilobytes read on every request otherwise.
     """
     if not user.is_authenticated:
         return None
@@ -31,7 +32,7 @@ def post_of(user):
 
         user._gridgov_post = (
             Staff.objects.select_related("region", "department")
-            .defer("phone", "id_number")
+            .defer("phone", "id_number", "region__boundary")
             .filter(user=user)
             .first()
         )

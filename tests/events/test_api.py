@@ -26,8 +26,10 @@ def test_a_grid_worker_reports_through_the_api(gridworker_a):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "reported" and body["grid"]["code"] == GRID_A
-    assert body["timeline"][0]["action"] == "report"
+    assert body["url"] == f"/events/{body['number']}/" and body["due_at"]
     assert body["routing_reason"]
+    detail = client_for(gridworker_a).get(f"/api/v1/events/{body['number']}").json()
+    assert detail["timeline"][0]["action"] == "report"
 
 
 def test_a_report_with_photos_is_accepted_as_multipart(gridworker_a):
@@ -35,7 +37,7 @@ def test_a_report_with_photos_is_accepted_as_multipart(gridworker_a):
     body["photos"] = [jpeg("a.jpg"), jpeg("b.jpg")]
     response = client_for(gridworker_a).post("/api/v1/events", body)
     assert response.status_code == 201, response.content
-    assert len(response.json()["timeline"][0]["photos"]) == 2
+    assert len(response.json()["photos"]) == 2
 
 
 def test_a_retried_report_with_the_same_idempotency_key_creates_one_event(gridworker_a):
