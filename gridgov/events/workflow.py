@@ -157,11 +157,19 @@ def step_deadline(event, step: str, start) -> Deadline:
     )
 
 
+# Who hears of which step. A new report is not among them: the command centre's queue (and its
+# count on the workbench) is how dispatchers learn of new reports, hundreds a day; a message
+# each would bury the ones that need them — an event handed to them, returned, or handled.
+NOTIFY_ON = frozenset(
+    {"escalate", "hand_down", "reopen", "give_back", "handle", "dispatch", "rework", "urge",
+     "reject", "verify", "close", "mark_duplicate"}
+)  # fmt: skip
+
+
 def recipients(event, t) -> list[int]:
     from .selectors import command_centre_user_ids, reporter_user_ids, unit_user_ids
 
-    if t.action in ("report", "escalate", "hand_down", "reopen", "give_back", "handle",
-                    "report_handled"):  # fmt: skip
+    if t.action in ("escalate", "hand_down", "reopen", "give_back", "handle"):
         return command_centre_user_ids(event)
     if t.action in ("dispatch", "rework", "urge"):
         return unit_user_ids(event)
@@ -185,4 +193,5 @@ EVENT_WORKFLOW = Workflow(
     deadline=step_deadline,
     recipients=recipients,
     notification_text=notification_text,
+    notify_on=NOTIFY_ON,
 )

@@ -84,6 +84,7 @@ class Workflow:
     deadline: Callable | None = None
     recipients: Callable | None = None
     notification_text: Callable | None = None
+    notify_on: frozenset[str] = frozenset()  # the actions whose step people are told of
 
     def __post_init__(self):
         WORKFLOWS[self.name] = self
@@ -325,7 +326,7 @@ class Workflow:
             summary=f"{item} {previous or '-'} → {item.status}",
             changes={"status": [previous, item.status], **(data or {})},
         )
-        if self.recipients is not None:
+        if self.recipients is not None and t.action in self.notify_on:
             # Who to tell is worked out by the worker, after the step has committed: the
             # request that took the step does not wait for it.
             from .tasks import notify_step

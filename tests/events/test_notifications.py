@@ -11,17 +11,28 @@ from .conftest import report
 pytestmark = pytest.mark.django_db
 
 
-def test_the_command_centre_hears_of_a_report_and_reads_it(
+def test_the_command_centre_hears_of_an_escalated_event_and_reads_it(
+    gridworker_a, dispatcher_town, dispatcher_county, django_capture_on_commit_callbacks
+):
+    event = report(gridworker_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_escalate_event(event.pk, actor=dispatcher_town, reason="需区级协调")
+    assert Notification.objects.filter(
+        user=dispatcher_county, url=event.get_absolute_url()
+    ).exists()
+    client = client_for(dispatcher_county)
+    page = client.get("/messages/").content.decode()
+    assert event.number in page
+    client.post("/messages/read/")
+    assert not Notification.objects.filter(user=dispatcher_county, read_at__isnull=True).exists()
+
+
+def test_a_new_report_waits_in_the_queue_without_a_message(
     gridworker_a, dispatcher_town, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         event = report(gridworker_a)
-    assert Notification.objects.filter(user=dispatcher_town, url=event.get_absolute_url()).exists()
-    client = client_for(dispatcher_town)
-    page = client.get("/messages/").content.decode()
-    assert event.number in page
-    client.post("/messages/read/")
-    assert not Notification.objects.filter(user=dispatcher_town, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(url=event.get_absolute_url()).exists()
 
 
 def test_the_reporter_is_not_told_of_their_own_step(
@@ -33,10 +44,11 @@ def test_the_reporter_is_not_told_of_their_own_step(
 
 
 def test_nobody_reads_another_persons_messages(
-    gridworker_a, dispatcher_town, django_capture_on_commit_callbacks
+    gridworker_a, dispatcher_town, dispatcher_county, django_capture_on_commit_callbacks
 ):
+    event = report(gridworker_a)
     with django_capture_on_commit_callbacks(execute=True):
-        event = report(gridworker_a)
+        actions.do_escalate_event(event.pk, actor=dispatcher_town, reason="需区级协调")
     assert event.number not in client_for(gridworker_a).get("/messages/").content.decode()
 
 
