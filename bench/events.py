@@ -914,8 +914,11 @@ def main() -> int:
 
     print(f"\nevents benchmark — {os.cpu_count()} cores shared by the server and the clients;"
           f" load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")  # fmt: skip
-    print(f"  HTTP: production settings, gunicorn 2 sync workers, {args.clients} client threads,"
-          f" {args.warmup} warm-up requests of each kind, {args.rounds} rounds")  # fmt: skip
+    if http_results:
+        print(
+            f"  HTTP: production settings, gunicorn 2 sync workers, {args.clients} client"
+            f" threads, {args.warmup} warm-up requests of each kind, {args.rounds} rounds"
+        )
     if reused:
         print(f"  ({PG_NAME} was kept from an earlier run)")
     ok = all([print_http(r) for r in http_results])

@@ -41,7 +41,13 @@ class BearerTokenAuthentication(TokenAuthentication):
         return self.authenticate_credentials(secret)
 
     def authenticate_credentials(self, key):
-        token = ApiToken.objects.select_related("user").filter(key_digest=token_digest(key)).first()
+        # The digest is unique: no ORDER BY for the ORM to compile on every API request.
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_digest=token_digest(key))
+            .order_by()[:1]
+        )
+        token = token[0] if token else None
         if token is None:
             raise exceptions.AuthenticationFailed(_("The API token is not valid."))
         if token.revoked_at is not None:

@@ -30,12 +30,14 @@ def post_of(user):
     if not hasattr(user, "_gridgov_post"):
         from .models import Staff
 
-        user._gridgov_post = (
+        # One post per user: no ORDER BY (the default ordering would join and sort).
+        posts = (
             Staff.objects.select_related("region", "department")
             .defer("phone", "id_number", "region__boundary")
             .filter(user=user)
-            .first()
+            .order_by()[:1]
         )
+        user._gridgov_post = posts[0] if posts else None
     return user._gridgov_post
 
 
