@@ -810,6 +810,7 @@ def print_http(result: dict) -> bool:
         for sample in r["samples"]:
             print(f"      e.g. {sample}")
     tasks = ", ".join(f"{n:,} {status.lower()}" for status, n in sorted(result["tasks"].items()))
+    tasks = tasks or "none queued: a new report notifies no one"
     if result["sustained_rps"] is not None:
         print(f"    with notifications sent {result['sustained_rps']:5.1f} creates/s"
               f"   (tasks: {tasks})")  # fmt: skip
