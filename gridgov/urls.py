@@ -18,6 +18,7 @@ urlpatterns = [
     path("org/", include("gridgov.org.urls")),
     path("events/", include("gridgov.events.urls")),
     path("messages/", include("gridgov.workflow.urls")),
+    path("open311/v2/", include("gridgov.open311.urls")),
     path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

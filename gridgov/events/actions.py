@@ -21,7 +21,7 @@ from gridgov.regions.crs import to_wgs84
 from gridgov.regions.locate import locate_point
 from gridgov.regions.models import Region
 from gridgov.workflow.attachments import prepare_photos, save_photos
-from gridgov.workflow.engine import CITIZEN, SYSTEM
+from gridgov.workflow.engine import CITIZEN, SYSTEM, PublicActor
 
 from .choices import AssignmentRole, EventSource, EventStatus, Priority
 from .models import Event, EventAssignment, EventCategory, EventNumberCounter
@@ -56,6 +56,7 @@ class ReportData:
     reporter_name: str = ""
     reporter_phone: str = ""
     photos: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # kept on the report's timeline row
 
 
 def _check_report(data: ReportData, role: str | None) -> tuple[EventCategory, str, float, float]:
@@ -199,11 +200,17 @@ def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note:
         photos=photos,
         save_photos=save_photos,
         prepare=number,
-        data={"routed_to": routed.unit.name if routed.unit else "", "why": routed.reason},
+        data={
+            "routed_to": routed.unit.name if routed.unit else "",
+            "why": routed.reason,
+            **data.extra,
+        },
     )
 
 
 def _reporter_label(actor) -> str:
+    if isinstance(actor, PublicActor):
+        return _("citizen")
     if actor is None or isinstance(actor, str):
         return _("warning rule")
     post = getattr(actor, "_gridgov_post", None)

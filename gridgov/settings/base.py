@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "gridgov.org",
     "gridgov.workflow",
     "gridgov.events",
+    "gridgov.open311",
     "gridgov.worktime",
 ]
 
@@ -271,3 +272,8 @@ GRIDGOV_DUPLICATE_WINDOW_HOURS = env_int("GRIDGOV_DUPLICATE_WINDOW_HOURS", 72)
 GRIDGOV_PERIODIC_TASKS = [
     ("gridgov.events.jobs.check_deadlines", env_int("GRIDGOV_DEADLINE_SWEEP_SECONDS", 60)),
 ]
+
+# --- Open311 GeoReport v2 -------------------------------------------------------------------
+GRIDGOV_OPEN311_JURISDICTION = env_str("GRIDGOV_OPEN311_JURISDICTION", "jiaxing.gridgov")
+GRIDGOV_OPEN311_CONTACT = env_str("GRIDGOV_OPEN311_CONTACT", "")
+GRIDGOV_OPEN311_KEY_SERVICE = env_str("GRIDGOV_OPEN311_KEY_SERVICE", "")

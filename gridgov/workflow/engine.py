@@ -28,6 +28,13 @@ SYSTEM = "system"
 CITIZEN = "citizen"
 # Every kind of work item's workflow, by name (for the worker's tasks).
 WORKFLOWS: dict[str, "Workflow"] = {}
+
+
+class PublicActor(str):
+    """A member of the public acting through a channel without an account (an Open311 client):
+    the CITIZEN role, under a label such as "open311:<client>" for the timeline and audit."""
+
+
 # Transition.step value: start the clock of the running step again (a 督办 urging a late unit).
 RESTART = "*"
 
@@ -129,6 +136,8 @@ class Workflow:
 
     def role_of(self, actor) -> str | None:
         # The worker and commands act under a label ("system", "command:…"); None is no one.
+        if isinstance(actor, PublicActor):
+            return CITIZEN
         if isinstance(actor, str):
             return SYSTEM
         if actor is None:

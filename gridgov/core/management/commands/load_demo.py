@@ -2,6 +2,7 @@ from django.db import transaction
 
 from gridgov.core.management.base import ActionCommand
 from gridgov.events.demo import DEMO_EVENTS, load_demo_events
+from gridgov.open311.demo import load_demo_services
 from gridgov.org.demo import DEMO_PASSWORD, demo_logins, load_demo_org
 from gridgov.org.models import Staff
 from gridgov.regions.demo import load_demo_regions
@@ -35,6 +36,7 @@ class Command(ActionCommand):
                     seed=seed,
                     actor=self.actor,
                 )
+                load_demo_services(actor=self.actor)  # after the catalogue exists
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo loaded ({scale}): {regions['divisions']} divisions, "

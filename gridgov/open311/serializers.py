@@ -1,0 +1,75 @@
+"""Events and services as GeoReport v2 describes them: the public part only.
+
+A service request never shows who reported it, who worked on it or what staff wrote: its
+status, the unit responsible, when it was asked for, when it is expected, and where it is.
+"""
+
+from django.utils import timezone
+
+from gridgov.events.choices import EventStatus
+
+CLOSED = {EventStatus.CLOSED, EventStatus.REJECTED, EventStatus.MERGED}
+
+
+def _time(moment) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def service(public) -> dict:
+    category = public.category
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": public.description or str(category),
+        "metadata": bool(public.attribute_count),
+        "type": "batch",  # a person reads each request: answers are not immediate
+        "keywords": public.keywords or None,
+        "group": category.parent.name if category.parent_id else category.name,
+    }
+
+
+def definition(public) -> dict:
+    return {
+        "service_code": public.category.code,
+        "attributes": [
+            {
+                "variable": a.variable,
+                "code": a.code,
+                "datatype": a.datatype,
+                "required": a.required,
+                "datatype_description": a.datatype_description or None,
+                "order": a.order,
+                "description": a.description,
+                "values": [{"key": v["key"], "name": v["name"]} for v in a.values],
+            }
+            for a in public.attributes.all()
+        ],
+    }
+
+
+def request(event) -> dict:
+    closed = event.status in CLOSED
+    if event.status == EventStatus.MERGED and event.duplicate_of_id:
+        notes = f"{event.get_status_display()} {event.duplicate_of.number}"
+    else:
+        notes = event.get_status_display()
+    unit = event.lead_unit or event.routed_unit
+    return {
+        "service_request_id": event.number,
+        "status": "closed" if closed else "open",
+        "status_notes": notes,
+        "service_name": event.category.name,
+        "service_code": event.category.code,
+        "description": event.description or event.title,
+        "agency_responsible": unit.name if unit else None,
+        "service_notice": None,
+        "requested_datetime": _time(event.reported_at),
+        "updated_datetime": _time(event.updated_at),
+        "expected_datetime": None if closed else _time(event.due_at),
+        "address": event.address or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": round(event.lat, 7),
+        "long": round(event.lon, 7),
+        "media_url": None,  # photos are evidence about people's homes: staff only
+    }

@@ -1,0 +1,114 @@
+"""Open311 POST requests: an api_key'd client submits a citizen's request, which becomes an
+event in the closed loop; every bad request gets the spec's error and creates nothing."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from gridgov.core.models import AuditEntry
+from gridgov.events.models import Event
+from gridgov.open311.actions import do_issue_client_key, do_revoke_client_key
+from tests.conftest import GRID_A
+from tests.events.conftest import jpeg, point_in
+
+from .test_georeport import validator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key():
+    _client, secret = do_issue_client_key("嘉兴市民APP", actor="test")
+    return secret
+
+
+def post(fmt="json", **fields):
+    return Client().post(f"/open311/v2/requests.{fmt}", fields)
+
+
+def base(key, **extra):
+    lon, lat = point_in(GRID_A)
+    fields = {
+        "api_key": key, "service_code": "0201", "lat": lat, "long": lon,
+        "description": "夜里十一点还在施工，噪声很大", "attribute[when]": "night",
+        "first_name": "先生", "last_name": "王", "phone": "13812345678",
+    }  # fmt: skip
+    fields.update(extra)
+    return fields
+
+
+def test_a_client_submits_a_request_that_enters_the_loop(key):
+    response = post(**base(key, **{"attribute[source_kind]": ["construction", "shop"]}))
+    assert response.status_code == 200, response.content
+    (answer,) = response.json()
+    event = Event.objects.get(number=answer["service_request_id"])
+    assert event.source == "citizen" and event.status == "reported"
+    assert event.grid.code == GRID_A and event.category.code == "0201"
+    assert event.reporter_name == "王 先生" and event.reporter_phone == "13812345678"
+    report = event.timeline.get()
+    assert report.actor_label == "open311:嘉兴市民APP"
+    assert report.data["open311"]["answers"] == {
+        "when": "night",
+        "source_kind": ["construction", "shop"],
+    }
+    assert AuditEntry.objects.filter(action="events.report", target_id=str(event.pk)).exists()
+    # It is then readable as a service request, without the caller's details.
+    body = Client().get(f"/open311/v2/requests/{event.number}.json").json()
+    validator("requests.json").validate(body)
+    assert "13812345678" not in json.dumps(body) and "王" not in json.dumps(
+        body, ensure_ascii=False
+    )
+
+
+def test_a_request_with_a_photo(key):
+    response = post(**base(key, media=jpeg()))
+    assert response.status_code == 200
+    event = Event.objects.get(number=response.json()[0]["service_request_id"])
+    assert event.timeline.get().attachments.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ({"api_key": "wrong"}, 403),
+        ({"api_key": ""}, 403),
+        ({"service_code": "9999"}, 400),
+        ({"lat": "north"}, 400),
+        ({"lat": "30.0", "long": "100.0"}, 400),  # outside every grid
+        ({"attribute[when]": ""}, 400),  # required
+        ({"attribute[when]": "sometimes"}, 400),  # not one of the values
+        ({"attribute[source_kind]": ["fireworks"]}, 400),
+        ({"attribute[since]": "last week"}, 400),  # not a datetime
+        ({"description": "长" * 4001}, 400),
+        ({"phone": "12345"}, 400),
+        ({"jurisdiction_id": "elsewhere"}, 404),
+    ],
+)
+def test_bad_requests_get_the_specs_errors_and_create_nothing(key, change, status):
+    before = Event.objects.count()
+    response = post(**base(key, **change))
+    assert response.status_code == status, response.content
+    (problem,) = response.json()
+    assert problem["code"] == status and problem["description"]
+    assert Event.objects.count() == before
+
+
+def test_a_revoked_key_is_refused(key):
+    from gridgov.open311.models import ClientApplication
+
+    do_revoke_client_key(ClientApplication.objects.get(), actor="test")
+    assert post(**base(key)).status_code == 403
+
+
+def test_the_answer_comes_in_xml_too(key):
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(post("xml", **base(key)).content)
+    assert root.tag == "service_requests" and root.find("request/service_request_id").text
+
+
+def test_a_token_is_the_request_id(key):
+    number = post(**base(key)).json()[0]["service_request_id"]
+    body = Client().get(f"/open311/v2/tokens/{number}.json").json()
+    assert body == [{"service_request_id": number, "token": number}]
