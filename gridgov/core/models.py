@@ -113,3 +113,23 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.key}"
+
+
+class RateCounter(models.Model):
+    """Requests counted in a fixed window, per bucket ("open311:ip:1.2.3.4"). Kept in the
+    database so that every web process counts against the same limit."""
+
+    bucket = models.CharField(max_length=150)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "window_start"], name="one_counter_per_window"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"])]
+
+    def __str__(self):
+        return f"{self.bucket} {self.window_start:%H:%M} {self.count}"

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gridgov.core.audit import client_ip
 from gridgov.core.errors import GridGovError
+from gridgov.core.ratelimit import allow
 from gridgov.events.models import Event
 
 from . import serializers
@@ -190,9 +192,14 @@ def requests_endpoint(request, fmt):
 
 @open311
 def submit(request, fmt):
+    # Counted before anything else: guessing keys and flooding are limited the same way.
+    if not allow(f"open311:ip:{client_ip(request)}", **settings.GRIDGOV_OPEN311_IP_LIMIT):
+        raise Open311Error(429, _("Too many requests from this address; try again later."))
     client = client_for_key(request.POST.get("api_key", ""))
     if client is None:
         raise Open311Error(403, _("A valid api_key is required to submit requests."))
+    if not allow(f"open311:key:{client.pk}", **settings.GRIDGOV_OPEN311_KEY_LIMIT):
+        raise Open311Error(429, _("Too many requests with this api_key; try again later."))
     public = (
         _services()
         .prefetch_related("attributes")

@@ -271,9 +271,16 @@ GRIDGOV_DUPLICATE_WINDOW_HOURS = env_int("GRIDGOV_DUPLICATE_WINDOW_HOURS", 72)
 # --- Periodic tasks (queued by `manage.py run_clock`, run by the worker) -------------------
 GRIDGOV_PERIODIC_TASKS = [
     ("gridgov.events.jobs.check_deadlines", env_int("GRIDGOV_DEADLINE_SWEEP_SECONDS", 60)),
+    ("gridgov.core.tasks.purge_expired", 3600),
 ]
 
 # --- Open311 GeoReport v2 -------------------------------------------------------------------
 GRIDGOV_OPEN311_JURISDICTION = env_str("GRIDGOV_OPEN311_JURISDICTION", "jiaxing.gridgov")
 GRIDGOV_OPEN311_CONTACT = env_str("GRIDGOV_OPEN311_CONTACT", "")
 GRIDGOV_OPEN311_KEY_SERVICE = env_str("GRIDGOV_OPEN311_KEY_SERVICE", "")
+# Submissions per hour: from one address, and with one client application's key.
+GRIDGOV_OPEN311_IP_LIMIT = {"limit": env_int("GRIDGOV_OPEN311_IP_PER_HOUR", 30), "seconds": 3600}
+GRIDGOV_OPEN311_KEY_LIMIT = {
+    "limit": env_int("GRIDGOV_OPEN311_KEY_PER_HOUR", 2000),
+    "seconds": 3600,
+}

@@ -112,3 +112,30 @@ def test_a_token_is_the_request_id(key):
     number = post(**base(key)).json()[0]["service_request_id"]
     body = Client().get(f"/open311/v2/tokens/{number}.json").json()
     assert body == [{"service_request_id": number, "token": number}]
+
+
+def test_submissions_are_limited_per_address_and_per_key(key, settings):
+    settings.GRIDGOV_OPEN311_IP_LIMIT = {"limit": 2, "seconds": 3600}
+    before = Event.objects.count()
+    codes = [post(**base(key)).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert Event.objects.count() == before + 2
+    settings.GRIDGOV_OPEN311_IP_LIMIT = {"limit": 100, "seconds": 3600}
+    settings.GRIDGOV_OPEN311_KEY_LIMIT = {"limit": 3, "seconds": 3600}
+    assert post(**base(key)).status_code == 200
+    (problem,) = post(**base(key)).json()
+    assert problem["code"] == 429
+
+
+def test_the_housekeeping_task_forgets_old_counters(key):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gridgov.core.models import RateCounter
+    from gridgov.core.tasks import purge_expired
+
+    post(**base(key))
+    RateCounter.objects.update(window_start=timezone.now() - timedelta(days=3))
+    purge_expired.call()
+    assert not RateCounter.objects.exists()
