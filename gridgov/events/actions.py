@@ -26,6 +26,7 @@ from gridgov.workflow.engine import CITIZEN, SYSTEM, PublicActor
 from .choices import AssignmentRole, EventSource, EventStatus, Priority
 from .models import Event, EventAssignment, EventCategory, EventNumberCounter
 from .routing import active_category, route
+from .selectors import divisions_of, events_for
 from .workflow import EVENT_WORKFLOW as WORKFLOW
 
 # What a report is, by who files it; dispatchers type in what the hotline or a caller said.
@@ -187,7 +188,7 @@ def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note:
         reported_at=now,
     )
     if on_the_spot:
-        event.handled_at = now
+        stamp("handled_at")(event, now)
 
     def number(event):
         event.number = _next_number(now)
@@ -219,18 +220,63 @@ def _reporter_label(actor) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
+# --- What each step changes on the event ------------------------------------------------
+# Beyond the engine's status, version and deadline. Pure field changes, no queries and no
+# checks, returning the fields they set: the actions below apply them under the row lock, and
+# the demo's bulk history applies the very same ones.
+
+
+def stamp(field: str):
+    """A step that records when it happened (accepted_at, handled_at…)."""
+
+    def change(event, now) -> set[str]:
+        setattr(event, field, now)
+        return {field}
+
+    return change
+
+
+def dispatched(event, lead, now) -> set[str]:
+    event.lead_unit, event.dispatched_at = lead, now
+    return {"lead_unit", "dispatched_at"}
+
+
+def returned(event) -> set[str]:
+    event.lead_unit = event.dispatched_at = None
+    return {"lead_unit", "dispatched_at"}
+
+
+def escalated(event, command_region_id: int) -> set[str]:
+    event.command_region_id = command_region_id
+    event.escalation_count += 1
+    event.accepted_at = None  # the centre above accepts it anew
+    return {"command_region", "escalation_count", "accepted_at"}
+
+
+def reworked(event, now=None) -> set[str]:
+    event.rework_count += 1
+    event.handled_at = None
+    return {"rework_count", "handled_at"}
+
+
+def reopened(event, now=None) -> set[str]:
+    # The loop starts again: its step times are measured afresh.
+    event.reopen_count += 1
+    event.accepted_at = event.dispatched_at = event.handled_at = None
+    event.verified_at = event.closed_at = None
+    return {"reopen_count", "accepted_at", "dispatched_at", "handled_at", "verified_at",
+            "closed_at"}  # fmt: skip
+
+
 # --- The command centre ------------------------------------------------------------------
 
 _COMMAND_LOCK = ("command_region",)
 
 
 def do_accept_event(pk, *, actor, note="", version=None) -> Event:
-    def apply(event, now):
-        event.accepted_at = now
-        return {"accepted_at"}
-
     return WORKFLOW.perform(
-        pk, "accept", actor=actor, note=note, expected_version=version, apply=apply,
+        pk, "accept", actor=actor, note=note, expected_version=version,
+        apply=stamp("accepted_at"),
         lock_related=_COMMAND_LOCK,
     )  # fmt: skip
 
@@ -243,7 +289,7 @@ def do_reject_event(pk, *, actor, reason, version=None) -> Event:
 
 
 def _check_units(event, lead: Department, assisting: list[Department]) -> None:
-    on_path = {event.city_id, event.county_id, event.town_id, event.village_id}
+    on_path = divisions_of(event)
     for unit in [lead, *assisting]:
         if not unit.is_active:
             raise InvalidInput(_("%(unit)s is not an active unit.") % {"unit": unit.name})
@@ -275,9 +321,7 @@ def do_dispatch_event(pk, *, actor, lead: Department, assisting=(), note="", ver
                 for u in assisting
             ]
         )
-        event.lead_unit = lead
-        event.dispatched_at = now
-        return {"lead_unit", "dispatched_at"}
+        return dispatched(event, lead, now)
 
     return WORKFLOW.perform(
         pk, "dispatch", actor=actor, note=note, expected_version=version, apply=apply,
@@ -286,14 +330,20 @@ def do_dispatch_event(pk, *, actor, lead: Department, assisting=(), note="", ver
     )  # fmt: skip
 
 
-def do_bulk_dispatch_events(pks, *, actor, lead: Department, assisting=()) -> dict:
-    """Dispatch many accepted events to one unit; each succeeds or fails on its own."""
+def do_bulk_dispatch_events(numbers, *, actor, lead: Department, assisting=()) -> dict:
+    """Dispatch many accepted events, by number, to one unit; each succeeds or fails on its
+    own, and a number outside the actor's area fails like one that does not exist."""
+    visible = dict(events_for(actor).filter(number__in=numbers).values_list("number", "pk"))
     done, failed = [], []
-    for pk in pks:
+    for number in dict.fromkeys(numbers):
+        if number not in visible:
+            message = _("No event %(number)s in your area.") % {"number": number}
+            failed.append({"number": number, "message": message})
+            continue
         try:
-            done.append(do_dispatch_event(pk, actor=actor, lead=lead, assisting=assisting).number)
+            do_dispatch_event(visible[number], actor=actor, lead=lead, assisting=assisting)
+            done.append(number)
         except GridGovError as error:
-            number = Event.objects.filter(pk=pk).values_list("number", flat=True).first()
             failed.append({"number": number, "message": str(error.message)})
     return {"dispatched": done, "failed": failed}
 
@@ -306,10 +356,7 @@ def do_escalate_event(pk, *, actor, reason, version=None) -> Event:
         target = getattr(event.command_region, f"{up}_id", None) if up else None
         if target is None:
             raise Conflict(_("This event is already with the city's command centre."))
-        event.command_region_id = target
-        event.escalation_count += 1
-        event.accepted_at = None  # the centre above accepts it anew
-        return {"command_region", "escalation_count", "accepted_at"}
+        return escalated(event, target)
 
     return WORKFLOW.perform(
         pk, "escalate", actor=actor, note=reason, expected_version=version, apply=apply,
@@ -356,29 +403,17 @@ def do_mark_duplicate(pk, *, actor, original: Event, note="", version=None) -> E
 
 
 def do_verify_event(pk, *, actor, note="", photos=(), version=None) -> Event:
-    def apply(event, now):
-        event.verified_at = now
-        return {"verified_at"}
-
-    return _with_photos("verify", pk, actor, note, photos, version, apply)
+    return _with_photos("verify", pk, actor, note, photos, version, stamp("verified_at"))
 
 
 def do_rework_event(pk, *, actor, reason, photos=(), version=None) -> Event:
-    def apply(event, now):
-        event.rework_count += 1
-        event.handled_at = None
-        return {"rework_count", "handled_at"}
-
-    return _with_photos("rework", pk, actor, reason, photos, version, apply)
+    return _with_photos("rework", pk, actor, reason, photos, version, reworked)
 
 
 def do_close_event(pk, *, actor, note="", version=None) -> Event:
-    def apply(event, now):
-        event.closed_at = now
-        return {"closed_at"}
-
     return WORKFLOW.perform(
-        pk, "close", actor=actor, note=note, expected_version=version, apply=apply,
+        pk, "close", actor=actor, note=note, expected_version=version,
+        apply=stamp("closed_at"),
         lock_related=_COMMAND_LOCK,
     )  # fmt: skip
 
@@ -399,9 +434,7 @@ def do_give_back_event(pk, *, actor, reason, version=None) -> Event:
 
     def apply(event, now):
         EventAssignment.objects.filter(event=event).delete()
-        event.lead_unit = None
-        event.dispatched_at = None
-        return {"lead_unit", "dispatched_at"}
+        return returned(event)
 
     return WORKFLOW.perform(
         pk, "give_back", actor=actor, note=reason, expected_version=version, apply=apply,
@@ -412,11 +445,9 @@ def do_give_back_event(pk, *, actor, reason, version=None) -> Event:
 def do_handle_event(pk, *, actor, feedback, photos=(), version=None) -> Event:
     """处置完成: the unit reports what it did, with photos of the result."""
 
-    def apply(event, now):
-        event.handled_at = now
-        return {"handled_at"}
-
-    return _with_photos("handle", pk, actor, feedback, photos, version, apply, _UNIT_LOCK)
+    return _with_photos(
+        "handle", pk, actor, feedback, photos, version, stamp("handled_at"), _UNIT_LOCK
+    )
 
 
 def _with_photos(action, pk, actor, note, photos, version, apply, lock=_COMMAND_LOCK):
@@ -440,16 +471,8 @@ def do_urge_event(pk, *, actor, note, version=None) -> Event:
 def do_reopen_event(pk, *, actor, reason, version=None) -> Event:
     """The reporter is not satisfied: the event goes back to the command centre."""
 
-    def apply(event, now):
-        # The loop starts again: its step times are measured afresh.
-        event.reopen_count += 1
-        event.accepted_at = event.dispatched_at = event.handled_at = None
-        event.verified_at = event.closed_at = None
-        return {"reopen_count", "accepted_at", "dispatched_at", "handled_at", "verified_at",
-                "closed_at"}  # fmt: skip
-
     return WORKFLOW.perform(
-        pk, "reopen", actor=actor, note=reason, expected_version=version, apply=apply,
+        pk, "reopen", actor=actor, note=reason, expected_version=version, apply=reopened,
         lock_related=_COMMAND_LOCK,
     )  # fmt: skip
 

@@ -235,6 +235,19 @@ class BulkDispatchInput(serializers.Serializer):
     )
 
 
+def action_payload(data, files) -> dict:
+    """An action's input from JSON or from a form (the pages post forms): lists stay lists,
+    a form's empty fields count as not given, photos come from the uploaded files."""
+    listed = ("assisting", "photos")
+    payload = {k: data.get(k) for k in data if k not in listed and data.get(k) not in ("", None)}
+    if hasattr(data, "getlist"):
+        payload["assisting"] = [c for c in data.getlist("assisting") if c]
+        payload["photos"] = files.getlist("photos")
+    else:
+        payload["assisting"] = data.get("assisting") or []
+    return payload
+
+
 def _unit(code: str | None) -> Department:
     unit = Department.objects.filter(code=code or "", is_active=True).first()
     if unit is None:
@@ -374,8 +387,8 @@ class EventListCreateView(generics.ListAPIView):
 
 
 def _report_input(request) -> dict:
-    payload = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
-    if hasattr(request.data, "getlist"):
+    payload = dict(request.data)
+    if hasattr(request.data, "getlist"):  # a form: one value per field, photos as files
         payload = {k: request.data.get(k) for k in request.data if k != "photos"}
         payload["photos"] = request.FILES.getlist("photos")
     serializer = ReportInput(data=payload)
@@ -402,13 +415,7 @@ class EventActionView(APIView):
     )
     def post(self, request, number, action):
         event = event_for(request.user, number)
-        payload = {k: request.data.get(k) for k in request.data if k not in ("photos", "assisting")}
-        if hasattr(request.data, "getlist"):
-            payload["assisting"] = request.data.getlist("assisting")
-            payload["photos"] = request.FILES.getlist("photos")
-        else:
-            payload["assisting"] = request.data.get("assisting") or []
-        serializer = ActionInput(data=payload)
+        serializer = ActionInput(data=action_payload(request.data, request.FILES))
         serializer.is_valid(raise_exception=True)
         event = run_action(request, event, action, serializer.validated_data)
         try:
@@ -433,20 +440,9 @@ class BulkDispatchView(APIView):
         numbers = body.validated_data["events"]
         lead = _unit(body.validated_data["lead"])
         assisting = [_unit(c) for c in body.validated_data["assisting"]]
-        visible = dict(
-            filtered_events(request.user, EventFilter())
-            .filter(number__in=numbers)
-            .values_list("number", "pk")
-        )
         result = actions.do_bulk_dispatch_events(
-            [visible[n] for n in numbers if n in visible], actor=request.user, lead=lead,
-            assisting=assisting,
-        )  # fmt: skip
-        result["failed"] += [
-            {"number": n, "message": _("No event %(number)s in your area.") % {"number": n}}
-            for n in numbers
-            if n not in visible
-        ]
+            numbers, actor=request.user, lead=lead, assisting=assisting
+        )
         return Response(result)
 
 

@@ -4,8 +4,6 @@ Both imports are all or nothing: every problem is reported with its line, and no
 written unless the whole file is right.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
+from gridgov.core.csvfiles import problem, read_rows
 from gridgov.core.errors import InvalidInput
 from gridgov.org.choices import DepartmentKind
 from gridgov.org.models import Department
@@ -39,38 +38,22 @@ class CategoryRow:
     handling_level: str
 
 
-def _rows(text: str, columns: tuple[str, ...]):
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InvalidInput(
-            _("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    for line, raw in enumerate(reader, start=2):
-        yield line, {k: (raw.get(k) or "").strip() for k in columns}
-
-
-def _problem(line, column, message):
-    return {"line": line, "column": column, "message": message}
-
-
 def read_category_csv(text: str) -> list[CategoryRow]:
-    rows, problems, by_code = [], [], {}
-    for line, raw in _rows(text, CATEGORY_COLUMNS):
+    """Categories from a file; a second-level class takes its parent's limits where blank."""
+    by_code: dict[str, CategoryRow] = {}
+
+    def parse(line: int, cells: list[str]):
+        raw = dict(zip(CATEGORY_COLUMNS, cells, strict=True))
         if not raw["code"] or not raw["name"]:
-            problems.append(_problem(line, "code", _("A code and a name are required.")))
-            continue
+            return None, [problem(line, "code", _("A code and a name are required."))]
         if raw["code"] in by_code:
-            problems.append(_problem(line, "code", _("The code appears twice.")))
-            continue
+            return None, [problem(line, "code", _("The code appears twice."))]
         parent = by_code.get(raw["parent_code"]) if raw["parent_code"] else None
         if raw["parent_code"] and parent is None:
-            problems.append(_problem(line, "parent_code", _("The parent must come first.")))
-            continue
+            return None, [problem(line, "parent_code", _("The parent must come first."))]
         if parent is not None and parent.parent_code:
-            problems.append(_problem(line, "parent_code", _("Only two levels are allowed.")))
-            continue
-        hours = {}
+            return None, [problem(line, "parent_code", _("Only two levels are allowed."))]
+        problems, hours = [], {}
         for field in STEP_FIELDS:
             value = raw[field] or (str(parent.hours[field]) if parent else "")
             try:
@@ -78,16 +61,17 @@ def read_category_csv(text: str) -> list[CategoryRow]:
                 if not 0 < hours[field] <= 2000:
                     raise ValueError
             except ValueError:
-                problems.append(_problem(line, field, _("Give a number of working hours.")))
+                problems.append(problem(line, field, _("Give a number of working hours.")))
         level = raw["handling_level"] or (parent.handling_level if parent else "town")
         if level not in ("town", "county"):
-            problems.append(_problem(line, "handling_level", _("Use town or county.")))
+            problems.append(problem(line, "handling_level", _("Use town or county.")))
         row = CategoryRow(line, raw["code"], raw["name"], raw["parent_code"], hours, level)
         by_code[row.code] = row
-        rows.append(row)
-    if problems:
-        raise InvalidInput(_("The category file has problems."), details=problems)
-    return rows
+        return (None if problems else row), problems
+
+    return read_rows(
+        text, list(CATEGORY_COLUMNS), parse, refused=_("The category file has problems.")
+    )
 
 
 def _catalogue_changed() -> None:
@@ -141,39 +125,41 @@ def do_import_categories(rows: list[CategoryRow], *, actor) -> dict:
 def read_routing_csv(text: str) -> list[RoutingRule]:
     """Rules from a file, checked against the stored categories, regions and units."""
     categories = {c.code: c for c in EventCategory.objects.all()}
-    rules, problems = [], []
-    for line, raw in _rows(text, ROUTING_COLUMNS):
+
+    def parse(line: int, cells: list[str]):
+        raw = dict(zip(ROUTING_COLUMNS, cells, strict=True))
         category = categories.get(raw["category"])
         if category is None:
-            problems.append(_problem(line, "category", _("Unknown category.")))
-            continue
+            return None, [problem(line, "category", _("Unknown category."))]
         rule = RoutingRule(
             category=category, unit_kind=raw["unit_kind"], unit_level=raw["unit_level"]
         )
+        problems = []
         if raw["area"]:
             rule.area = Region.objects.filter(code=raw["area"]).first()
             if rule.area is None:
-                problems.append(_problem(line, "area", _("Unknown region code.")))
+                problems.append(problem(line, "area", _("Unknown region code.")))
         if raw["unit"]:
             rule.unit = Department.objects.filter(code=raw["unit"]).first()
             if rule.unit is None:
-                problems.append(_problem(line, "unit", _("Unknown unit code.")))
+                problems.append(problem(line, "unit", _("Unknown unit code.")))
         elif raw["unit_kind"] not in DepartmentKind.values or raw["unit_level"] not in (
             "city",
             "county",
             "town",
         ):
             problems.append(
-                _problem(line, "unit_kind", _("Name a unit, or a kind of unit and its level."))
+                problem(line, "unit_kind", _("Name a unit, or a kind of unit and its level."))
             )
         try:
             rule.priority = int(raw["priority"] or 0)
         except ValueError:
-            problems.append(_problem(line, "priority", _("The priority is a whole number.")))
-        rules.append(rule)
-    if problems:
-        raise InvalidInput(_("The routing file has problems."), details=problems)
-    return rules
+            problems.append(problem(line, "priority", _("The priority is a whole number.")))
+        return (None if problems else rule), problems
+
+    return read_rows(
+        text, list(ROUTING_COLUMNS), parse, refused=_("The routing file has problems.")
+    )
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from gridgov.org.models import Department, Staff
 from gridgov.regions.choices import RegionLevel
 from gridgov.regions.models import Region
 
+from .actions import dispatched, escalated, reopened, returned, reworked, stamp
 from .catalogue import load_default_catalogue
 from .choices import AssignmentRole, EventSource, EventStatus, Priority
 from .models import Event, EventAssignment, EventCategory, EventNumberCounter, EventTimelineEntry
@@ -240,34 +241,31 @@ def _play(event, actions, rng, world, now, original) -> list:
     return entries
 
 
+# The field changes of each step, as the actions make them (see actions.stamp and friends).
+STAMPED = {
+    "report_handled": "handled_at", "accept": "accepted_at", "handle": "handled_at",
+    "verify": "verified_at", "close": "closed_at",
+}  # fmt: skip
+
+
 def _apply(event, action, at, world, original) -> dict:
-    if action == "report_handled":
-        event.handled_at = at
-    elif action == "accept":
-        event.accepted_at = at
+    """The step's own changes, through the actions' field changes; returns timeline data."""
+    if action in STAMPED:
+        stamp(STAMPED[action])(event, at)
     elif action == "dispatch":
-        event.lead_unit = event.routed_unit or world.centre(event)
-        event.dispatched_at = at
+        dispatched(event, event.routed_unit or world.centre(event), at)
         return {"lead": event.lead_unit.name if event.lead_unit else ""}
     elif action == "give_back":
-        event.lead_unit, event.dispatched_at = None, None
-        event.routed_unit = world.centre(event)
-    elif action == "handle":
-        event.handled_at = at
+        returned(event)
+        event.routed_unit = world.centre(event)  # the demo's dispatcher then picks the centre
     elif action == "rework":
-        event.rework_count += 1
-        event.handled_at = None
-    elif action == "verify":
-        event.verified_at = at
-    elif action == "close":
-        event.closed_at = at
+        reworked(event)
     elif action == "escalate":
         above = "county" if event.command_region.level == RegionLevel.TOWN else "city"
+        escalated(event, getattr(event.microgrid, f"{above}_id"))
         event.command_region = getattr(event.microgrid, above)
-        event.escalation_count += 1
     elif action == "reopen":
-        event.reopen_count += 1
-        event.closed_at = event.verified_at = None
+        reopened(event)
     elif action == "rate":
         event.satisfaction = 5 if event.rework_count == 0 else 3
         return {"satisfaction": event.satisfaction}

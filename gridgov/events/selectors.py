@@ -80,22 +80,31 @@ def filtered_events(user, f: EventFilter):
     return events.order_by("-reported_at", "-id")
 
 
+def _command_queue(post) -> Q:
+    """Waiting for this command centre: held here and needing a dispatcher's step."""
+    return Q(
+        command_region_id=post.region_id,
+        status__in=[EventStatus.REPORTED, EventStatus.ACCEPTED, EventStatus.HANDLED,
+                    EventStatus.VERIFIED],
+    )  # fmt: skip
+
+
+def _unit_queue(post) -> Q:
+    """Waiting for this unit (its sub-units included): dispatched to it, or being handled."""
+    return Q(
+        lead_unit__path__startswith=post.department.path,
+        status__in=[EventStatus.DISPATCHED, EventStatus.HANDLING],
+    )
+
+
 def _queue(events, user, queue: str):
     post = post_of(user)
     if not queue or post is None:
         return events
     if queue == "command":
-        # Waiting for this command centre: held here and needing the dispatcher.
-        return events.filter(
-            command_region_id=post.region_id,
-            status__in=[EventStatus.REPORTED, EventStatus.ACCEPTED, EventStatus.HANDLED,
-                        EventStatus.VERIFIED],
-        )  # fmt: skip
+        return events.filter(_command_queue(post))
     if queue == "unit" and post.department_id:
-        return events.filter(
-            lead_unit__path__startswith=post.department.path,
-            status__in=[EventStatus.DISPATCHED, EventStatus.HANDLING],
-        )
+        return events.filter(_unit_queue(post))
     return events
 
 
@@ -127,11 +136,16 @@ def categories():
     return ordered
 
 
-def dispatch_units_for(event) -> list[Department]:
-    """Units a dispatcher may give this event to: those working where it is."""
-    on_path = [r for r in (event.city_id, event.county_id, event.town_id, event.village_id) if r]
+def divisions_of(place) -> set[int]:
+    """The city, county, town and village containing an event or a region: the places whose
+    units may be given work there."""
+    return {r for r in (place.city_id, place.county_id, place.town_id, place.village_id) if r}
+
+
+def units_working_in(place) -> list[Department]:
+    """Units a dispatcher may give work in `place` (an event, or their own region) to."""
     return list(
-        Department.objects.filter(region_id__in=on_path, is_active=True)
+        Department.objects.filter(region_id__in=divisions_of(place), is_active=True)
         .select_related("region")
         .order_by("region__code", "code")
     )
@@ -214,24 +228,16 @@ def reporter_user_ids(event) -> list[int]:
 
 def workload(user) -> dict:
     """The workbench's counters: my open reports, my command centre's queue, my unit's tasks,
-    and what is overdue in my area — one query."""
+    and what is overdue in my area — one query over open events only (the ones with a running
+    deadline, found through its partial index), so a city-wide home page stays cheap."""
     post = post_of(user)
-    open_q = Q(status__in=OPEN_STATES)
     counts = {
-        "mine_open": Count("pk", filter=open_q & Q(reporter=user.pk)),
+        "mine_open": Count("pk", filter=Q(reporter=user.pk)),
         "overdue": Count("pk", filter=overdue_now(timezone.now())),
     }
     if post is not None:
-        counts["command_queue"] = Count(
-            "pk",
-            filter=Q(command_region_id=post.region_id)
-            & Q(status__in=[EventStatus.REPORTED, EventStatus.ACCEPTED, EventStatus.HANDLED,
-                            EventStatus.VERIFIED]),
-        )  # fmt: skip
+        counts["command_queue"] = Count("pk", filter=_command_queue(post))
         if post.department_id:
-            counts["unit_tasks"] = Count(
-                "pk",
-                filter=Q(lead_unit__path__startswith=post.department.path)
-                & Q(status__in=[EventStatus.DISPATCHED, EventStatus.HANDLING]),
-            )
-    return events_for(user).order_by().aggregate(**counts)
+            counts["unit_tasks"] = Count("pk", filter=_unit_queue(post))
+    running = events_for(user).filter(due_at__isnull=False)  # every open event, nothing else
+    return running.order_by().aggregate(**counts)

@@ -21,10 +21,10 @@ from gridgov.org.roles import capability_required, post_of
 from gridgov.regions.choices import CRS
 
 from . import actions
-from .api import ActionInput, event_filter_from, kpi_query_from, run_action
+from .api import ActionInput, action_payload, event_filter_from, kpi_query_from, run_action
 from .choices import EventSource, EventStatus, Priority, Urgency
 from .kpi import event_kpis
-from .selectors import categories, dispatch_units_for, event_for, filtered_events, urgency_of
+from .selectors import categories, event_for, filtered_events, units_working_in, urgency_of
 from .workflow import EVENT_WORKFLOW as WORKFLOW
 
 PAGE_SIZE = 30
@@ -87,11 +87,7 @@ def event_list(request):
 def _bulk_units(post):
     if post is None or post.role != Role.DISPATCHER:
         return []
-    from gridgov.org.models import Department
-
-    region = post.region
-    on_path = [r for r in (region.city_id, region.county_id, region.town_id) if r]
-    return list(Department.objects.filter(region_id__in=on_path, is_active=True).order_by("code"))
+    return units_working_in(post.region)
 
 
 @login_required
@@ -102,14 +98,7 @@ def bulk_dispatch(request):
     numbers = request.POST.getlist("events")
     try:
         lead = _unit(request.POST.get("lead"))
-        visible = dict(
-            filtered_events(request.user, event_filter_from(request.user, {}))
-            .filter(number__in=numbers)
-            .values_list("number", "pk")
-        )
-        result = actions.do_bulk_dispatch_events(
-            [visible[n] for n in numbers if n in visible], actor=request.user, lead=lead
-        )
+        result = actions.do_bulk_dispatch_events(numbers, actor=request.user, lead=lead)
     except GridGovError as error:
         messages.error(request, error.message)
         return redirect("events:list")
@@ -205,7 +194,7 @@ def event_detail(request, number, error=None, status=200):
             "timeline": timeline,
             "available": available,
             "urgency": urgency_of(event),
-            "units": dispatch_units_for(event)
+            "units": units_working_in(event)
             if any(t.action == "dispatch" for t in available)
             else [],
             "error": error,
@@ -219,10 +208,8 @@ def event_detail(request, number, error=None, status=200):
 @require_POST
 def event_act(request, number, action):
     event = event_for(request.user, number)
-    fields = {k: v for k, v in request.POST.items() if v and k in ActionInput().fields}
-    fields["assisting"] = [c for c in request.POST.getlist("assisting") if c]
-    fields["photos"] = request.FILES.getlist("photos")
-    form = ActionInput(data=fields)  # the API's input rules, for the page's forms too
+    # The API's input rules, for the page's forms too.
+    form = ActionInput(data=action_payload(request.POST, request.FILES))
     try:
         if not form.is_valid():
             raise InvalidInput(_("The request is not valid."), details=_form_problems(form))

@@ -41,10 +41,6 @@ class PublicService(models.Model):
     def __str__(self):
         return str(self.category)
 
-    @property
-    def service_code(self) -> str:
-        return self.category.code
-
 
 class ServiceAttribute(models.Model):
     service = models.ForeignKey(PublicService, on_delete=models.CASCADE, related_name="attributes")

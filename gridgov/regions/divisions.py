@@ -1,14 +1,12 @@
 """Reading the official division file (统计用区划代码): code,name,level,parent_code."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import InvalidInput
+from gridgov.core.csvfiles import problem, read_rows
 
 from .choices import DIVISION_LEVELS, RegionLevel, parent_level
 
@@ -31,44 +29,25 @@ class DivisionRow:
 
 def read_division_csv(text: str) -> list[DivisionRow]:
     """Parse and check a whole file; every problem is reported at once, by line and column."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
-    if header is None or [h.strip() for h in header] != HEADER:
-        raise InvalidInput(
-            _("The first line must be the header %(header)s.") % {"header": ",".join(HEADER)}
-        )
-    rows, problems = [], []
-    for line, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        row, row_problems = _parse_record(line, record)
-        problems.extend(row_problems)
-        if row is not None:
-            rows.append(row)
-    problems.extend(_check_tree(rows))
-    if problems:
-        raise InvalidInput(
-            _("The division file has errors; nothing was imported."), details=problems
-        )
-    return rows
-
-
-def _problem(line: int, column: str, reason: str) -> dict:
-    return {"line": line, "column": column, "reason": reason}
+    return read_rows(
+        text,
+        HEADER,
+        _parse_record,
+        check=_check_tree,
+        refused=_("The division file has errors; nothing was imported."),
+    )
 
 
 def _parse_record(line: int, record: list[str]):
-    if len(record) != len(HEADER):
-        return None, [_problem(line, "", _("expected 4 columns, found %(n)d") % {"n": len(record)})]
-    code, name, level, parent_code = (cell.strip() for cell in record)
+    code, name, level, parent_code = record
     problems = []
     if not REGION_CODE.match(code):
-        problems.append(_problem(line, "code", _("not a division code: %(v)r") % {"v": code}))
+        problems.append(problem(line, "code", _("not a division code: %(v)r") % {"v": code}))
     if not name or len(name) > MAX_NAME_LENGTH:
-        problems.append(_problem(line, "name", _("a name of 1 to 100 characters is required")))
+        problems.append(problem(line, "name", _("a name of 1 to 100 characters is required")))
     if level not in DIVISION_LEVELS:
         problems.append(
-            _problem(
+            problem(
                 line,
                 "level",
                 _("%(v)r is not one of %(levels)s")
@@ -86,7 +65,7 @@ def _check_tree(rows: list[DivisionRow]) -> list[dict]:
     for row in rows:
         if row.code in by_code:
             problems.append(
-                _problem(
+                problem(
                     row.line,
                     "code",
                     _("code %(code)s already appears on line %(other)d")
@@ -100,13 +79,13 @@ def _check_tree(rows: list[DivisionRow]) -> list[dict]:
         if expected_parent_level is None:
             if row.parent_code:
                 problems.append(
-                    _problem(row.line, "parent_code", _("a city has no parent in this file"))
+                    problem(row.line, "parent_code", _("a city has no parent in this file"))
                 )
             continue
         parent = by_code.get(row.parent_code or "")
         if parent is None:
             problems.append(
-                _problem(
+                problem(
                     row.line,
                     "parent_code",
                     _("parent %(code)r is not in the file") % {"code": row.parent_code},
@@ -114,7 +93,7 @@ def _check_tree(rows: list[DivisionRow]) -> list[dict]:
             )
         elif parent.level != expected_parent_level:
             problems.append(
-                _problem(
+                problem(
                     row.line,
                     "parent_code",
                     _("the parent of a %(level)s must be a %(expected)s, not a %(actual)s")

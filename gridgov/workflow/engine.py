@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from gridgov.core import audit
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from gridgov.org.roles import post_of
-from gridgov.org.scoping import scope_of, scoped
+from gridgov.org.scoping import can_see
 
 # Actors who are not staff members. The worker acts as SYSTEM; a signed-in member of the public
 # (issue reporters from the web or Open311) acts as CITIZEN.
@@ -185,21 +185,7 @@ class Workflow:
         return bool(self.guards[t.guard](item, actor, post_of(actor)))
 
     def visible(self, item, user) -> bool:
-        """Whether the user's scope covers the item (checked in Python when the rule allows)."""
-        rule = self.model.scope_rule
-        if self.role_of(user) == CITIZEN:  # a member of the public sees what they filed
-            return bool(rule.filed_by) and getattr(item, f"{rule.filed_by}_id") == user.pk
-        scope = scope_of(user)
-        if scope.everything:
-            return True
-        if scope.nothing:
-            return False
-        if rule.region == "" and (rule.department is None or scope.department_path is None):
-            # The item carries its region at every level: no query needed.
-            if getattr(item, f"{scope.region_level}_id") == scope.region_id:
-                return True
-            return bool(rule.filed_by) and getattr(item, f"{rule.filed_by}_id") == user.pk
-        return scoped(self.model.objects.filter(pk=item.pk), user).exists()
+        return can_see(user, item)
 
     # --- The one write path ---------------------------------------------------------------
 

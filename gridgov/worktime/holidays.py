@@ -1,7 +1,5 @@
 """Reading a holiday file: date,is_working_day,name — one row per exception to the normal week."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -9,7 +7,7 @@ from pathlib import Path
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import InvalidInput
+from gridgov.core.csvfiles import problem, read_rows
 
 HEADER = ["date", "is_working_day", "name"]
 MAX_NAME_LENGTH = 50
@@ -27,38 +25,19 @@ class DayRow:
     line: int | None = None
 
 
-def _problem(line: int | None, column: str, reason: str) -> dict:
-    return {"line": line, "column": column, "reason": reason}
-
-
 def read_calendar_csv(text: str) -> list[DayRow]:
     """Parse and check a whole file; every problem is reported at once, by line and column."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
-    if header is None or [h.strip() for h in header] != HEADER:
-        raise InvalidInput(
-            _("The first line must be the header %(header)s.") % {"header": ",".join(HEADER)}
-        )
-    rows, problems = [], []
-    for line, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        row, row_problems = _parse_record(line, record)
-        problems.extend(row_problems)
-        if row is not None:
-            rows.append(row)
-    problems.extend(check_rows(rows))
-    if problems:
-        raise InvalidInput(
-            _("The holiday file has errors; nothing was imported."), details=problems
-        )
-    return rows
+    return read_rows(
+        text,
+        HEADER,
+        _parse_record,
+        check=check_rows,
+        refused=_("The holiday file has errors; nothing was imported."),
+    )
 
 
 def _parse_record(line: int, record: list[str]):
-    if len(record) != len(HEADER):
-        return None, [_problem(line, "", _("expected 3 columns, found %(n)d") % {"n": len(record)})]
-    raw_date, raw_flag, name = (cell.strip() for cell in record)
+    raw_date, raw_flag, name = record
     problems = []
     try:
         day = parse_date(raw_date)
@@ -66,12 +45,12 @@ def _parse_record(line: int, record: list[str]):
         day = None
     if day is None:
         problems.append(
-            _problem(line, "date", _("not a date (YYYY-MM-DD): %(v)r") % {"v": raw_date})
+            problem(line, "date", _("not a date (YYYY-MM-DD): %(v)r") % {"v": raw_date})
         )
     flag = raw_flag.lower()
     if flag not in TRUE_WORDS | FALSE_WORDS:
         problems.append(
-            _problem(line, "is_working_day", _("%(v)r is not true or false") % {"v": raw_flag})
+            problem(line, "is_working_day", _("%(v)r is not true or false") % {"v": raw_flag})
         )
     if problems:
         return None, problems
@@ -84,7 +63,7 @@ def check_rows(rows: list[DayRow]) -> list[dict]:
     for row in rows:
         if not row.name or len(row.name) > MAX_NAME_LENGTH:
             problems.append(
-                _problem(row.line, "name", _("a name of 1 to 50 characters is required"))
+                problem(row.line, "name", _("a name of 1 to 50 characters is required"))
             )
         if row.date in seen:
             other = seen[row.date]
@@ -94,7 +73,7 @@ def check_rows(rows: list[DayRow]) -> list[dict]:
                 if other.line is not None
                 else _("%(date)s appears twice") % {"date": row.date.isoformat()}
             )
-            problems.append(_problem(row.line, "date", reason))
+            problems.append(problem(row.line, "date", reason))
         else:
             seen[row.date] = row
     return problems
