@@ -9,6 +9,8 @@ api_v1 = [
     path("", include("gridgov.org.api_urls")),
     path("", include("gridgov.events.api_urls")),
     path("", include("gridgov.accounts.api_urls")),
+    path("", include("gridgov.powers.api_urls")),
+    path("", include("gridgov.inspections.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +21,9 @@ urlpatterns = [
     path("events/", include("gridgov.events.urls")),
     path("messages/", include("gridgov.workflow.urls")),
     path("open311/v2/", include("gridgov.open311.urls")),
+    path("public/", include("gridgov.citizens.urls")),
+    path("powers/", include("gridgov.powers.urls")),
+    path("inspections/", include("gridgov.inspections.urls")),
     path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -39,3 +39,9 @@ class Conflict(GridGovError):
     status_code = 409
     code = "conflict"
     default_message = _("Someone else changed this first; reload and try again.")
+
+
+class TooManyRequests(GridGovError):
+    status_code = 429
+    code = "throttled"
+    default_message = _("Too many requests; please try again later.")

@@ -290,6 +290,8 @@ class EventTimelineEntry(TimelineEntry):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
         constraints = [models.UniqueConstraint(fields=["item", "seq"], name="event_timeline_seq")]
+        # Open311's request updates read the steps of a time window.
+        indexes = [models.Index(fields=["at"], name="event_timeline_at")]
 
     def get_action_label(self) -> str:
         from .workflow import EVENT_WORKFLOW

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.choices import Role
-from gridgov.workflow.engine import CITIZEN, RESTART, SYSTEM, Deadline, Transition, Workflow
+from gridgov.workflow.engine import (
+    CITIZEN,
+    RESTART,
+    SYSTEM,
+    Deadline,
+    PublicActor,
+    Transition,
+    Workflow,
+)
 
 from .choices import TERMINAL_STATES, EventStatus, Priority, Step
 from .models import Event, EventTimelineEntry
@@ -116,6 +124,8 @@ def _may_urge(event, post) -> bool:
 
 
 def _is_reporter(event, actor) -> bool:
+    if isinstance(actor, PublicActor):  # an anonymous reporter, by their tracking code
+        return actor.holds is not None and actor.holds == event.pk
     return event.reporter_id is not None and event.reporter_id == getattr(actor, "pk", None)
 
 

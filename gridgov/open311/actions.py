@@ -14,7 +14,7 @@ from gridgov.events.actions import ReportData, do_report_event
 from gridgov.events.choices import EventSource
 from gridgov.workflow.engine import PublicActor
 
-from .models import ClientApplication
+from .models import ClientApplication, Datatype, PublicService, ServiceAttribute
 
 KEY_PREFIX = "o311_"
 
@@ -89,3 +89,82 @@ def do_submit_public_request(request: PublicRequest, *, client: ClientApplicatio
         ),
         actor=PublicActor(f"open311:{client.name}"),
     )  # fmt: skip
+
+
+# --- The services offered (the admin's forms call these) --------------------------------------
+
+
+def check_public_service(service: PublicService) -> None:
+    if service.category_id is None or service.category.parent_id is None:
+        raise InvalidInput(_("A public service is a subcategory (e.g. 0201), not a class."))
+
+
+@transaction.atomic
+def do_save_public_service(service: PublicService, *, actor) -> PublicService:
+    """Publish a category as an Open311 service (and on the public pages), or change it."""
+    check_public_service(service)
+    created = service.pk is None
+    service.save()
+    audit.record(
+        "open311.create_service" if created else "open311.change_service",
+        actor=actor,
+        target=service,
+        summary=str(service),
+        changes={"is_public": service.is_public, "description": service.description},
+    )
+    return service
+
+
+LIST_TYPES = {Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST}
+
+
+def check_service_attribute(attribute: ServiceAttribute) -> None:
+    """A list question needs choices with distinct keys; other questions have none."""
+    values = attribute.values
+    if attribute.datatype not in LIST_TYPES:
+        if values:
+            raise InvalidInput(_("Only list questions have choices."))
+        return
+    if not isinstance(values, list) or not values:
+        raise InvalidInput(_("A list question needs its choices."))
+    for value in values:
+        if not _is_choice(value):
+            raise InvalidInput(_('Each choice is {"key": "…", "name": "…"}, both filled in.'))
+    keys = [value["key"] for value in values]
+    if len(set(keys)) != len(keys):
+        raise InvalidInput(_("Two choices have the same key."))
+
+
+def _is_choice(value) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) == {"key", "name"}
+        and all(isinstance(part, str) and part.strip() for part in value.values())
+    )
+
+
+@transaction.atomic
+def do_save_service_attribute(attribute: ServiceAttribute, *, actor) -> ServiceAttribute:
+    check_service_attribute(attribute)
+    created = attribute.pk is None
+    attribute.save()
+    audit.record(
+        "open311.create_attribute" if created else "open311.change_attribute",
+        actor=actor,
+        target=attribute,
+        summary=f"{attribute.service}: {attribute.code}",
+        changes={"datatype": attribute.datatype, "required": attribute.required,
+                 "values": attribute.values},
+    )  # fmt: skip
+    return attribute
+
+
+@transaction.atomic
+def do_delete_service_attribute(attribute: ServiceAttribute, *, actor) -> None:
+    audit.record(
+        "open311.delete_attribute",
+        actor=actor,
+        target=attribute,
+        summary=f"{attribute.service}: {attribute.code}",
+    )
+    attribute.delete()

@@ -21,6 +21,14 @@ class Datatype(models.TextChoices):
     MULTIVALUELIST = "multivaluelist", _("several choices")
 
 
+class PublicServiceQuerySet(models.QuerySet):
+    def offered(self):
+        """The services the public may use now: published, of a category still in use."""
+        return self.filter(is_public=True, category__is_active=True).select_related(
+            "category", "category__parent"
+        )
+
+
 class PublicService(models.Model):
     category = models.OneToOneField(
         "events.EventCategory",
@@ -32,6 +40,8 @@ class PublicService(models.Model):
     keywords = models.CharField(_("keywords"), max_length=255, blank=True)
     is_public = models.BooleanField(_("public"), default=True)
     scope_rule = ScopeRule(all_staff=True)
+
+    objects = PublicServiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("public service")

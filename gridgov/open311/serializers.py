@@ -7,8 +7,7 @@ status, the unit responsible, when it was asked for, when it is expected, and wh
 from django.utils import timezone
 
 from gridgov.events.choices import EventStatus
-
-CLOSED = {EventStatus.CLOSED, EventStatus.REJECTED, EventStatus.MERGED}
+from gridgov.events.public import CLOSED, PUBLIC_STEP_TEXT, responsible_unit
 
 
 def _time(moment) -> str | None:
@@ -53,7 +52,7 @@ def request(event) -> dict:
         notes = f"{event.get_status_display()} {event.duplicate_of.number}"
     else:
         notes = event.get_status_display()
-    unit = event.lead_unit or event.routed_unit
+    unit = responsible_unit(event)
     return {
         "service_request_id": event.number,
         "status": "closed" if closed else "open",
@@ -72,4 +71,37 @@ def request(event) -> dict:
         "lat": round(event.lat, 7),
         "long": round(event.lon, 7),
         "media_url": None,  # photos are evidence about people's homes: staff only
+    }
+
+
+# The request-updates extension's statuses (as FixMyStreet reads them), by the step taken.
+UPDATE_STATUS = {
+    "report": "open",
+    "accept": "open",
+    "reopen": "open",
+    "escalate": "internal_referral",
+    "hand_down": "internal_referral",
+    "dispatch": "action_scheduled",
+    "start": "in_progress",
+    "handle": "in_progress",
+    "verify": "in_progress",
+    "rework": "in_progress",
+    "urge": "in_progress",
+    "report_handled": "fixed",
+    "close": "fixed",
+    "reject": "no_further_action",
+    "mark_duplicate": "duplicate",
+    "rate": "closed",
+}
+
+
+def update(entry) -> dict:
+    """One public step of a request's timeline (never who took it or what staff wrote)."""
+    return {
+        "update_id": str(entry.pk),
+        "service_request_id": entry.item.number,
+        "status": UPDATE_STATUS.get(entry.action, "open"),
+        "updated_datetime": _time(entry.at),
+        "description": str(PUBLIC_STEP_TEXT[entry.action]),
+        "media_url": None,
     }

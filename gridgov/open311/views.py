@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gridgov.core.audit import client_ip
 from gridgov.core.errors import GridGovError
 from gridgov.core.ratelimit import allow
-from gridgov.events.models import Event
+from gridgov.events.models import Event, EventTimelineEntry
+from gridgov.events.public import PUBLIC_STEP_TEXT
+from gridgov.regions.geocode import AmbiguousAddress, place_by_code, place_in_address
 
 from . import serializers
 from .actions import PublicRequest, client_for_key, do_submit_public_request
@@ -52,11 +54,7 @@ def open311(view):
 
 
 def _services():
-    return (
-        PublicService.objects.filter(is_public=True, category__is_active=True)
-        .select_related("category", "category__parent")
-        .annotate(attribute_count=Count("attributes"))
-    )
+    return PublicService.objects.offered().annotate(attribute_count=Count("attributes"))
 
 
 @require_GET
@@ -140,13 +138,19 @@ def _filtered(events, params):
         events = events.filter(OPEN)
     elif statuses == {"closed"}:
         events = events.exclude(OPEN)
+    start, end = _window(params)
+    return events.filter(reported_at__gte=start, reported_at__lte=end)
+
+
+def _window(params):
+    """start_date and end_date: by default the last 90 days, and never more than 90 days."""
     end = _datetime(params, "end_date") or timezone.now()
     start = _datetime(params, "start_date") or end - timedelta(days=MAX_DAYS)
     if end < start:
         raise Open311Error(400, _("end_date is before start_date."))
     if end - start > timedelta(days=MAX_DAYS):
         raise Open311Error(400, _("A search may span at most %(days)d days.") % {"days": MAX_DAYS})
-    return events.filter(reported_at__gte=start, reported_at__lte=end)
+    return start, end
 
 
 def _datetime(params, name):
@@ -248,13 +252,37 @@ def submit(request, fmt):
 
 
 def _point(form) -> tuple[float, float]:
+    """Where the request is: lat/long, else a region code (address_id), else the division
+    names in address_string (this server has no street-level geocoder)."""
+    if form.get("lat", "").strip() or form.get("long", "").strip():
+        return _coordinates(form)
+    if form.get("address_id", "").strip():
+        place = place_by_code(form["address_id"])
+        if place is None:
+            raise Open311Error(
+                400,
+                _("Unknown address_id: %(id)s (give a region code).") % {"id": form["address_id"]},
+            )
+        return place.lat, place.lon
+    if form.get("address_string", "").strip():
+        try:
+            place = place_in_address(form["address_string"])
+        except AmbiguousAddress as ambiguous:
+            message = _("address_string could mean %(places)s; name the town, or send lat/long.")
+            raise Open311Error(400, message % {"places": "、".join(ambiguous.names)}) from None
+        if place is None:
+            raise Open311Error(
+                400, _("address_string names no county, town or village here; send lat and long.")
+            )
+        return place.lat, place.lon
+    raise Open311Error(400, _("Say where: lat and long, address_string or address_id."))
+
+
+def _coordinates(form) -> tuple[float, float]:
     try:
         lat, lon = float(form.get("lat", "")), float(form.get("long", ""))
     except ValueError:
-        raise Open311Error(
-            400,
-            _("lat and long are required: this server locates requests by their coordinates."),
-        ) from None
+        raise Open311Error(400, _("lat and long are numbers (WGS84 degrees).")) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise Open311Error(400, _("lat and long are outside the globe."))
     return lat, lon
@@ -306,6 +334,28 @@ def _answer(attribute, given: list[str]):
     if len(value) > MAX_DESCRIPTION:
         raise wrong
     return value
+
+
+@require_GET
+@open311
+def request_updates(request, fmt):
+    """The request-updates extension (servicerequestupdates): the public steps of requests in
+    a time window, oldest first, so a client can follow every request it sent or shows."""
+    start, end = _window(request.GET)
+    entries = EventTimelineEntry.objects.filter(
+        item__category__public_service__is_public=True,
+        item__category__is_active=True,
+        action__in=PUBLIC_STEP_TEXT,
+        at__gte=start,
+        at__lte=end,
+    ).select_related("item")
+    ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
+    if ids:
+        entries = entries.filter(item__number__in=ids[:MAX_PAGE_SIZE])
+    page, size = _page(request.GET)
+    rows = entries.order_by("at", "id")[(page - 1) * size : page * size]
+    body = [serializers.update(entry) for entry in rows]
+    return respond(fmt, body, root="service_request_updates", item="request_update")
 
 
 @require_GET

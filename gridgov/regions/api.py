@@ -85,8 +85,12 @@ class LocateView(APIView):
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
-    leader = serializers.CharField(source="leader.name", default=None, read_only=True)
+    parent_code = serializers.CharField(
+        source="parent.code", default=None, allow_null=True, read_only=True
+    )
+    leader = serializers.CharField(
+        source="leader.name", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Region
@@ -158,7 +162,8 @@ class RegionChildrenGeoJSONView(APIView):
         return Response(feature_collection([region, *children], focus=region))
 
 
-def feature_collection(regions, *, focus: Region) -> dict:
+def feature_collection(regions, *, focus: Region, with_leaders: bool = True) -> dict:
+    """Regions as GeoJSON features. with_leaders=False: for public maps, no staff names."""
     features = []
     for region in regions:
         geometry = region.geometry()
@@ -172,7 +177,7 @@ def feature_collection(regions, *, focus: Region) -> dict:
                     "code": region.code,
                     "name": region.name,
                     "level": region.level,
-                    "leader": region.leader.name if region.leader_id else None,
+                    "leader": region.leader.name if with_leaders and region.leader_id else None,
                     "role": "focus" if region.pk == focus.pk else "child",
                 },
             }

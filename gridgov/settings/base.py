@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "gridgov.workflow",
     "gridgov.events",
     "gridgov.open311",
+    "gridgov.citizens",
+    "gridgov.powers",
+    "gridgov.inspections",
     "gridgov.worktime",
 ]
 
@@ -282,5 +285,15 @@ GRIDGOV_OPEN311_KEY_SERVICE = env_str("GRIDGOV_OPEN311_KEY_SERVICE", "")
 GRIDGOV_OPEN311_IP_LIMIT = {"limit": env_int("GRIDGOV_OPEN311_IP_PER_HOUR", 30), "seconds": 3600}
 GRIDGOV_OPEN311_KEY_LIMIT = {
     "limit": env_int("GRIDGOV_OPEN311_KEY_PER_HOUR", 2000),
+    "seconds": 3600,
+}
+# The public pages: complaints, and tracking-code lookups (with rating and reopening), per
+# address per hour.
+GRIDGOV_PUBLIC_SUBMIT_LIMIT = {
+    "limit": env_int("GRIDGOV_PUBLIC_SUBMITS_PER_HOUR", 10),
+    "seconds": 3600,
+}
+GRIDGOV_PUBLIC_LOOKUP_LIMIT = {
+    "limit": env_int("GRIDGOV_PUBLIC_LOOKUPS_PER_HOUR", 60),
     "seconds": 3600,
 }

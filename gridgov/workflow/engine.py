@@ -31,8 +31,20 @@ WORKFLOWS: dict[str, "Workflow"] = {}
 
 
 class PublicActor(str):
-    """A member of the public acting through a channel without an account (an Open311 client):
-    the CITIZEN role, under a label such as "open311:<client>" for the timeline and audit."""
+    """A member of the public acting through a channel without an account (an Open311 client,
+    the public pages): the CITIZEN role, under a label such as "open311:<client>" for the
+    timeline and audit.
+
+    `holds` is the primary key of the one item this person proved they filed (with its
+    tracking code), so reporter-only steps (rate, reopen) are open to them on that item only."""
+
+    holds = None
+
+    @classmethod
+    def holding(cls, label: str, pk) -> "PublicActor":
+        actor = cls(label)
+        actor.holds = pk
+        return actor
 
 
 # Transition.step value: start the clock of the running step again (a 督办 urging a late unit).
@@ -182,7 +194,8 @@ class Workflow:
             return False
         if t.guard is None or role == SYSTEM:
             return True
-        return bool(self.guards[t.guard](item, actor, post_of(actor)))
+        post = None if isinstance(actor, str) else post_of(actor)  # labels hold no post
+        return bool(self.guards[t.guard](item, actor, post))
 
     def visible(self, item, user) -> bool:
         return can_see(user, item)

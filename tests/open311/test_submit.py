@@ -139,3 +139,67 @@ def test_the_housekeeping_task_forgets_old_counters(key):
     RateCounter.objects.update(window_start=timezone.now() - timedelta(days=3))
     purge_expired.call()
     assert not RateCounter.objects.exists()
+
+
+# --- Requests placed without coordinates ------------------------------------------------------
+
+
+def without_point(key, **where):
+    fields = base(key)
+    del fields["lat"], fields["long"]
+    fields.update(where)
+    return fields
+
+
+def test_a_request_is_placed_by_the_division_names_in_its_address(key):
+    response = post(**without_point(key, address_string="嘉兴市南湖区东栅街道化东社区菜场门口"))
+    assert response.status_code == 200, response.content
+    event = Event.objects.get(number=response.json()[0]["service_request_id"])
+    assert event.village.name == "化东社区居委会" and event.town.code == "330402013"
+    assert event.address == "嘉兴市南湖区东栅街道化东社区菜场门口"
+
+
+def test_a_request_is_placed_by_a_region_code_as_address_id(key):
+    response = post(**without_point(key, address_id=GRID_A))
+    assert response.status_code == 200, response.content
+    event = Event.objects.get(number=response.json()[0]["service_request_id"])
+    assert event.grid.code == GRID_A
+
+
+def test_an_ambiguous_address_names_the_candidates_and_creates_nothing(key):
+    from gridgov.regions.models import Region
+
+    village = Region.objects.get(level="village", name="化东社区居委会")
+    other_town = Region.objects.filter(level="town", county=village.county).exclude(
+        pk=village.town_id
+    ).first()  # fmt: skip
+    Region.objects.create(
+        code=other_town.code + "999", name="化东社区", level="village", parent=other_town,
+        city=other_town.city, county=other_town.county, town=other_town,
+        label_lon=village.label_lon, label_lat=village.label_lat,
+    )  # fmt: skip
+    before = Event.objects.count()
+    response = post(**without_point(key, address_string="化东社区菜场门口"))
+    assert response.status_code == 400
+    assert other_town.name in response.json()[0]["description"]
+    # Naming the town settles it.
+    named = post(**without_point(key, address_string=f"{village.town.name}化东社区菜场门口"))
+    assert named.status_code == 200, named.content
+    assert Event.objects.count() == before + 1
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {},
+        {"address_string": "火星基地一号"},
+        {"address_id": "999999"},
+        {"lat": "30.75"},  # long missing
+    ],
+)
+def test_a_request_that_cannot_be_placed_is_refused(key, where):
+    before = Event.objects.count()
+    response = post(**without_point(key, **where))
+    assert response.status_code == 400, response.content
+    assert response.json()[0]["description"]
+    assert Event.objects.count() == before
