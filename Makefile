@@ -51,6 +51,7 @@ messages: setup
 bench: setup
 	$(PY) bench/locate.py
 	$(PY) bench/events.py
+	$(PY) bench/planner.py
 
 clean:
 	rm -rf $(VENV) var gridgov/static/vendor
