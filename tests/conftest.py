@@ -9,7 +9,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import Client
 from django.utils import translation
 
@@ -157,3 +160,86 @@ def county_boundaries_path() -> Path:
         if candidate.is_file():
             return candidate
     pytest.skip("the real county boundaries are not on this machine (not shipped: no licence)")
+
+
+# --- Live-server tests: the demo put back after them ----------------------------------------
+# A live-server test (tests/e2e, tests/open311/test_third_party_client.py) commits, and
+# pytest-django empties every table after it. The first one takes a snapshot of the demo as
+# loaded (``_demo_snapshot``; ask for it before ``live_server``), and after each one the tables
+# are emptied and the snapshot written back, so the tests after it see the demo as loaded.
+
+_SNAPSHOT = pytest.StashKey["DatabaseSnapshot"]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a live-server test has been torn down (its tables emptied), put the demo back."""
+    result = yield
+    snapshot = item.config.stash.get(_SNAPSHOT, None)
+    transactional = {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+    if snapshot is not None and transactional and nextitem is not None:
+        snapshot.restore()
+    return result
+
+
+class DatabaseSnapshot:
+    """Every row of every table, as model instances, and a fast way to write them back."""
+
+    def __init__(self, blocker, alias=DEFAULT_DB_ALIAS):
+        self.blocker = blocker
+        self.alias = alias
+        self.tables = []
+
+    def _models(self):
+        existing = set(connections[self.alias].introspection.table_names())
+        for model in apps.get_models(include_auto_created=True):
+            opts = model._meta
+            if opts.managed and not opts.proxy and not opts.swapped and opts.db_table in existing:
+                yield model
+
+    def take(self):
+        with self.blocker.unblock():
+            self.tables = [
+                (model, list(model._base_manager.using(self.alias).order_by()))
+                for model in self._models()
+            ]
+        return self
+
+    def restore(self):
+        connection = connections[self.alias]
+        with self.blocker.unblock(), transaction.atomic(using=self.alias):
+            call_command(
+                "flush",
+                database=self.alias,
+                interactive=False,
+                verbosity=0,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
+            for model, rows in self.tables:
+                if not rows:
+                    continue
+                fields = [f for f in model._meta.local_concrete_fields if not f.generated]
+                size = max(1, min(connection.ops.bulk_batch_size(fields, rows), 1000))
+                manager = model._base_manager.using(self.alias)
+                for start in range(0, len(rows), size):
+                    # raw: the values as they were (auto_now and friends left alone).
+                    manager._insert(rows[start : start + size], fields=fields, raw=True)
+            statements = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in self.tables])
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker, pytestconfig):
+    from gridgov.regions.models import Region
+
+    with django_db_blocker.unblock():
+        if not Region.objects.exists():  # an earlier transactional test emptied the tables
+            # the same demo as django_db_setup above
+            call_command("load_demo", scale="small", seed=2022, stdout=io.StringIO())
+    snapshot = DatabaseSnapshot(django_db_blocker).take()
+    pytestconfig.stash[_SNAPSHOT] = snapshot
+    yield snapshot
+    del pytestconfig.stash[_SNAPSHOT]

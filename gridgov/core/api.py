@@ -1,5 +1,7 @@
 """Shared pieces of the REST API: pagination and one shape for every error."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,6 +16,14 @@ from .errors import GridGovError
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+def body_object(data) -> Mapping:
+    """`request.data` as the mapping a view reads fields from: a JSON body that is a list, a
+    string or a number is a 400 (DRF's parse error), not a crash."""
+    if not isinstance(data, Mapping):
+        raise exceptions.ParseError(_("The request body must be a JSON object."))
+    return data
 
 
 def exception_handler(exc, context):

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gridgov.core.api import body_object
 from gridgov.core.dates import date_range
 from gridgov.core.errors import InvalidInput, NotFound
 from gridgov.core.idempotency import idempotent
@@ -239,6 +240,7 @@ def action_payload(data, files) -> dict:
     """An action's input from JSON or from a form (the pages post forms): lists stay lists,
     a form's empty fields count as not given, photos come from the uploaded files."""
     listed = ("assisting", "photos")
+    data = body_object(data)
     payload = {k: data.get(k) for k in data if k not in listed and data.get(k) not in ("", None)}
     if hasattr(data, "getlist"):
         payload["assisting"] = [c for c in data.getlist("assisting") if c]
@@ -387,7 +389,7 @@ class EventListCreateView(generics.ListAPIView):
 
 
 def _report_input(request) -> dict:
-    payload = dict(request.data)
+    payload = dict(body_object(request.data))
     if hasattr(request.data, "getlist"):  # a form: one value per field, photos as files
         payload = {k: request.data.get(k) for k in request.data if k != "photos"}
         payload["photos"] = request.FILES.getlist("photos")

@@ -1,12 +1,17 @@
 """GeoReport v2 answers in JSON or XML, and its error shape, in one place."""
 
 import json
+import re
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+# Characters XML 1.0 cannot carry at all (ElementTree writes them as they are, and the
+# document is then not well-formed): control characters but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF. A title or an echoed parameter may hold them.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class Open311Error(Exception):
@@ -51,7 +56,7 @@ def _fill(element: Element, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     else:
-        element.text = str(value)
+        element.text = NOT_XML.sub("", str(value))
 
 
 def unknown_format() -> HttpResponse:

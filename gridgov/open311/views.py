@@ -8,13 +8,14 @@ from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import Count, Q
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
 from gridgov.core.audit import client_ip
 from gridgov.core.errors import GridGovError
@@ -34,6 +35,28 @@ MAX_PAGE_SIZE = 500
 OPEN = ~Q(status__in=serializers.CLOSED)
 
 
+def only(*methods):
+    """Django's require_http_methods, answering in the spec's error shape (with Allow). The
+    views are CSRF-exempt: 311 clients send no cookies, and POST takes an api_key instead, so
+    a POST to a read-only endpoint gets this 405 rather than a CSRF page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, fmt, **kwargs):
+            if request.method not in methods:
+                message = _("%(method)s is not allowed here; use %(allowed)s.")
+                response = error(
+                    fmt, 405, message % {"method": request.method, "allowed": ", ".join(methods)}
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, fmt=fmt, **kwargs)
+
+        return csrf_exempt(wrapped)
+
+    return decorator
+
+
 def open311(view):
     """Check the format and the jurisdiction; turn Open311Errors into the spec's errors."""
 
@@ -42,7 +65,7 @@ def open311(view):
         if fmt not in FORMATS:
             return unknown_format()
         try:
-            params = request.POST if request.method == "POST" else request.GET
+            params = _params(request)
             jurisdiction = params.get("jurisdiction_id")
             if jurisdiction and jurisdiction != settings.GRIDGOV_OPEN311_JURISDICTION:
                 raise Open311Error(404, _("Unknown jurisdiction_id: %(j)s.") % {"j": jurisdiction})
@@ -53,11 +76,25 @@ def open311(view):
     return wrapped
 
 
+# What Django raises for a body (or query string) it will not read: too large, too many
+# fields or files, or multipart it cannot parse. Left alone, it answers a bare 400.
+UNREADABLE = (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def _params(request):
+    try:
+        return request.POST if request.method == "POST" else request.GET
+    except UNREADABLE:
+        raise Open311Error(
+            400, _("The request cannot be read: too large, too many fields, or malformed.")
+        ) from None
+
+
 def _services():
     return PublicService.objects.offered().annotate(attribute_count=Count("attributes"))
 
 
-@require_GET
+@only("GET")
 @open311
 def discovery(request, fmt):
     base = request.build_absolute_uri(reverse("open311:services", kwargs={"fmt": fmt}))
@@ -82,7 +119,7 @@ def _time_of_last_change() -> str:
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0).isoformat()
 
 
-@require_GET
+@only("GET")
 @open311
 def services(request, fmt):
     return respond(
@@ -90,7 +127,7 @@ def services(request, fmt):
     )
 
 
-@require_GET
+@only("GET")
 @open311
 def service_definition(request, code, fmt):
     public = _services().prefetch_related("attributes").filter(category__code=code).first()
@@ -115,7 +152,7 @@ def requests(request, fmt):
     )
 
 
-@require_GET
+@only("GET")
 @open311
 def request_detail(request, request_id, fmt):
     event = _requests().filter(number=request_id).first()
@@ -186,8 +223,7 @@ def _page(params) -> tuple[int, int]:
 MAX_DESCRIPTION = 4000
 
 
-@csrf_exempt  # clients authenticate with their api_key, not with a browser session
-@require_http_methods(["GET", "POST"])
+@only("GET", "POST")  # clients authenticate with their api_key, not with a browser session
 def requests_endpoint(request, fmt):
     if request.method == "POST":
         return submit(request, fmt=fmt)
@@ -336,7 +372,7 @@ def _answer(attribute, given: list[str]):
     return value
 
 
-@require_GET
+@only("GET")
 @open311
 def request_updates(request, fmt):
     """The request-updates extension (servicerequestupdates): the public steps of requests in
@@ -358,7 +394,7 @@ def request_updates(request, fmt):
     return respond(fmt, body, root="service_request_updates", item="request_update")
 
 
-@require_GET
+@only("GET")
 @open311
 def token(request, token_id, fmt):
     """Requests are numbered at once, so a token is the request id itself."""

@@ -50,9 +50,11 @@ The database. The suite loads the demo once and each ordinary test is rolled bac
 server answers from another thread, so a browser test has to commit: pytest-django runs it like
 Django's TransactionTestCase, which empties every table afterwards and would leave the rest of
 the run without the demo. So the first browser test takes a snapshot of every table (the demo
-as loaded, in memory), and after each browser test ``pytest_runtest_teardown`` below empties the
-tables again and writes the snapshot back with raw inserts (about a second): whatever a browser
-test does is undone, and the tests after it, browser or not, see the demo exactly as loaded.
+as loaded, in memory), and after each browser test ``pytest_runtest_teardown`` in
+tests/conftest.py empties the tables again and writes the snapshot back with raw inserts (about
+a second): whatever a browser test does is undone, and the tests after it, browser or not, see
+the demo exactly as loaded. Any live-server test outside tests/e2e does the same by asking for
+the ``_demo_snapshot`` fixture before ``live_server``.
 (pytest-django also runs transactional tests after all the others.) On SQLite, Django's test
 database is in memory whatever DATABASE_URL names, and pytest-django gives the live server
 thread the same connection, so the server sees the test's data; on PostgreSQL the server's
@@ -68,10 +70,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from tests.conftest import GRID_A, PASSWORD
 
@@ -80,7 +78,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
 DEFAULT_TIMEOUT_MS = 15_000
 
-_SNAPSHOT = pytest.StashKey["DatabaseSnapshot"]()
 _CONSOLE_ERRORS = pytest.StashKey[list]()
 
 # Runs in every page before its scripts: remembers each Leaflet map created, for click_map.
@@ -153,80 +150,6 @@ def pytest_runtest_makereport(item, call):
         if errors:
             report.sections.append(("browser console errors", "\n".join(errors)))
     return report
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a browser test has been torn down (its tables emptied), put the demo back."""
-    result = yield
-    snapshot = item.config.stash.get(_SNAPSHOT, None)
-    transactional = {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
-    if snapshot is not None and transactional and nextitem is not None:
-        snapshot.restore()
-    return result
-
-
-class DatabaseSnapshot:
-    """Every row of every table, as model instances, and a fast way to write them back."""
-
-    def __init__(self, blocker, alias=DEFAULT_DB_ALIAS):
-        self.blocker = blocker
-        self.alias = alias
-        self.tables = []
-
-    def _models(self):
-        existing = set(connections[self.alias].introspection.table_names())
-        for model in apps.get_models(include_auto_created=True):
-            opts = model._meta
-            if opts.managed and not opts.proxy and not opts.swapped and opts.db_table in existing:
-                yield model
-
-    def take(self):
-        with self.blocker.unblock():
-            self.tables = [
-                (model, list(model._base_manager.using(self.alias).order_by()))
-                for model in self._models()
-            ]
-        return self
-
-    def restore(self):
-        connection = connections[self.alias]
-        with self.blocker.unblock(), transaction.atomic(using=self.alias):
-            call_command(
-                "flush",
-                database=self.alias,
-                interactive=False,
-                verbosity=0,
-                reset_sequences=False,
-                inhibit_post_migrate=True,
-            )
-            for model, rows in self.tables:
-                if not rows:
-                    continue
-                fields = [f for f in model._meta.local_concrete_fields if not f.generated]
-                size = max(1, min(connection.ops.bulk_batch_size(fields, rows), 1000))
-                manager = model._base_manager.using(self.alias)
-                for start in range(0, len(rows), size):
-                    # raw: the values as they were (auto_now and friends left alone).
-                    manager._insert(rows[start : start + size], fields=fields, raw=True)
-            statements = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in self.tables])
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-
-
-@pytest.fixture(scope="session")
-def _demo_snapshot(django_db_setup, django_db_blocker, pytestconfig):
-    from gridgov.regions.models import Region
-
-    with django_db_blocker.unblock():
-        if not Region.objects.exists():  # an earlier transactional test emptied the tables
-            # the same demo as django_db_setup in tests/conftest.py
-            call_command("load_demo", scale="small", seed=2022, stdout=io.StringIO())
-    snapshot = DatabaseSnapshot(django_db_blocker).take()
-    pytestconfig.stash[_SNAPSHOT] = snapshot
-    yield snapshot
-    del pytestconfig.stash[_SNAPSHOT]
 
 
 @pytest.fixture(scope="session")

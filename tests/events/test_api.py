@@ -75,6 +75,24 @@ def test_bad_reports_get_a_clear_400_and_nothing_is_written(gridworker_a, overri
     assert Event.objects.count() == before
 
 
+@pytest.mark.parametrize("body", ["[null, null]", '"a title"', "42", "null"])
+def test_a_json_body_that_is_not_an_object_is_a_400(gridworker_a, dispatcher_town, body):
+    """Found by the fuzz run (tests/fuzz): a list, a string or a number as the JSON body of a
+    report or of a step was a 500."""
+    event = report(gridworker_a)
+    before = Event.objects.count()
+    for client, url in [
+        (client_for(gridworker_a), "/api/v1/events"),
+        (client_for(dispatcher_town), f"/api/v1/events/{event.number}/accept"),
+    ]:
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, (url, response.content)
+        assert response.json()["code"] == "parse_error" and response.json()["detail"]
+    assert Event.objects.count() == before
+    event.refresh_from_db()
+    assert event.status == EventStatus.REPORTED and event.version == 1
+
+
 def test_the_loop_through_the_api(gridworker_a, dispatcher_town, officer_squad):
     event = report(gridworker_a)
     url = f"/api/v1/events/{event.number}"

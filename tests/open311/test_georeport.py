@@ -124,3 +124,38 @@ def test_errors_take_the_specs_shape_in_xml():
 
 def test_an_unknown_format_is_a_404():
     assert get("services.csv").status_code == 404
+
+
+# --- Found by the fuzz run (tests/fuzz/test_open311.py) -----------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_wrong_method_is_a_405_in_the_specs_shape(fmt):
+    """A 311 client sends no CSRF cookie: a POST to a read-only endpoint used to get Django's
+    CSRF page (403, HTML), a PUT a bare 405."""
+    client = Client(enforce_csrf_checks=True)
+    for response in (
+        client.post(f"/open311/v2/services.{fmt}", {"x": "1"}),
+        client.put(f"/open311/v2/requests.{fmt}", "x"),
+        client.delete(f"/open311/v2/services/0201.{fmt}"),
+    ):
+        assert response.status_code == 405
+        assert "GET" in response["Allow"]
+        if fmt == "json":
+            (problem,) = response.json()
+            assert problem["code"] == 405 and problem["description"]
+        else:
+            root = ElementTree.fromstring(response.content)
+            assert root.tag == "errors" and root.find("error/code").text == "405"
+
+
+def test_xml_answers_stay_well_formed_with_control_characters():
+    """Control characters cannot appear in XML 1.0: an event title or an echoed parameter
+    holding one made the whole document unreadable."""
+    event = Event.objects.filter(category__public_service__is_public=True).latest("reported_at")
+    Event.objects.filter(pk=event.pk).update(title="井盖\x01缺失\x1b", description="")
+    root = ElementTree.fromstring(get(f"requests/{event.number}.xml").content)
+    assert root.find("request/description").text.startswith("井盖缺失")
+    response = get("services.xml", jurisdiction_id="else\x02where")
+    assert response.status_code == 404
+    assert "elsewhere" in ElementTree.fromstring(response.content).find("error/description").text

@@ -203,3 +203,49 @@ def test_a_request_that_cannot_be_placed_is_refused(key, where):
     assert response.status_code == 400, response.content
     assert response.json()[0]["description"]
     assert Event.objects.count() == before
+
+
+# --- Found by the fuzz run (tests/fuzz/test_open311.py) -----------------------------------
+
+
+def _spec_error(response, status):
+    assert response.status_code == status, response.content
+    (problem,) = response.json()
+    assert problem["code"] == status and problem["description"]
+
+
+def test_a_body_that_cannot_be_read_gets_the_specs_400_and_creates_nothing(key, settings):
+    """Multipart with a field name too long to parse, and a form with too many fields, were
+    answered by Django's bare 400 instead of the spec's error."""
+    before = Event.objects.count()
+    fields = base(key)
+    fields["x" * 20_000] = "1"
+    _spec_error(Client().post("/open311/v2/requests.json", fields), 400)  # multipart
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    many = "&".join(f"f{i}=1" for i in range(20))
+    _spec_error(
+        Client().post(
+            "/open311/v2/requests.json", many, content_type="application/x-www-form-urlencoded"
+        ),
+        400,
+    )
+    _spec_error(Client().get("/open311/v2/requests.json?" + many), 400)
+    assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"description": "噪声\x00很大"},
+        {"service_code": "0201\x00"},
+        {"attribute[when]": "night\x00"},
+        {"attribute[\x00]": "x"},
+        {"address_id": "3304\x00"},
+    ],
+)
+def test_a_nul_character_gets_the_specs_400_and_creates_nothing(key, change):
+    """PostgreSQL cannot hold NUL in text: such a request was a 500 there."""
+    before = Event.objects.count()
+    _spec_error(post(**base(key, **change)), 400)
+    _spec_error(Client().get("/open311/v2/requests.json", {"service_code": "0201\x00"}), 400)
+    assert Event.objects.count() == before

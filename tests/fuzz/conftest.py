@@ -1,0 +1,102 @@
+"""The fuzz run: schemathesis against the REST OpenAPI, and generated malformed Open311 requests.
+
+Both are ordinary tests of the suite (``scripts/run-tests`` runs them in the SQLite and the
+PostgreSQL pass); run them alone with ``.venv/bin/pytest tests/fuzz``. They are reproducible:
+hypothesis is derandomized (a fixed seed, no example database), so CI tries the same requests
+every time. What they tried is counted here and printed at the end of the run (the
+"fuzz run" section of the terminal summary) and written to var/fuzz-summary.json.
+GRIDGOV_FUZZ_VERBOSE=1 (with ``-s``) prints every request and the start of its answer.
+
+Every test runs in the rolled-back transaction of pytest-django's ``db`` fixture, with the demo
+loaded once per run (tests/conftest.py): what a fuzzed POST creates is gone after its test.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+SUMMARY_FILE = Path(__file__).resolve().parents[2] / "var" / "fuzz-summary.json"
+
+
+class FuzzTally:
+    """Requests sent per operation, and the statuses they got back, for the summary."""
+
+    def __init__(self):
+        self.requests: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        self.seconds: Counter = Counter()  # per suite
+        self.test_seconds: dict[str, Counter] = defaultdict(Counter)  # per suite and test
+
+    def record(self, suite: str, operation: str, status: int) -> None:
+        self.requests[suite][operation][status] += 1
+
+    def lines(self) -> list[str]:
+        out = []
+        for suite in sorted(self.requests):
+            operations = self.requests[suite]
+            total = sum(sum(c.values()) for c in operations.values())
+            out.append(
+                f"{suite}: {len(operations)} operations, {total} requests "
+                f"in {self.seconds[suite]:.1f} s"
+            )
+            timed = self.test_seconds[suite]
+            for operation in sorted(operations):
+                counts = operations[operation]
+                statuses = ", ".join(f"{s}×{n}" for s, n in sorted(counts.items()))
+                took = f"  ({timed[operation]:.1f} s)" if operation in timed else ""
+                out.append(f"  {operation:<46} {sum(counts.values()):>5}  {statuses}{took}")
+            for test in sorted(set(timed) - set(operations)):
+                out.append(f"  {test} took {timed[test]:.1f} s")
+        return out
+
+    def as_json(self) -> dict:
+        return {
+            suite: {
+                "seconds": round(self.seconds[suite], 1),
+                "test_seconds": {k: round(v, 2) for k, v in self.test_seconds[suite].items()},
+                "operations": {
+                    op: {str(s): n for s, n in sorted(c.items())} for op, c in ops.items()
+                },
+            }
+            for suite, ops in self.requests.items()
+        }
+
+
+TALLY = FuzzTally()
+
+
+@pytest.fixture
+def fuzz_tally():
+    return TALLY
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    start = time.perf_counter()
+    try:
+        return (yield)
+    finally:
+        took = time.perf_counter() - start
+        suite = item.module.__name__.rsplit(".", 1)[-1]
+        # schemathesis names a test after its operation: "test_…[POST /api/v1/events]"
+        label = item.name.partition("[")[2].rstrip("]") or item.name
+        TALLY.seconds[suite] += took
+        TALLY.test_seconds[suite][label] += took
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not TALLY.requests:
+        return
+    terminalreporter.section("fuzz run")
+    for line in TALLY.lines():
+        terminalreporter.write_line(line)
+    try:
+        SUMMARY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        SUMMARY_FILE.write_text(json.dumps(TALLY.as_json(), indent=1, ensure_ascii=False))
+        terminalreporter.write_line(f"(written to {SUMMARY_FILE})")
+    except OSError as problem:  # a read-only checkout must not fail the run
+        terminalreporter.write_line(f"(not written to {SUMMARY_FILE}: {problem})")
