@@ -33,23 +33,28 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import (
+    BENCH_DIR,
+    PG_SERVER,
+    ROOT,
+    Stack,
+    api_headers,
+    pg_admin,
+    production_env,
+    run_phase,
+)
+
 sys.path.insert(0, str(ROOT))
-BENCH_DIR = ROOT / "var" / "bench"
 SQLITE_DB = BENCH_DIR / "events.sqlite3"
 # Throwaway production secrets, made once and reused: a kept PostgreSQL database holds staff
 # phone numbers encrypted with them.
 KEYS_FILE = BENCH_DIR / "events-keys.json"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "gridgov_bench"
 
 GRID_WORKER = "gridworker"  # demo login: reports through the API, no dispatcher or unit powers
@@ -72,64 +77,7 @@ QUICK = {
 # --- Environment ----------------------------------------------------------------------------
 
 
-def production_env(database_url: str) -> dict:
-    """The environment of a production deployment with throwaway secrets."""
-    env = os.environ.copy()
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "gridgov.settings.production",
-            "DATABASE_URL": database_url,
-            "GRIDGOV_DEBUG": "false",
-            "GRIDGOV_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "GRIDGOV_LOG_LEVEL": "WARNING",
-            **throwaway_keys(),
-        }
-    )
-    return env
-
-
-def throwaway_keys() -> dict:
-    if not KEYS_FILE.exists():
-        import base64
-        import secrets
-
-        keys = {
-            "GRIDGOV_SECRET_KEY": secrets.token_urlsafe(50),
-            # A Fernet key: url-safe base64 of 32 random bytes (see gridgov/core/pii.py).
-            "GRIDGOV_PII_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "GRIDGOV_PII_INDEX_KEY": secrets.token_urlsafe(32),
-        }
-        KEYS_FILE.write_text(json.dumps(keys))
-        KEYS_FILE.chmod(0o600)
-    return json.loads(KEYS_FILE.read_text())
-
-
-def run_phase(phase: str, env: dict, **options) -> dict:
-    """Run `phase` of this script in a child process with `env`; return the JSON it wrote."""
-    with tempfile.NamedTemporaryFile(suffix=".json", dir=BENCH_DIR) as result:
-        args = [
-            sys.executable,
-            str(Path(__file__).resolve()),
-            "--phase",
-            phase,
-            "--result-file",
-            result.name,
-        ]
-        for name, value in options.items():
-            args += [f"--{name.replace('_', '-')}", str(value)]
-        subprocess.run(args, env=env, cwd=ROOT, check=True)  # noqa: S603 - our own script
-        return json.loads(Path(result.name).read_text())
-
-
 # --- PostgreSQL database --------------------------------------------------------------------
-
-
-def pg_admin(sql: str) -> list:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        cursor = conn.execute(sql)
-        return cursor.fetchall() if cursor.description else []
 
 
 def create_pg_database(keep: bool) -> bool:
@@ -149,79 +97,7 @@ def drop_pg_database() -> None:
 # --- The server -----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """The web and worker processes of `run_stack`, with its command lines: gunicorn with 2
-    sync workers, and the task worker, which sends each report's notifications. Its clock is
-    left out: the deadline sweep it queues every minute would compete with the measurement
-    (and, on a kept database, escalate the generated events still open)."""
-
-    def __init__(self, env: dict, log: Path, with_worker: bool = True):
-        self.port = free_port()
-        self.log = log.open("w")
-        web = [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "gridgov.wsgi:application",
-            f"--bind=127.0.0.1:{self.port}",
-            "--workers=2",
-            "--worker-class=sync",
-            "--access-logfile=-",
-            "--timeout=120",
-        ]
-        worker = [sys.executable, "manage.py", "db_worker", "--interval", "1"]
-        self.processes = [
-            subprocess.Popen(  # noqa: S603 - fixed argument lists
-                command, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT
-            )
-            for command in ([web, worker] if with_worker else [web])
-        ]
-
-    def wait_ready(self, headers: dict, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(process.poll() is not None for process in self.processes):
-                raise RuntimeError(f"the server stopped; see {self.log.name}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/api/v1/me", headers=headers)
-                status = conn.getresponse().status
-                conn.close()
-                if status == 200:
-                    return
-                raise RuntimeError(f"GET /api/v1/me answered {status}; see {self.log.name}")
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start in time")
-
-    def stop(self) -> None:
-        # Our own children, by their pids: SIGTERM lets gunicorn stop its workers.
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        self.log.close()
-
-
 # --- Load -----------------------------------------------------------------------------------
-
-
-def api_headers(secret: str) -> dict:
-    return {
-        "Authorization": f"Bearer {secret}",
-        "Content-Type": "application/json",
-        # As the command centre's TLS-terminating proxy sends them: production settings
-        # redirect plain-HTTP requests to https and read the client address from the proxy.
-        "X-Forwarded-Proto": "https",
-        "X-Forwarded-For": "10.20.30.40",
-    }
 
 
 def run_load(port: int, requests: list, headers: dict, clients: int, expect: int) -> dict:
@@ -335,12 +211,12 @@ def bench_http(
     requests in alternating rounds, so that a change in the machine's other load (tests run
     alongside) weighs on both alike. After each round of creates, wait for the task worker
     to send their notifications, so that this work is not done during the trivial rounds."""
-    prep = run_phase("prepare", env)
+    prep = run_phase(__file__, "prepare", env)
     rng = random.Random(11)
     headers = api_headers(prep["secret"])
     me = ("GET", "/api/v1/me", None)
     url = env["DATABASE_URL"]
-    server = Server(env, BENCH_DIR / f"events-server-{label.lower()}.log", with_worker)
+    server = Stack(env, BENCH_DIR / f"events-server-{label.lower()}.log", worker=with_worker)
     # Without the worker (--no-task-worker, to see what it costs) the notifications stay queued.
     drain = (lambda: wait_for_worker(url)) if with_worker else (lambda: 0.0)
     creates, trivial, drain_seconds = [], [], 0.0
@@ -890,7 +766,7 @@ def main() -> int:
     # Stopped with SIGTERM: unwind, so that the server is stopped and the database dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    pg_env = production_env(f"{PG_SERVER}/{PG_NAME}")
+    pg_env = production_env(f"{PG_SERVER}/{PG_NAME}", KEYS_FILE)
     http_results, kpi = [], None
     load_before = os.getloadavg()[0]
     reused = create_pg_database(args.keep)
@@ -899,7 +775,7 @@ def main() -> int:
             counts = {"warmup": args.warmup, "creates": args.creates, "trivial": args.trivial}
             for path in SQLITE_DB.parent.glob(f"{SQLITE_DB.name}*"):  # with -wal and -shm
                 path.unlink()
-            sqlite_env = production_env(f"sqlite:///{SQLITE_DB}")
+            sqlite_env = production_env(f"sqlite:///{SQLITE_DB}", KEYS_FILE)
             for label, env in (("SQLite", sqlite_env), ("PostgreSQL", pg_env)):
                 print(f"HTTP on {label}...", flush=True)
                 result = bench_http(
@@ -908,7 +784,7 @@ def main() -> int:
                 http_results.append(result)
         if not args.skip_kpi:
             print("KPIs on PostgreSQL...", flush=True)
-            kpi = run_phase("kpi", pg_env, events=args.events, kpi_runs=args.kpi_runs)
+            kpi = run_phase(__file__, "kpi", pg_env, events=args.events, kpi_runs=args.kpi_runs)
     finally:
         if not args.keep:
             drop_pg_database()

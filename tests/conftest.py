@@ -22,6 +22,14 @@ from gridgov.org.models import Staff
 from gridgov.regions.locate import index_cache
 from gridgov.regions.models import Region
 
+# The fuzz run's shared fixtures and its summary (see tests/fuzzing.py).
+from tests.fuzzing import (  # noqa: F401
+    fuzz_tally,
+    pytest_runtest_call,
+    pytest_terminal_summary,
+    requests_keep_the_connection,
+)
+
 PASSWORD = "correct-horse-battery-staple"
 DEMO_TOWN = "330402013"  # 东栅街道, 南湖区
 OTHER_TOWN = "330402014"  # 长水街道, 南湖区

@@ -133,3 +133,18 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.bucket} {self.window_start:%H:%M} {self.count}"
+
+
+class DailyCounter(models.Model):
+    """The last sequence number given out per kind and day, for numbers such as
+    SJ20261128000042 (events) or JC20261202000007 (inspections). See core.numbers."""
+
+    prefix = models.CharField(max_length=4)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="one_counter_a_day")]
+
+    def __str__(self):
+        return f"{self.prefix}{self.day:%Y%m%d}: {self.last}"

@@ -5,26 +5,25 @@ event, checks the transition table, role, unit and scope, saves, appends the tim
 notifies after commit. A refused action changes nothing.
 """
 
-import math
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import Conflict, GridGovError, InvalidInput
+from gridgov.core.numbers import next_number
 from gridgov.core.validators import validate_phone
 from gridgov.org.choices import Role
 from gridgov.org.models import Department
 from gridgov.regions.choices import CRS, parent_level
-from gridgov.regions.crs import to_wgs84
+from gridgov.regions.crs import wgs84_point
 from gridgov.regions.locate import locate_point
 from gridgov.regions.models import Region
 from gridgov.workflow.attachments import prepare_photos, save_photos
 from gridgov.workflow.engine import CITIZEN, SYSTEM, PublicActor
 
 from .choices import AssignmentRole, EventSource, EventStatus, Priority
-from .models import Event, EventAssignment, EventCategory, EventNumberCounter
+from .models import Event, EventAssignment, EventCategory
 from .routing import active_category, route
 from .selectors import divisions_of, events_for
 from .workflow import EVENT_WORKFLOW as WORKFLOW
@@ -91,56 +90,13 @@ def _check_report(data: ReportData, role: str | None) -> tuple[EventCategory, st
         except Exception:
             problems.append({"field": "reporter_phone", "message": _("Not a valid phone number.")})
     try:
-        lon, lat = float(data.lon), float(data.lat)
-        if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
-            raise ValueError
-        if data.crs not in CRS.values:
-            raise ValueError
-        lon, lat = (float(v) for v in to_wgs84(lon, lat, data.crs))
-    except (TypeError, ValueError):
+        lon, lat = wgs84_point(data.lon, data.lat, data.crs)
+    except ValueError:
         problems.append({"field": "location", "message": _("The location is not a valid point.")})
         lon = lat = None
     if problems:
         raise InvalidInput(_("The report is not complete."), details=problems)
     return category, source, lon, lat
-
-
-def _next_number(now) -> str:
-    """SJ + date + the day's sequence. The counter row is locked until the report commits."""
-    day = timezone.localdate(now)
-    last = _bump_counter(day)
-    if last is None:
-        # The day's first report, or a counter lost in a restore: go on after the day's highest
-        # number in use rather than collide with it.
-        prefix = f"SJ{day:%Y%m%d}"
-        highest = (
-            Event.objects.filter(number__startswith=prefix)
-            .order_by("-number")
-            .values_list("number", flat=True)
-            .first()
-        )
-        try:
-            with transaction.atomic():
-                EventNumberCounter.objects.create(
-                    day=day, last=int(highest[len(prefix) :]) if highest else 0
-                )
-        except IntegrityError:  # another report created today's row first
-            pass
-        last = _bump_counter(day)
-    return f"SJ{day:%Y%m%d}{last:06d}"
-
-
-def _bump_counter(day) -> int | None:
-    """The day's next number, or None when the day has no counter yet. One statement:
-    UPDATE … RETURNING (PostgreSQL, and SQLite since 3.35) both counts and reads."""
-    table = EventNumberCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last",  # noqa: S608
-            [day.isoformat()],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 def locate_or_refuse(lon: float, lat: float) -> Region:
@@ -191,7 +147,7 @@ def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note:
         stamp("handled_at")(event, now)
 
     def number(event):
-        event.number = _next_number(now)
+        event.number = next_number("SJ", Event, now)
 
     return WORKFLOW.start(
         event,

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gridgov.core import audit
+from gridgov.core.numbers import set_counters
 from gridgov.org.choices import Role
 from gridgov.org.demo import DEMO_GRID, DEMO_TOWN
 from gridgov.org.models import Department, Staff
@@ -25,7 +26,7 @@ from gridgov.regions.models import Region
 from .actions import dispatched, escalated, reopened, returned, reworked, stamp
 from .catalogue import load_default_catalogue
 from .choices import AssignmentRole, EventSource, EventStatus, Priority
-from .models import Event, EventAssignment, EventCategory, EventNumberCounter, EventTimelineEntry
+from .models import Event, EventAssignment, EventCategory, EventTimelineEntry
 from .routing import command_centre_of, route
 from .workflow import EVENT_WORKFLOW
 
@@ -194,8 +195,7 @@ def load_demo_events(*, count: int, seed: int, actor, now=None) -> int:
     _reset_sequence(Event)  # ids were given above; PostgreSQL's sequence must move past them
     EventTimelineEntry.objects.bulk_create(timeline, batch_size=5000)
     EventAssignment.objects.bulk_create(assignments, batch_size=5000)
-    for day, last in counters.items():
-        EventNumberCounter.objects.update_or_create(day=day, defaults={"last": last})
+    set_counters("SJ", counters)
     audit.record(
         "events.load_demo", actor=actor, summary=f"{count} demo events", changes={"count": count}
     )

@@ -9,6 +9,7 @@ from gridgov.core.pii import EncryptedTextField, mask_phone
 from gridgov.org.choices import DepartmentKind
 from gridgov.org.scoping import ScopeRule
 from gridgov.regions.choices import RegionLevel
+from gridgov.regions.models import Placed
 from gridgov.workflow.models import TimelineEntry
 
 from .choices import AssignmentRole, EventSource, EventStatus, Priority, Step
@@ -119,20 +120,7 @@ class RoutingRule(models.Model):
         return f"#{self.pk} {self.category}"
 
 
-def _region_fk(name):
-    # Indexed through the (level, reported_at) indexes below, not on its own.
-    return models.ForeignKey(
-        "regions.Region",
-        verbose_name=name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
-
-
-class Event(models.Model):
+class Event(Placed):
     """A problem found in the field or reported by someone, worked through the closed loop.
 
     Its status changes only through `gridgov.events.workflow.EVENT_WORKFLOW`.
@@ -156,16 +144,10 @@ class Event(models.Model):
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     late = models.BooleanField(_("ever overdue"), default=False)
 
-    # Where: WGS84, and the regions that contain the point, looked up when reported.
+    # Where: WGS84; the regions that contain the point (Placed) are looked up when reported.
     lon = models.FloatField(_("longitude"))
     lat = models.FloatField(_("latitude"))
     address = models.CharField(_("address"), max_length=200, blank=True)
-    city = _region_fk(_("city"))
-    county = _region_fk(_("county"))
-    town = _region_fk(_("town"))
-    village = _region_fk(_("village"))
-    grid = _region_fk(_("grid"))
-    microgrid = _region_fk(_("micro-grid"))
 
     # Who holds it: the command centre of this region accepts and dispatches it; escalating
     # moves it up the four levels, handing down moves it back.
@@ -297,13 +279,3 @@ class EventTimelineEntry(TimelineEntry):
         from .workflow import EVENT_WORKFLOW
 
         return str(EVENT_WORKFLOW.transition(self.action).label)
-
-
-class EventNumberCounter(models.Model):
-    """The last sequence number given out on a day: SJ20261128000042."""
-
-    day = models.DateField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.day}: {self.last}"

@@ -85,3 +85,17 @@ def geometry_to_wgs84(geometry, crs: str):
         return np.column_stack([lon, lat])
 
     return shapely.transform(geometry, convert)
+
+
+def wgs84_point(lon, lat, crs: str = CRS.WGS84) -> tuple[float, float]:
+    """One point as people and apps send it (numbers or text, in `crs`), in WGS84; ValueError
+    when it is not a point on Earth (not numbers, not finite, out of range) or `crs` is
+    unknown. Every form and API that takes a location reads it through here."""
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise ValueError("not a number") from None
+    if not (np.isfinite(lon) and np.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
+        raise ValueError("not a point on Earth")
+    wgs_lon, wgs_lat = to_wgs84(lon, lat, crs)
+    return float(wgs_lon), float(wgs_lat)

@@ -93,3 +93,37 @@ class BoundaryRevision(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+def _region_fk(name):
+    # Indexed through the tables' own (level, time) indexes, not on its own.
+    return models.ForeignKey(
+        "regions.Region",
+        verbose_name=name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+
+class Placed(models.Model):
+    """A row placed in the region tree (an event, an inspection, a warning…): the regions at
+    every level that contain its place, so that "in this town" is one equality
+    (`town_id = …`) on its own table, served by its own (level, time) indexes."""
+
+    city = _region_fk(_("city"))
+    county = _region_fk(_("county"))
+    town = _region_fk(_("town"))
+    village = _region_fk(_("village"))
+    grid = _region_fk(_("grid"))
+    microgrid = _region_fk(_("micro-grid"))
+
+    class Meta:
+        abstract = True
+
+    def place_in(self, region) -> None:
+        """Copy a region's ancestors (the region itself included at its level)."""
+        for level in ("city", "county", "town", "village", "grid", "microgrid"):
+            setattr(self, f"{level}_id", getattr(region, f"{level}_id"))

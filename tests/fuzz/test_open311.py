@@ -182,7 +182,7 @@ def test_malformed_gets_get_the_specs_errors(path, fmt, params, raw, fuzz_tally)
     query = encode_query(params, raw_bytes=raw or b"")
     response = Client(enforce_csrf_checks=True).get(f"{BASE}{path}.{fmt}", QUERY_STRING=query)
     endpoint = path.split("/")[0] + ("/{id}" if "/" in path else "")
-    fuzz_tally.record("test_open311", f"GET {endpoint}.{{fmt}}", response.status_code)
+    fuzz_tally.record(f"GET {endpoint}.{{fmt}}", response.status_code)
     if os.environ.get("GRIDGOV_FUZZ_VERBOSE"):
         print(
             "GET",
@@ -200,7 +200,7 @@ def test_paths_outside_the_endpoints_are_never_server_errors(tail, fmt, fuzz_tal
     """Paths no Open311 route matches (a dot in an id, an upper-case format, a slash...): the
     site's own 404, never a crash."""
     response = Client(enforce_csrf_checks=True).get(BASE + quote(tail) + "." + quote(fmt))
-    fuzz_tally.record("test_open311", "GET (any path)", response.status_code)
+    fuzz_tally.record("GET (any path)", response.status_code)
     assert response.status_code < 500
 
 
@@ -337,7 +337,7 @@ def test_malformed_posts_get_the_specs_errors_and_create_nothing(
     if query:
         url += "?" + encode_query(query)
     response = Client(enforce_csrf_checks=True).post(url, data, **kwargs)
-    fuzz_tally.record("test_open311", "POST requests.{fmt}", response.status_code)
+    fuzz_tally.record("POST requests.{fmt}", response.status_code)
     if os.environ.get("GRIDGOV_FUZZ_VERBOSE"):
         print(
             "POST",
@@ -364,6 +364,6 @@ def test_posts_to_read_only_endpoints_create_nothing(path, fmt, body, fuzz_tally
     response = Client(enforce_csrf_checks=True).post(
         f"{BASE}{path}.{fmt}", body, content_type="application/json"
     )
-    fuzz_tally.record("test_open311", "POST (read-only endpoints)", response.status_code)
+    fuzz_tally.record("POST (read-only endpoints)", response.status_code)
     check_answer(response, fmt)
     assert Event.objects.count() == before

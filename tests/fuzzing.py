@@ -1,7 +1,11 @@
 """The fuzz run: schemathesis against the REST OpenAPI, and generated malformed Open311 requests.
 
-Both are ordinary tests of the suite (``scripts/run-tests`` runs them in the SQLite and the
-PostgreSQL pass); run them alone with ``.venv/bin/pytest tests/fuzz``. They are reproducible:
+tests/fuzz/ fuzzes the Open311 endpoints and every REST operation that has no fuzz test of
+its own; the areas whose endpoints need real objects of their own to get past a lookup
+(inspections, filings, power items) fuzz them in their own test folders, with the same
+fixtures from here. All are ordinary tests of the suite (``scripts/run-tests`` runs them in
+the SQLite and the PostgreSQL pass); run them alone with ``.venv/bin/pytest -k fuzz``
+(the tests' names say "server error"). They are reproducible:
 hypothesis is derandomized (a fixed seed, no example database), so CI tries the same requests
 every time. What they tried is counted here and printed at the end of the run (the
 "fuzz run" section of the terminal summary) and written to var/fuzz-summary.json.
@@ -14,13 +18,25 @@ loaded once per run (tests/conftest.py): what a fuzzed POST creates is gone afte
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-SUMMARY_FILE = Path(__file__).resolve().parents[2] / "var" / "fuzz-summary.json"
+# Examples of hypothesis's fuzzing phase per operation, and the settings every fuzz test uses:
+# derandomized and without an example database, so every run sends the same requests.
+FUZZ_EXAMPLES = int(os.environ.get("GRIDGOV_FUZZ_EXAMPLES", "15"))
+FUZZ_SETTINGS = settings(
+    max_examples=FUZZ_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+SUMMARY_FILE = Path(__file__).resolve().parents[1] / "var" / "fuzz-summary.json"
 
 
 class FuzzTally:
@@ -33,6 +49,9 @@ class FuzzTally:
 
     def record(self, suite: str, operation: str, status: int) -> None:
         self.requests[suite][operation][status] += 1
+
+    def for_suite(self, suite: str) -> SuiteTally:
+        return SuiteTally(self, suite)
 
     def lines(self) -> list[str]:
         out = []
@@ -66,22 +85,63 @@ class FuzzTally:
         }
 
 
+class SuiteTally:
+    """What one fuzz test module records: `record(operation, status)`."""
+
+    def __init__(self, tally: FuzzTally, suite: str):
+        self.tally, self.suite = tally, suite
+
+    def record(self, operation: str, status: int) -> None:
+        self.tally.record(self.suite, operation, status)
+
+
 TALLY = FuzzTally()
 
 
+def _suite(item) -> str:
+    """A fuzz test module by its folder and name: "fuzz/test_rest_api", "powers/test_api_fuzz"."""
+    path = Path(str(item.path))
+    return f"{path.parent.name}/{path.stem}"
+
+
 @pytest.fixture
-def fuzz_tally():
-    return TALLY
+def fuzz_tally(request):
+    return TALLY.for_suite(_suite(request.node))
+
+
+@pytest.fixture
+def requests_keep_the_connection():
+    """As Django's test Client does: a request's start and end would close the database
+    connection that holds the test's transaction (its autocommit is off), and on PostgreSQL
+    every later query of the run would fail. schemathesis calls the WSGI application itself."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def bearer_headers(user) -> dict:
+    """A real API token of `user`, issued in the test's transaction."""
+    from gridgov.accounts.actions import do_issue_token
+
+    _token, secret = do_issue_token(user, actor=user, name="fuzz")
+    return {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
+    if "fuzz_tally" not in getattr(item, "fixturenames", ()):
+        return (yield)
     start = time.perf_counter()
     try:
         return (yield)
     finally:
         took = time.perf_counter() - start
-        suite = item.module.__name__.rsplit(".", 1)[-1]
+        suite = _suite(item)
         # schemathesis names a test after its operation: "test_…[POST /api/v1/events]"
         label = item.name.partition("[")[2].rstrip("]") or item.name
         TALLY.seconds[suite] += took
