@@ -52,6 +52,7 @@ bench: setup
 	$(PY) bench/locate.py
 	$(PY) bench/events.py
 	$(PY) bench/planner.py
+	$(PY) bench/warnings.py
 
 clean:
 	rm -rf $(VENV) var gridgov/static/vendor

@@ -6,6 +6,7 @@ running with a development value.
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,6 +44,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return Decimal(default)
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a decimal number.")
+    return value
 
 
 def env_list(name: str, default: list[str] | object = _REQUIRED) -> list[str]:

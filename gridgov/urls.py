@@ -11,6 +11,8 @@ api_v1 = [
     path("", include("gridgov.accounts.api_urls")),
     path("", include("gridgov.powers.api_urls")),
     path("", include("gridgov.inspections.api_urls")),
+    path("", include("gridgov.alerts.api_urls")),
+    path("", include("gridgov.filings.api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +26,9 @@ urlpatterns = [
     path("public/", include("gridgov.citizens.urls")),
     path("powers/", include("gridgov.powers.urls")),
     path("inspections/", include("gridgov.inspections.urls")),
+    path("alerts/", include("gridgov.alerts.urls")),
+    path("filings/", include("gridgov.filings.urls")),
+    path("public/filings/", include("gridgov.filings.public_urls")),
     path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -22,6 +22,7 @@ from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.open311.models import PublicService
 from gridgov.regions.api import feature_collection
 from gridgov.regions.models import Region
+from gridgov.regions.selectors import map_centre
 
 from . import actions
 
@@ -59,7 +60,7 @@ def home(request):
 def submit(request):
     context = {
         "services": PublicService.objects.offered(),
-        "home": _city_point(),
+        "home": map_centre(Region.objects.filter(parent__isnull=True).order_by("code").first()),
         "values": {},
         "max_photos": MAX_PHOTOS,
     }
@@ -191,11 +192,3 @@ def _json(body):
     response = JsonResponse(body)
     response["Cache-Control"] = "public, max-age=3600"
     return response
-
-
-def _city_point() -> dict:
-    city = Region.objects.filter(parent__isnull=True).order_by("code").first()
-    return {
-        "lon": (city.label_lon if city else None) or 120.755,
-        "lat": (city.label_lat if city else None) or 30.746,
-    }

@@ -2,7 +2,8 @@
 
 An app registers a handler for a kind of job with `@job_handler("regions.import_boundaries")`.
 The handler gets the Job and returns a summary dict, or raises a GridGovError whose details
-become the job's problem list. A job's status changes only through the actions below.
+become the job's problem list; a summary's "problems" entry lists what a job that succeeded
+left aside. A job's status changes only through the actions below.
 """
 
 import logging
@@ -67,7 +68,9 @@ def run_job(job_id: int) -> str:
         )
         raise
     else:
-        do_finish_job(job, JobStatus.SUCCEEDED, _("Done."), summary=summary)
+        # A job that went ahead despite some problems (rows skipped on request) lists them.
+        problems = summary.pop("problems", None) if isinstance(summary, dict) else None
+        do_finish_job(job, JobStatus.SUCCEEDED, _("Done."), summary=summary, problems=problems)
     return job.status
 
 

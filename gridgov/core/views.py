@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from gridgov.events.selectors import workload
+from gridgov.inspections.selectors import inspection_workload
 from gridgov.org.models import Staff
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import scoped
@@ -31,6 +32,7 @@ def home(request):
             "home_region": home_region_for(user),
             "counts": counts,
             "work": workload(user),
+            "inspections": inspection_workload(user),
         },
     )
 

@@ -8,7 +8,7 @@ through the action functions one by one would take minutes.
 
 import random
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import shapely
 from django.core.management.color import no_style
@@ -117,10 +117,7 @@ def load_demo_events(*, count: int, seed: int, actor, now=None) -> int:
     leaves = list(
         EventCategory.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
     )
-    counters: dict = defaultdict(int)
-    events, timeline, assignments = [], [], []
-    event_ids = _Ids(Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
-    recent_open: dict = defaultdict(list)  # (category, town) → earlier events, for duplicates
+    made = _Made(world, now)
     for i in range(count):
         age_days = 365 * (1 - (i / count)) ** 1.3  # more recent events than old ones
         reported = now - timedelta(days=age_days, minutes=rng.randint(0, 600))
@@ -139,8 +136,57 @@ def load_demo_events(*, count: int, seed: int, actor, now=None) -> int:
             actions = actions[: rng.randint(1, len(actions))]
             if rng.random() < 0.7:
                 reported = now - timedelta(hours=rng.uniform(0.2, 40))
+        made.add(category, microgrid, lon, lat, reported, source, actions)
+    made.write()
+    audit.record(
+        "events.load_demo", actor=actor, summary=f"{count} demo events", changes={"count": count}
+    )
+    return count
+
+
+@transaction.atomic
+def load_demo_complaints(spots, *, category_code: str, seed: int, actor, now=None) -> int:
+    """Citizens' complaints of one category at given places and times — (microgrid, lon, lat,
+    reported_at) — for the figures that compare before and after (noise near a construction
+    site before and after its night-work filing, say). Older ones were handled to the end."""
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    category = EventCategory.objects.select_related("parent").get(code=category_code)
+    made = _Made(_World(rng, places=False), now)
+    for microgrid, lon, lat, reported in spots:
+        actions = DONE if (now - reported).days > 7 else DONE[: rng.randint(1, len(DONE))]
+        made.add(category, microgrid, lon, lat, reported, EventSource.CITIZEN, actions)
+    made.write()
+    audit.record(
+        "events.load_demo_complaints",
+        actor=actor,
+        summary=f"{len(made.events)} demo complaints ({category.name})",
+        changes={"count": len(made.events)},
+    )
+    return len(made.events)
+
+
+class _Made:
+    """Demo events as they are generated, written in bulk at the end."""
+
+    def __init__(self, world, now):
+        self.world, self.now, self.rng = world, now, world.rng
+        self.counters: dict = defaultdict(int)
+        self.events, self.timeline, self.assignments = [], [], []
+        self.ids = _Ids(Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        self.recent_open: dict = defaultdict(list)  # (category, town) → earlier events
+        # A day's numbers go on after those in use: complaints are added after the year's
+        # events, on the same days.
+        for number in Event.objects.filter(number__startswith="SJ").values_list(
+            "number", flat=True
+        ):
+            day = datetime.strptime(number[2:10], "%Y%m%d").date()
+            self.counters[day] = max(self.counters[day], int(number[10:]))
+
+    def add(self, category, microgrid, lon, lat, reported, source, actions) -> Event:
+        rng, world = self.rng, self.world
         event = Event(
-            pk=event_ids(),
+            pk=self.ids(),
             title=TITLES.get(category.code, category.name),
             description=f"{microgrid.name}附近发现：{TITLES.get(category.code, category.name)}。",
             category=category,
@@ -151,17 +197,13 @@ def load_demo_events(*, count: int, seed: int, actor, now=None) -> int:
             lon=lon,
             lat=lat,
             address=f"{microgrid.town.name}{microgrid.village.name}",
-            city_id=microgrid.city_id,
-            county_id=microgrid.county_id,
-            town_id=microgrid.town_id,
-            village_id=microgrid.village_id,
-            grid_id=microgrid.grid_id,
             microgrid=microgrid,
             reported_at=reported,
         )
+        event.place_in(microgrid)
         day = timezone.localdate(reported)
-        counters[day] += 1
-        event.number = f"SJ{day:%Y%m%d}{counters[day]:06d}"
+        self.counters[day] += 1
+        event.number = f"SJ{day:%Y%m%d}{self.counters[day]:06d}"
         world.reporter(event, rng)
         routed = world.route(category, microgrid)
         event.routed_unit = routed.unit
@@ -169,18 +211,18 @@ def load_demo_events(*, count: int, seed: int, actor, now=None) -> int:
         event.command_region = getattr(microgrid, category.handling_level)
         original = None
         if actions[-1] == "mark_duplicate":
-            candidates = recent_open[(category.pk, microgrid.town_id)]
+            candidates = self.recent_open[(category.pk, microgrid.town_id)]
             original = candidates[-1] if candidates else None
             if original is None:
                 actions = actions[:1]
-        entries = _play(event, actions, rng, world, now, original)
+        entries = _play(event, actions, rng, world, self.now, original)
         if event.status == EventStatus.CLOSED and "rate" not in actions and rng.random() < 0.4:
             event.satisfaction = _weighted(rng, [(5, 60), (4, 25), (3, 9), (2, 4), (1, 2)])
         for seq, entry in enumerate(entries, start=1):
             entry.item_id, entry.seq = event.pk, seq
-        timeline.extend(entries)
+        self.timeline.extend(entries)
         if event.lead_unit_id:
-            assignments.append(
+            self.assignments.append(
                 EventAssignment(
                     event_id=event.pk,
                     department_id=event.lead_unit_id,
@@ -188,18 +230,17 @@ def load_demo_events(*, count: int, seed: int, actor, now=None) -> int:
                     assigned_at=event.dispatched_at or reported,
                 )
             )
-        events.append(event)
+        self.events.append(event)
         if event.status not in (EventStatus.MERGED, EventStatus.REJECTED):
-            recent_open[(category.pk, microgrid.town_id)].append(event)
-    Event.objects.bulk_create(events, batch_size=2000)
-    _reset_sequence(Event)  # ids were given above; PostgreSQL's sequence must move past them
-    EventTimelineEntry.objects.bulk_create(timeline, batch_size=5000)
-    EventAssignment.objects.bulk_create(assignments, batch_size=5000)
-    set_counters("SJ", counters)
-    audit.record(
-        "events.load_demo", actor=actor, summary=f"{count} demo events", changes={"count": count}
-    )
-    return count
+            self.recent_open[(category.pk, microgrid.town_id)].append(event)
+        return event
+
+    def write(self) -> None:
+        Event.objects.bulk_create(self.events, batch_size=2000)
+        _reset_sequence(Event)  # ids were given above; PostgreSQL's sequence must move past them
+        EventTimelineEntry.objects.bulk_create(self.timeline, batch_size=5000)
+        EventAssignment.objects.bulk_create(self.assignments, batch_size=5000)
+        set_counters("SJ", self.counters)
 
 
 def _reset_sequence(model) -> None:
@@ -278,12 +319,17 @@ def _apply(event, action, at, world, original) -> dict:
 class _World:
     """The demo's places, people and units, loaded once."""
 
-    def __init__(self, rng):
+    def __init__(self, rng, *, places: bool = True):
         self.rng = rng
-        self.microgrids = list(
-            Region.objects.filter(level=RegionLevel.MICROGRID, boundary__isnull=False)
-            .select_related("city", "county", "town", "village", "grid")
-            .order_by("code")
+        # Places to draw from, unless the caller brings its own (complaints at given spots).
+        self.microgrids = (
+            list(
+                Region.objects.filter(level=RegionLevel.MICROGRID, boundary__isnull=False)
+                .select_related("city", "county", "town", "village", "grid")
+                .order_by("code")
+            )
+            if places
+            else []
         )
         self.in_town = [m for m in self.microgrids if m.town.code == DEMO_TOWN]
         self.in_grid = [m for m in self.in_town if m.grid.code == DEMO_GRID]

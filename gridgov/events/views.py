@@ -19,6 +19,7 @@ from gridgov.core.errors import GridGovError, InvalidInput
 from gridgov.org.choices import Capability, Role
 from gridgov.org.roles import capability_required, post_of
 from gridgov.regions.choices import CRS
+from gridgov.regions.selectors import map_centre_for
 
 from . import actions
 from .api import ActionInput, action_payload, event_filter_from, kpi_query_from, run_action
@@ -127,7 +128,7 @@ def report(request):
         "can_handle_on_spot": WORKFLOW.role_of(request.user)
         in WORKFLOW.transition("report_handled").roles,
         "sources": _sources_for(request.user),
-        "home": _home_point(request.user),
+        "home": map_centre_for(request.user),
         "values": {},
     }
     if request.method == "POST":
@@ -167,18 +168,6 @@ def _sources_for(user) -> list:
     if len(allowed) < 2:
         return []
     return [(value, label) for value, label in EventSource.choices if value in allowed]
-
-
-def _home_point(user):
-    post = post_of(user)
-    region = post.region if post else None
-    if region is None:
-        return {"lon": 120.755, "lat": 30.746, "code": ""}
-    return {
-        "lon": region.label_lon or 120.755,
-        "lat": region.label_lat or 30.746,
-        "code": region.code,
-    }
 
 
 @login_required

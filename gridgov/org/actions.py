@@ -33,6 +33,7 @@ ROLE_POSTING_LEVELS: dict[str, frozenset[str]] = {
     ),
     Role.LEADER: frozenset({RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN}),
     Role.ADMIN: frozenset({RegionLevel.CITY, RegionLevel.COUNTY}),
+    Role.INTEGRATION: frozenset({RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN}),
 }
 
 

@@ -10,6 +10,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("supervisor")
     LEADER = "leader", _("leader")
     ADMIN = "admin", _("administrator")
+    # Not a person: a sensor gateway or another system that feeds signals through the API.
+    INTEGRATION = "integration", _("data feed account")
 
 
 class DepartmentKind(models.TextChoices):
@@ -45,3 +47,8 @@ class Capability(models.TextChoices):
     VIEW_STAFF = "view_staff", _("view the staff directory")
     REVEAL_PII = "reveal_pii", _("reveal personal information")
     VIEW_KPI = "view_kpi", _("view statistics")
+    MANAGE_POWERS = "manage_powers", _("import and transfer power items")
+    PLAN_INSPECTIONS = "plan_inspections", _("create, plan and assign inspections")
+    MANAGE_SCENARIOS = "manage_scenarios", _("define inspection scenarios and targets")
+    FEED_SIGNALS = "feed_signals", _("feed warning signals (sensors, other systems)")
+    MANAGE_WARNING_RULES = "manage_warning_rules", _("define warning rules and signal sources")

@@ -124,6 +124,7 @@ DEMO_USERNAMES = (
     "supervisor",
     "gridworker",
     "microgrid",
+    "gateway",
 )
 
 
@@ -276,6 +277,17 @@ def _create_logins(city, actor) -> None:
         ("supervisor", _first(role=Role.SUPERVISOR, region=town), False),
         ("gridworker", _first(role=Role.GRID_WORKER, region=grid), False),
         ("microgrid", _first(role=Role.MICROGRID_LEADER, region=microgrid), False),
+        # The noise sensors' gateway of 南湖区: it may only feed signals.
+        (
+            "gateway",
+            do_create_staff(
+                StaffData(
+                    "南湖区噪声监测网关", Role.INTEGRATION, Region.objects.get(code=SEED_COUNTY)
+                ),
+                actor=actor,
+            ),
+            False,
+        ),
     ]
     for username, staff, superuser in picks:
         do_create_account(

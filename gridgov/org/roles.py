@@ -11,11 +11,14 @@ from .choices import Role
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
     Role.MICROGRID_LEADER: frozenset({C.VIEW_REGIONS}),
-    Role.DISPATCHER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.REVEAL_PII, C.VIEW_KPI}),
+    Role.DISPATCHER: frozenset(
+        {C.VIEW_REGIONS, C.VIEW_STAFF, C.REVEAL_PII, C.VIEW_KPI, C.PLAN_INSPECTIONS}
+    ),
     Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
     Role.SUPERVISOR: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
     Role.LEADER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
     Role.ADMIN: frozenset(C.values),
+    Role.INTEGRATION: frozenset({C.FEED_SIGNALS}),
 }
 
 
@@ -76,3 +79,8 @@ def capability_required(capability: str):
         return guarded
 
     return decorate
+
+
+# Accounts of other systems (sensor gateways) feed data and read nothing of the area they work
+# for: their scope holds only what they own themselves.
+UNSCOPED_ROLES: frozenset[str] = frozenset({Role.INTEGRATION})

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
-from .roles import DEPARTMENT_BOUND_ROLES, post_of
+from .roles import DEPARTMENT_BOUND_ROLES, UNSCOPED_ROLES, post_of
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,9 @@ def _compute_scope(user) -> Scope:
         return Scope(nothing=True, user_id=user.pk)
     if not staff.is_active:
         return NOTHING
+    if staff.role in UNSCOPED_ROLES:
+        # A data feed account works for a place but reads nothing of it: only what it owns.
+        return Scope(nothing=True, user_id=user.pk)
     bound = staff.department_id is not None and staff.role in DEPARTMENT_BOUND_ROLES
     return Scope(
         user_id=user.pk,

@@ -46,3 +46,23 @@ def ancestors_of(region: Region) -> list[Region]:
         if above is not None and above.pk != region.pk:
             chain.append(above)
     return chain
+
+
+# Where a map opens when a region has no label point yet (the centre of 嘉兴).
+DEFAULT_MAP_CENTRE = (120.755, 30.746)
+
+
+def map_centre(region: Region | None) -> dict:
+    """Where a map opens: the region's label point, as the map picker reads it."""
+    lon, lat = DEFAULT_MAP_CENTRE
+    if region is not None and region.label_lon is not None and region.label_lat is not None:
+        lon, lat = region.label_lon, region.label_lat
+    return {"lon": lon, "lat": lat, "code": region.code if region is not None else ""}
+
+
+def map_centre_for(user) -> dict:
+    """A staff member's map opens on their posting."""
+    from gridgov.org.roles import post_of
+
+    post = post_of(user)
+    return map_centre(post.region if post is not None else None)

@@ -8,7 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.env import env_int, env_list, env_str
+from gridgov.env import env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("GRIDGOV_VAR_DIR", str(BASE_DIR / "var")))
@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "gridgov.citizens",
     "gridgov.powers",
     "gridgov.inspections",
+    "gridgov.alerts",
+    "gridgov.filings",
     "gridgov.worktime",
 ]
 
@@ -236,6 +238,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that several areas call "kind" or "status" get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "PowerKindEnum": "gridgov.powers.choices.PowerKind",
+        "PowerStatusEnum": "gridgov.powers.choices.PowerStatus",
+        "DepartmentKindEnum": "gridgov.org.choices.DepartmentKind",
+        "TargetKindEnum": "gridgov.inspections.choices.TargetKind",
+    },
 }
 
 # --- Background work ----------------------------------------------------------------------
@@ -273,10 +282,26 @@ GRIDGOV_REOPEN_DAYS = env_int("GRIDGOV_REOPEN_DAYS", 7)
 GRIDGOV_DUPLICATE_RADIUS_M = env_int("GRIDGOV_DUPLICATE_RADIUS_M", 200)
 GRIDGOV_DUPLICATE_WINDOW_HOURS = env_int("GRIDGOV_DUPLICATE_WINDOW_HOURS", 72)
 
+# --- Inspections --------------------------------------------------------------------------
+# How long an inspection's QR code (行政行为码) stays valid for the inspected party to check
+# and rate it.
+GRIDGOV_INSPECTION_CODE_DAYS = env_int("GRIDGOV_INSPECTION_CODE_DAYS", 365)
+# How many inspection visits the planner gives one officer a day.
+GRIDGOV_INSPECTIONS_PER_OFFICER_DAY = env_int("GRIDGOV_INSPECTIONS_PER_OFFICER_DAY", 4)
+
+# --- Power items --------------------------------------------------------------------------
+# The provincial target for the share of penalty items (%) held by the comprehensive
+# enforcement bureau; the statistics show how far above or below it a county is.
+GRIDGOV_PENALTY_SHARE_TARGET = env_decimal("GRIDGOV_PENALTY_SHARE_TARGET", "20.88")
+GRIDGOV_MAX_SPREADSHEET_UPLOAD_BYTES = env_int("GRIDGOV_MAX_SPREADSHEET_UPLOAD_MB", 20) * 2**20
+
 # --- Periodic tasks (queued by `manage.py run_clock`, run by the worker) -------------------
 GRIDGOV_PERIODIC_TASKS = [
     ("gridgov.events.jobs.check_deadlines", env_int("GRIDGOV_DEADLINE_SWEEP_SECONDS", 60)),
     ("gridgov.core.tasks.purge_expired", 3600),
+    ("gridgov.alerts.jobs.evaluate_signals", env_int("GRIDGOV_WARNING_SWEEP_SECONDS", 5)),
+    ("gridgov.alerts.jobs.ingest_complaints", 60),
+    ("gridgov.alerts.jobs.ingest_expiring_filings", 3600),
 ]
 
 # --- Open311 GeoReport v2 -------------------------------------------------------------------

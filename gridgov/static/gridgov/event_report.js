@@ -48,7 +48,7 @@
   }
 
   map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng); });
-  category.addEventListener("change", suggestDuplicates);
+  if (category) { category.addEventListener("change", suggestDuplicates); }  // other pages pick a point only
   document.getElementById("locate-me").addEventListener("click", function () {
     if (!navigator.geolocation) { return; }
     navigator.geolocation.getCurrentPosition(function (p) {

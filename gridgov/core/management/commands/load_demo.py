@@ -1,10 +1,14 @@
 from django.db import transaction
 
+from gridgov.alerts.demo import load_demo_alerts
 from gridgov.core.management.base import ActionCommand
 from gridgov.events.demo import DEMO_EVENTS, load_demo_events
+from gridgov.filings.demo import load_demo_filings
+from gridgov.inspections.demo import load_demo_inspections
 from gridgov.open311.demo import load_demo_services
 from gridgov.org.demo import DEMO_PASSWORD, demo_logins, load_demo_org
 from gridgov.org.models import Staff
+from gridgov.powers.demo import load_demo_powers
 from gridgov.regions.demo import load_demo_regions
 from gridgov.regions.demo_geometry import SCALES
 from gridgov.worktime.actions import import_holiday_file
@@ -37,6 +41,10 @@ class Command(ActionCommand):
                     actor=self.actor,
                 )
                 load_demo_services(actor=self.actor)  # after the catalogue exists
+                load_demo_powers(actor=self.actor)  # 南湖区's power items, after the units
+                load_demo_inspections(seed=seed, actor=self.actor)  # checks trace to powers
+                load_demo_filings(seed=seed, actor=self.actor)  # at the inspected sites
+                load_demo_alerts(seed=seed, actor=self.actor)  # the warnings behind inspections
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo loaded ({scale}): {regions['divisions']} divisions, "

@@ -1,0 +1,54 @@
+"""The transition table of warnings: raised by the worker (new) → handled by the command
+centre of its area → closed; or dismissed with a reason (a false alarm, a known cause).
+`gridgov.workflow.engine` enforces it; `gridgov.alerts.actions` adds each action's changes."""
+
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.org.choices import Role
+from gridgov.workflow.engine import SYSTEM, Deadline, Transition, Workflow
+
+from .choices import WarningStatus, WarningStep
+from .models import EarlyWarning, WarningTimelineEntry
+
+R = Role
+T = Transition
+S = WarningStatus
+COMMAND = frozenset({R.DISPATCHER, R.ADMIN})
+# Working hours the command centre has to look at a new warning.
+HANDLE_HOURS = 8
+
+
+def _in_area(warning, actor, post) -> bool:
+    """Staff posted to a region that contains the warning's place."""
+    return post is not None and getattr(warning, f"{post.region.level}_id", None) == post.region_id
+
+
+WARNING_TRANSITIONS = (
+    T("raise", (), S.NEW, frozenset({SYSTEM}), _("raise warning"), step=WarningStep.HANDLE),
+    T("handle", (S.NEW,), S.HANDLED, COMMAND | {R.OFFICER}, _("mark handled"), guard="in_area"),
+    T("close", (S.HANDLED,), S.CLOSED, COMMAND, _("close the warning"), guard="in_area"),
+    T("dismiss", (S.NEW, S.HANDLED), S.DISMISSED, COMMAND, _("set aside as a false alarm"),
+      guard="in_area", note_required=True),
+)  # fmt: skip
+
+
+def warning_deadline(warning, step: str, start) -> Deadline:
+    from gridgov.worktime.calendar import add_working_hours
+
+    return Deadline(
+        step=step,
+        warn_at=add_working_hours(start, HANDLE_HOURS * 0.8),
+        due_at=add_working_hours(start, HANDLE_HOURS),
+    )
+
+
+WARNING_WORKFLOW = Workflow(
+    name="warnings",
+    model=EarlyWarning,
+    timeline_model=WarningTimelineEntry,
+    states=WarningStatus,
+    terminal=frozenset({S.CLOSED, S.DISMISSED}),
+    transitions=WARNING_TRANSITIONS,
+    guards={"in_area": _in_area},
+    deadline=warning_deadline,
+)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "filings"
+urlpatterns = [
+    path("", views.filing_list, name="list"),
+    path("new/", views.filing_new, name="new"),
+    path("kpi/", views.kpi, name="kpi"),
+    path("<str:number>/", views.filing_detail, name="detail"),
+    path("<str:number>/act/<str:action>/", views.filing_act, name="act"),
+    path("<str:number>/reveal/", views.filing_reveal, name="reveal"),
+]

@@ -1,0 +1,231 @@
+"""The transition tables of inspection tasks, rectification orders and enforcement cases.
+
+An inspection: created (by a plan, an event or a warning) → officers of each participating
+department assigned → started on site → every checklist item recorded → finished with the
+inspected party's acknowledgement → closed by the command centre. A failed item becomes a
+rectification order (rectify by a deadline → re-inspect) or an enforcement case under the
+checklist item's 行政处罚 power. `gridgov.workflow.engine` enforces the tables;
+`gridgov.inspections.actions` adds each action's own changes.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.org.choices import Role
+from gridgov.workflow.engine import CITIZEN, SYSTEM, Deadline, PublicActor, Transition, Workflow
+
+from .choices import (
+    CaseStatus,
+    CaseStep,
+    InspectionStatus,
+    InspectionStep,
+    RectificationStatus,
+    RectificationStep,
+)
+from .models import (
+    CaseTimelineEntry,
+    EnforcementCase,
+    InspectionTask,
+    InspectionTimelineEntry,
+    RectificationOrder,
+    RectificationTimelineEntry,
+)
+
+R = Role
+T = Transition
+COMMAND = frozenset({R.DISPATCHER, R.ADMIN})
+OFFICERS = frozenset({R.OFFICER, R.ADMIN})
+
+# Working hours each timed step of an inspection may take.
+ASSIGN_HOURS = 8
+INSPECT_HOURS = 40
+REVIEW_HOURS = 16
+# Re-inspection after a target reports a rectification; a case's decision (行政处罚法: 90 days).
+REINSPECT_HOURS = 24
+DECIDE_DAYS = 90
+INVESTIGATE_HOURS = 40
+
+
+# --- Guards: what the actor must be to the item -------------------------------------------
+
+
+def covers(post, region) -> bool:
+    """Whether a staff member's posting contains a region (their command centre holds it)."""
+    if post is None or region is None:
+        return False
+    return getattr(region, f"{post.region.level}_id", None) == post.region_id
+
+
+def _is_command(task, post) -> bool:
+    return covers(post, task.command_region)
+
+
+def _is_assigned_officer(task, post) -> bool:
+    return post is not None and task.officers.filter(pk=post.pk).exists()
+
+
+def _is_inspected_party(task, actor) -> bool:
+    """The business, through the inspection's QR code; it rates once."""
+    return isinstance(actor, PublicActor) and actor.holds == task.pk and task.rating is None
+
+
+def _of_department(item, post) -> bool:
+    """Staff of the item's department, of a unit above it or of one of its sub-units."""
+    if post is None or post.department_id is None:
+        return False
+    mine, theirs = post.department.path, item.department.path
+    return theirs.startswith(mine) or mine.startswith(theirs)
+
+
+INSPECTION_GUARDS = {
+    "command": lambda task, actor, post: _is_command(task, post),
+    "assigned": lambda task, actor, post: _is_assigned_officer(task, post),
+    "inspected_party": lambda task, actor, post: _is_inspected_party(task, actor),
+}
+FINDING_GUARDS = {"department": lambda item, actor, post: _of_department(item, post)}
+
+
+S = InspectionStatus
+INSPECTION_TRANSITIONS = (
+    T("create", (), S.PLANNED, COMMAND | {R.OFFICER, SYSTEM}, _("create inspection"),
+      step=InspectionStep.ASSIGN),
+    T("assign", (S.PLANNED, S.ASSIGNED), S.ASSIGNED, COMMAND | {SYSTEM}, _("assign officers"),
+      guard="command", step=InspectionStep.INSPECT),
+    T("start", (S.ASSIGNED,), S.INSPECTING, OFFICERS, _("start inspection"), guard="assigned"),
+    T("record", (S.INSPECTING,), None, OFFICERS, _("record a check"), guard="assigned"),
+    T("finish", (S.INSPECTING,), S.INSPECTED, OFFICERS, _("finish inspection"),
+      guard="assigned", step=InspectionStep.REVIEW),
+    T("close", (S.INSPECTED,), S.CLOSED, COMMAND, _("close"), guard="command"),
+    T("cancel", (S.PLANNED, S.ASSIGNED), S.CANCELLED, COMMAND, _("cancel"), guard="command",
+      note_required=True),
+    T("rate", (S.INSPECTED, S.CLOSED), None, frozenset({CITIZEN}), _("rate the inspection"),
+      guard="inspected_party"),
+)  # fmt: skip
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+
+
+def inspection_deadline(task, step: str, start) -> Deadline:
+    from gridgov.worktime.calendar import add_working_hours
+
+    if step == InspectionStep.INSPECT and task.planned_for is not None:
+        # A planned visit is due on its day; yellow from that morning.
+        due = _end_of(max(task.planned_for, timezone.localdate(start)))
+        return Deadline(step=step, warn_at=due - dt.timedelta(hours=16), due_at=due)
+    hours = {
+        InspectionStep.ASSIGN: ASSIGN_HOURS,
+        InspectionStep.INSPECT: INSPECT_HOURS,
+        InspectionStep.REVIEW: REVIEW_HOURS,
+    }[step]
+    return Deadline(
+        step=step,
+        warn_at=add_working_hours(start, hours * 0.8),
+        due_at=add_working_hours(start, hours),
+    )
+
+
+def inspection_recipients(task, t) -> list[int]:
+    from .selectors import command_user_ids, officer_user_ids
+
+    if t.action == "assign":
+        return officer_user_ids(task)
+    if t.action == "finish":
+        return command_user_ids(task)
+    return []
+
+
+INSPECTION_WORKFLOW = Workflow(
+    name="inspections",
+    model=InspectionTask,
+    timeline_model=InspectionTimelineEntry,
+    states=InspectionStatus,
+    terminal=frozenset({S.CLOSED, S.CANCELLED}),
+    transitions=INSPECTION_TRANSITIONS,
+    guards=INSPECTION_GUARDS,
+    deadline=inspection_deadline,
+    recipients=inspection_recipients,
+    notification_text=lambda task, t: f"{task.number} {task.target.name}: {t.label}",
+    notify_on=frozenset({"assign", "finish"}),
+)
+
+
+RS = RectificationStatus
+RECTIFICATION_TRANSITIONS = (
+    T("issue", (), RS.ISSUED, OFFICERS | {SYSTEM}, _("issue rectification order"),
+      step=RectificationStep.RECTIFY),
+    T("report_rectified", (RS.ISSUED,), RS.RECTIFIED, OFFICERS, _("record rectification"),
+      guard="department", step=RectificationStep.REINSPECT, note_required=True),
+    T("pass", (RS.RECTIFIED,), RS.PASSED, OFFICERS, _("pass re-inspection"),
+      guard="department"),
+    T("fail", (RS.RECTIFIED,), RS.ISSUED, OFFICERS, _("fail re-inspection"),
+      guard="department", step=RectificationStep.RECTIFY, note_required=True),
+    T("escalate", (RS.ISSUED, RS.RECTIFIED), RS.ESCALATED, OFFICERS, _("file a case"),
+      guard="department", note_required=True),
+)  # fmt: skip
+
+
+def rectification_deadline(order, step: str, start) -> Deadline:
+    from gridgov.worktime.calendar import add_working_hours
+
+    if step == RectificationStep.RECTIFY:
+        due = _end_of(order.deadline)
+        return Deadline(step=step, warn_at=due - dt.timedelta(days=1), due_at=due)
+    return Deadline(
+        step=step,
+        warn_at=add_working_hours(start, REINSPECT_HOURS * 0.8),
+        due_at=add_working_hours(start, REINSPECT_HOURS),
+    )
+
+
+RECTIFICATION_WORKFLOW = Workflow(
+    name="rectifications",
+    model=RectificationOrder,
+    timeline_model=RectificationTimelineEntry,
+    states=RectificationStatus,
+    terminal=frozenset({RS.PASSED, RS.ESCALATED}),
+    transitions=RECTIFICATION_TRANSITIONS,
+    guards=FINDING_GUARDS,
+    deadline=rectification_deadline,
+)
+
+
+CS = CaseStatus
+CASE_TRANSITIONS = (
+    T("file", (), CS.FILED, OFFICERS | {SYSTEM}, _("file a case"), step=CaseStep.INVESTIGATE),
+    T("investigate", (CS.FILED,), CS.INVESTIGATING, OFFICERS, _("start investigation"),
+      guard="department", step=CaseStep.DECIDE),
+    T("decide", (CS.INVESTIGATING,), CS.DECIDED, OFFICERS, _("record the decision"),
+      guard="department", note_required=True),
+    T("close", (CS.DECIDED,), CS.CLOSED, OFFICERS, _("close the case"), guard="department"),
+    T("dismiss", (CS.FILED, CS.INVESTIGATING), CS.DISMISSED, OFFICERS, _("dismiss"),
+      guard="department", note_required=True),
+)  # fmt: skip
+
+
+def case_deadline(case, step: str, start) -> Deadline:
+    from gridgov.worktime.calendar import add_working_hours
+
+    if step == CaseStep.DECIDE:
+        due = start + dt.timedelta(days=DECIDE_DAYS)
+        return Deadline(step=step, warn_at=due - dt.timedelta(days=10), due_at=due)
+    return Deadline(
+        step=step,
+        warn_at=add_working_hours(start, INVESTIGATE_HOURS * 0.8),
+        due_at=add_working_hours(start, INVESTIGATE_HOURS),
+    )
+
+
+CASE_WORKFLOW = Workflow(
+    name="cases",
+    model=EnforcementCase,
+    timeline_model=CaseTimelineEntry,
+    states=CaseStatus,
+    terminal=frozenset({CS.CLOSED, CS.DISMISSED}),
+    transitions=CASE_TRANSITIONS,
+    guards=FINDING_GUARDS,
+    deadline=case_deadline,
+)
