@@ -18,7 +18,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
-from gridgov.core.errors import Conflict, GridGovError, InvalidInput, NotPermitted
+from gridgov.core.errors import (
+    Conflict,
+    GridGovError,
+    InvalidInput,
+    NotPermitted,
+    field_problem,
+    stored_id,
+)
 from gridgov.core.numbers import next_number
 from gridgov.events.routing import active_category
 from gridgov.inspections.models import InspectionTarget, Scenario
@@ -50,10 +57,6 @@ MAX_AGE = timedelta(days=366)
 INTAKE_LOCK = "intake"
 RULES_REVISION = "rules"
 CATEGORY_PATTERN = re.compile(r"[0-9A-Za-z]{1,16}\*?")
-
-
-def _problem(field_name: str, message: str) -> dict:
-    return {"field": field_name, "message": message}
 
 
 def _require(actor, capability: str) -> None:
@@ -98,25 +101,25 @@ def _check_source(data: SourceData) -> None:
     problems = []
     code = (data.code or "").strip()
     if not code or len(code) > 32 or not all(c.isalnum() or c in "-_" for c in code):
-        problems.append(_problem("code", _("A code of letters, digits, - or _ (at most 32).")))
+        problems.append(field_problem("code", _("A code of letters, digits, - or _ (at most 32).")))
     if not (data.name or "").strip() or len(data.name) > 64:
-        problems.append(_problem("name", _("A name of at most 64 characters is required.")))
+        problems.append(field_problem("name", _("A name of at most 64 characters is required.")))
     if data.kind not in SourceKind.values or data.kind == SourceKind.WARNING:
-        problems.append(_problem("kind", _("Unknown kind of source.")))
+        problems.append(field_problem("kind", _("Unknown kind of source.")))
     if len(data.metric or "") > 32 or len(data.unit or "") > 16:
-        problems.append(_problem("metric", _("The signal kind or unit is too long.")))
+        problems.append(field_problem("metric", _("The signal kind or unit is too long.")))
     low, high = data.min_value, data.max_value
     for name, value in (("min_value", low), ("max_value", high)):
         if value is not None and not (isinstance(value, int | float) and math.isfinite(value)):
-            problems.append(_problem(name, _("Give a number.")))
+            problems.append(field_problem(name, _("Give a number.")))
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-        problems.append(_problem("max_value", _("The highest value is below the lowest.")))
+        problems.append(field_problem("max_value", _("The highest value is below the lowest.")))
     categories = list(data.event_categories or ())
     if data.kind == SourceKind.COMPLAINT and not categories:
-        problems.append(_problem("event_categories", _("Pick the event categories.")))
+        problems.append(field_problem("event_categories", _("Pick the event categories.")))
     if not all(isinstance(c, str) and CATEGORY_PATTERN.fullmatch(c) for c in categories):
         problems.append(
-            _problem(
+            field_problem(
                 "event_categories",
                 _("Not a valid code: %(code)s.")
                 % {"code": ", ".join(str(c) for c in categories[:3])},
@@ -178,9 +181,7 @@ class _Rows:
         target_ids = {
             r["target"]
             for r in rows
-            if isinstance(r.get("target"), int)
-            and not isinstance(r.get("target"), bool)
-            and abs(r["target"]) < 2**63
+            if isinstance(r.get("target"), int) and stored_id(r["target"]) is not None
         }
         self.targets = dict(
             InspectionTarget.objects.filter(pk__in=target_ids).values_list("pk", "is_active")
@@ -319,7 +320,7 @@ def do_feed_signals(rows: list, *, actor) -> dict:
     if len(rows) > MAX_BATCH:
         raise InvalidInput(
             _("At most %(n)d signals in one request.") % {"n": MAX_BATCH},
-            details=[_problem("signals", _("Split the batch."))],
+            details=[field_problem("signals", _("Split the batch."))],
         )
     now = timezone.now()
     known = _Rows(rows)
@@ -400,12 +401,12 @@ def check_rule(data: RuleData, *, rule: Rule | None = None) -> Definition:
     problems = []
     name = (data.name or "").strip()
     if not name or len(name) > 100:
-        problems.append(_problem("name", _("A name of at most 100 characters is required.")))
+        problems.append(field_problem("name", _("A name of at most 100 characters is required.")))
     region = data.jurisdiction
     if region is None or region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
-        problems.append(_problem("jurisdiction", _("Pick a city or a county.")))
+        problems.append(field_problem("jurisdiction", _("Pick a city or a county.")))
     if len(data.note or "") > 255:
-        problems.append(_problem("note", _("The note is longer than 255 characters.")))
+        problems.append(field_problem("note", _("The note is longer than 255 characters.")))
     try:
         definition = parse(data.definition)
     except InvalidInput as error:
@@ -424,27 +425,29 @@ def _check_references(d: Definition, rule: Rule | None) -> list[dict]:
     missing = [code for code in d.sources if code not in known]
     if missing:
         problems.append(
-            _problem("signals.sources", _("Unknown source: %(code)s.") % {"code": missing[0]})
+            field_problem("signals.sources", _("Unknown source: %(code)s.") % {"code": missing[0]})
         )
     if d.action == ActionType.INSPECTION:
         scenario = Scenario.objects.filter(code=d.scenario, is_active=True).first()
         if scenario is None:
-            problems.append(_problem("action.scenario", _("No scenario in use has this code.")))
+            problems.append(
+                field_problem("action.scenario", _("No scenario in use has this code."))
+            )
         elif d.scope == ScopeType.NEAR_TARGETS and not set(d.target_kinds) <= set(
             scenario.target_kinds
         ):
             problems.append(
-                _problem(
+                field_problem(
                     "scope.target_kinds",
                     _("The scenario does not inspect every kind of target the rule watches."),
                 )
             )
     if d.action == ActionType.EVENT and active_category(d.category) is None:
-        problems.append(_problem("action.category", _("No category in use has this code.")))
+        problems.append(field_problem("action.category", _("No category in use has this code.")))
     if d.condition == ConditionType.REPEATED and d.rules:
         found = set(Rule.objects.filter(pk__in=d.rules).values_list("pk", flat=True))
         if set(d.rules) - found or (rule is not None and rule.pk in d.rules):
-            problems.append(_problem("condition.rules", _("Name other, existing rules.")))
+            problems.append(field_problem("condition.rules", _("Name other, existing rules.")))
     return problems
 
 

@@ -45,3 +45,25 @@ class TooManyRequests(GridGovError):
     status_code = 429
     code = "throttled"
     default_message = _("Too many requests; please try again later.")
+
+
+def field_problem(field: str, message) -> dict:
+    """One problem of a refused input, by field, as errors' `details` carry them."""
+    return {"field": field, "message": str(message)}
+
+
+# The largest primary key the databases store (a signed 64-bit integer): a bigger number names
+# nothing, and SQLite cannot even be asked about it.
+MAX_ID = 2**63 - 1
+
+
+def stored_id(value) -> int | None:
+    """`value` as a primary key a row could have — an integer, or its digits, from 1 to
+    MAX_ID — or None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None

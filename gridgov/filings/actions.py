@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import Conflict, InvalidInput, NotPermitted
+from gridgov.core.errors import Conflict, InvalidInput, NotPermitted, field_problem, stored_id
 from gridgov.core.numbers import next_number
 from gridgov.core.validators import validate_phone, validate_uscc
 from gridgov.inspections.choices import TargetKind
@@ -65,15 +65,11 @@ class _Checked:
     noise_limit_db: int
 
 
-def _problem(field_name: str, message) -> dict:
-    return {"field": field_name, "message": str(message)}
-
-
 def _text(value, field_name: str, limit: int, problems: list, label) -> str:
     text = (value or "").strip() if isinstance(value, str) else ""
     if not text or len(text) > limit:
         problems.append(
-            _problem(
+            field_problem(
                 field_name,
                 _("%(what)s is required, at most %(n)d characters.") % {"what": label, "n": limit},
             )
@@ -89,7 +85,7 @@ def _date(value, field_name: str, problems: list) -> dt.date | None:
     except ValueError:
         day = None
     if day is None:
-        problems.append(_problem(field_name, _("Enter a date as YYYY-MM-DD.")))
+        problems.append(field_problem(field_name, _("Enter a date as YYYY-MM-DD.")))
     return day
 
 
@@ -99,7 +95,7 @@ def _time(value, field_name: str, problems: list) -> dt.time | None:
     try:
         return dt.datetime.strptime(str(value or "").strip(), "%H:%M").time()
     except ValueError:
-        problems.append(_problem(field_name, _("Enter a time of day as HH:MM, e.g. 22:00.")))
+        problems.append(field_problem(field_name, _("Enter a time of day as HH:MM, e.g. 22:00.")))
         return None
 
 
@@ -107,17 +103,13 @@ def _site(value, actor, role, problems: list) -> InspectionTarget | None:
     if isinstance(value, InspectionTarget):
         site = value
     else:
-        try:
-            pk = int(str(value).strip())
-        except (TypeError, ValueError):
-            pk = None
-        in_range = pk is not None and 0 < pk < 2**63
-        site = InspectionTarget.objects.filter(pk=pk).first() if in_range else None
+        pk = stored_id(value)
+        site = InspectionTarget.objects.filter(pk=pk).first() if pk is not None else None
     # Staff file for the sites of their own area; the public page for any site.
     if site is not None and role not in (CITIZEN, SYSTEM) and not can_see(actor, site):
         site = None
     if site is None or site.kind != TargetKind.CONSTRUCTION_SITE or not site.is_active:
-        problems.append(_problem("site", _("Choose an active construction site.")))
+        problems.append(field_problem("site", _("Choose an active construction site.")))
         return None
     return site
 
@@ -149,7 +141,7 @@ def _department(code: str, site, problems: list) -> Department | None:
         department = responsible_department(site)
         if department is None:
             problems.append(
-                _problem(
+                field_problem(
                     "department",
                     _("No housing and construction bureau works where this site is; "
                       "name the responsible department."),
@@ -161,7 +153,9 @@ def _department(code: str, site, problems: list) -> Department | None:
     )
     if department is None or not _works_at(department, site):
         problems.append(
-            _problem("department", _("Name an active department that works where the site is."))
+            field_problem(
+                "department", _("Name an active department that works where the site is.")
+            )
         )
         return None
     return department
@@ -172,19 +166,19 @@ def _check_period(first, last, now, problems: list) -> None:
         return
     today = timezone.localdate(now)
     if first < today:
-        problems.append(_problem("first_night", _("The first night has passed.")))
+        problems.append(field_problem("first_night", _("The first night has passed.")))
     elif (first - today).days > MAX_DAYS_AHEAD:
         problems.append(
-            _problem(
+            field_problem(
                 "first_night",
                 _("File at most %(n)d days before the first night.") % {"n": MAX_DAYS_AHEAD},
             )
         )
     if last < first:
-        problems.append(_problem("last_night", _("The last night is before the first.")))
+        problems.append(field_problem("last_night", _("The last night is before the first.")))
     elif nights.night_count(first, last) > MAX_NIGHTS:
         problems.append(
-            _problem(
+            field_problem(
                 "last_night",
                 _("A filing covers at most %(n)d nights; file again for the rest.")
                 % {"n": MAX_NIGHTS},
@@ -196,10 +190,12 @@ def _check_hours(start, end, problems: list) -> None:
     if start is None or end is None:
         return
     if start == end:
-        problems.append(_problem("end_time", _("The work cannot start and end at the same time.")))
+        problems.append(
+            field_problem("end_time", _("The work cannot start and end at the same time."))
+        )
     elif not nights.overlaps_legal_night(start, end):
         problems.append(
-            _problem(
+            field_problem(
                 "end_time",
                 _("These hours are outside the night (22:00–06:00), which needs no filing."),
             )
@@ -213,7 +209,7 @@ def _noise_limit(value, problems: list) -> int | None:
         limit = None
     if limit is None or not QUIETEST_DB <= limit <= NIGHT_LIMIT_DB:
         problems.append(
-            _problem(
+            field_problem(
                 "noise_limit_db",
                 _("Commit to a limit between %(low)d and %(high)d dB(A) (GB 12523-2011: "
                   "%(high)d dB(A) at night at the site boundary).")
@@ -235,12 +231,12 @@ def check_filing(data: FilingData, *, actor, now=None) -> _Checked:
     try:
         validate_uscc(uscc)
     except ValidationError as error:
-        problems.append(_problem("company_uscc", " ".join(error.messages)))
+        problems.append(field_problem("company_uscc", " ".join(error.messages)))
     _text(data.contact_name, "contact_name", 64, problems, _("The contact person"))
     try:
         validate_phone(data.contact_phone if isinstance(data.contact_phone, str) else "")
     except ValidationError as error:
-        problems.append(_problem("contact_phone", " ".join(error.messages)))
+        problems.append(field_problem("contact_phone", " ".join(error.messages)))
     first = _date(data.first_night, "first_night", problems)
     last = _date(data.last_night, "last_night", problems)
     _check_period(first, last, now, problems)

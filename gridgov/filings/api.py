@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from gridgov.core.audit import client_ip
 from gridgov.core.dates import date_range
-from gridgov.core.errors import InvalidInput, NotFound, TooManyRequests
+from gridgov.core.errors import MAX_ID, InvalidInput, NotFound, TooManyRequests, stored_id
 from gridgov.core.idempotency import idempotent
 from gridgov.core.ratelimit import allow
 from gridgov.org.choices import Capability
@@ -37,8 +37,6 @@ from .selectors import (
     public_sites,
 )
 from .workflow import FILING_WORKFLOW as WORKFLOW
-
-BIGGEST_ID = 2**63 - 1
 
 # --- Output -------------------------------------------------------------------------------
 
@@ -139,7 +137,7 @@ def detail_response(request, filing, code=status.HTTP_200_OK) -> Response:
 
 class FilingInput(serializers.Serializer):
     site = serializers.IntegerField(
-        min_value=1, max_value=BIGGEST_ID, help_text=_("the construction site's id")
+        min_value=1, max_value=MAX_ID, help_text=_("the construction site's id")
     )
     company_name = serializers.CharField(max_length=120)
     company_uscc = serializers.CharField(max_length=18, help_text=_("GB 32100-2015, 18 characters"))
@@ -163,7 +161,7 @@ class FilingInput(serializers.Serializer):
 
 class FilingActionInput(serializers.Serializer):
     version = serializers.IntegerField(
-        required=False, min_value=0, max_value=BIGGEST_ID,
+        required=False, min_value=0, max_value=MAX_ID,
         help_text=_("The version you saw; 409 if the filing changed since."),
     )  # fmt: skip
     note = serializers.CharField(
@@ -192,11 +190,8 @@ def _flag(value) -> bool:
 def _site_id(value) -> int | None:
     if value in (None, ""):
         return None
-    try:
-        pk = int(str(value))
-    except ValueError:
-        pk = 0
-    if not 0 < pk <= BIGGEST_ID:
+    pk = stored_id(value)
+    if pk is None:
         raise InvalidInput(_("site must be a construction site's id."))
     return pk
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gridgov.core.audit import client_ip
-from gridgov.core.errors import GridGovError, TooManyRequests
+from gridgov.core.errors import GridGovError, TooManyRequests, stored_id
 from gridgov.core.ratelimit import allow
 from gridgov.inspections.choices import TargetKind
 from gridgov.inspections.models import InspectionTarget
@@ -53,11 +53,8 @@ def lookup(request):
 
 
 def _site(pk) -> InspectionTarget | None:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < pk < 2**63:
+    pk = stored_id(pk)
+    if pk is None:
         return None
     return InspectionTarget.objects.filter(
         pk=pk, kind=TargetKind.CONSTRUCTION_SITE, is_active=True

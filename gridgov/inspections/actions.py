@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
-from gridgov.core.errors import Conflict, InvalidInput, NotPermitted
+from gridgov.core.errors import Conflict, InvalidInput, NotPermitted, field_problem
 from gridgov.core.numbers import next_number
 from gridgov.core.validators import validate_uscc
 from gridgov.events.actions import locate_or_refuse
@@ -55,10 +55,6 @@ from .workflow import CASE_WORKFLOW, INSPECTION_WORKFLOW, RECTIFICATION_WORKFLOW
 MAX_RECTIFY_DAYS = 90
 
 
-def _problem(field_name: str, message: str) -> dict:
-    return {"field": field_name, "message": message}
-
-
 # --- Targets ------------------------------------------------------------------------------
 
 
@@ -76,20 +72,20 @@ class TargetData:
 def _check_target(data: TargetData) -> tuple[str, float, float]:
     problems = []
     if data.kind not in TargetKind.values:
-        problems.append(_problem("kind", _("Unknown kind of target.")))
+        problems.append(field_problem("kind", _("Unknown kind of target.")))
     name = (data.name or "").strip()
     if not name or len(name) > 120:
-        problems.append(_problem("name", _("A name of at most 120 characters is required.")))
+        problems.append(field_problem("name", _("A name of at most 120 characters is required.")))
     uscc = (data.uscc or "").strip().upper()
     if uscc:
         try:
             validate_uscc(uscc)
         except ValidationError as error:
-            problems.append(_problem("uscc", " ".join(error.messages)))
+            problems.append(field_problem("uscc", " ".join(error.messages)))
     try:
         lon, lat = wgs84_point(data.lon, data.lat, data.crs)
     except ValueError:
-        problems.append(_problem("location", _("The location is not a valid point.")))
+        problems.append(field_problem("location", _("The location is not a valid point.")))
         lon = lat = None
     if problems:
         raise InvalidInput(_("The inspection target is not complete."), details=problems)
@@ -102,7 +98,7 @@ def do_create_target(data: TargetData, *, actor) -> InspectionTarget:
     if not isinstance(actor, str) and not scope_of(actor).covers_region(microgrid):
         raise InvalidInput(
             _("The place is outside your area."),
-            details=[_problem("location", _("Pick a point inside your area."))],
+            details=[field_problem("location", _("Pick a point inside your area."))],
         )
     with transaction.atomic():
         if uscc and InspectionTarget.objects.filter(uscc=uscc).exists():
@@ -175,36 +171,40 @@ def _check_power(power_id, kind: str, data: ScenarioData, item: ChecklistData):
 def _check_scenario(data: ScenarioData) -> list[tuple[ChecklistData, PowerItem, PowerItem]]:
     problems = []
     if not (data.code or "").strip() or len(data.code) > 32:
-        problems.append(_problem("code", _("A code of at most 32 characters is required.")))
+        problems.append(field_problem("code", _("A code of at most 32 characters is required.")))
     if not (data.name or "").strip() or len(data.name) > 64:
-        problems.append(_problem("name", _("A name of at most 64 characters is required.")))
+        problems.append(field_problem("name", _("A name of at most 64 characters is required.")))
     if not data.department_kinds or not set(data.department_kinds) <= set(DepartmentKind.values):
-        problems.append(_problem("department_kinds", _("Pick the kinds of department.")))
+        problems.append(field_problem("department_kinds", _("Pick the kinds of department.")))
     if not data.target_kinds or not set(data.target_kinds) <= set(TargetKind.values):
-        problems.append(_problem("target_kinds", _("Pick the kinds of target.")))
+        problems.append(field_problem("target_kinds", _("Pick the kinds of target.")))
     if not isinstance(data.yearly_cap, int) or not 1 <= data.yearly_cap <= 365:
-        problems.append(_problem("yearly_cap", _("Visits per year must be between 1 and 365.")))
+        problems.append(
+            field_problem("yearly_cap", _("Visits per year must be between 1 and 365."))
+        )
     checked = []
     for i, item in enumerate(data.checklist):
         where = f"checklist[{i}]"
         if item.department_kind not in (data.department_kinds or []):
             problems.append(
-                _problem(where, _("The department kind does not take part in the scenario."))
+                field_problem(where, _("The department kind does not take part in the scenario."))
             )
             continue
         if not (item.text or "").strip() or len(item.text) > 255:
-            problems.append(_problem(where, _("Say what to check (at most 255 characters).")))
+            problems.append(field_problem(where, _("Say what to check (at most 255 characters).")))
         inspection, error = _check_power(item.inspection_power, PowerKind.INSPECTION, data, item)
         if error:
-            problems.append(_problem(f"{where}.inspection_power", error))
+            problems.append(field_problem(f"{where}.inspection_power", error))
         penalty = None
         if item.penalty_power:
             penalty, error = _check_power(item.penalty_power, PowerKind.PENALTY, data, item)
             if error:
-                problems.append(_problem(f"{where}.penalty_power", error))
+                problems.append(field_problem(f"{where}.penalty_power", error))
         checked.append((item, inspection, penalty))
     if not data.checklist:
-        problems.append(_problem("checklist", _("A scenario needs at least one checklist item.")))
+        problems.append(
+            field_problem("checklist", _("A scenario needs at least one checklist item."))
+        )
     if problems:
         raise InvalidInput(_("The scenario is not complete."), details=problems)
     return checked
@@ -274,39 +274,43 @@ def _check_inspection(data: InspectionData, now) -> None:
     problems = []
     scenario, target = data.scenario, data.target
     if not scenario.is_active:
-        problems.append(_problem("scenario", _("This scenario is no longer in use.")))
+        problems.append(field_problem("scenario", _("This scenario is no longer in use.")))
     if target.kind not in scenario.target_kinds:
         problems.append(
-            _problem("target", _("The scenario does not apply to this kind of target."))
+            field_problem("target", _("The scenario does not apply to this kind of target."))
         )
     if target.county_id != scenario.jurisdiction_id and target.city_id != scenario.jurisdiction_id:
-        problems.append(_problem("target", _("The target is outside the scenario's jurisdiction.")))
+        problems.append(
+            field_problem("target", _("The target is outside the scenario's jurisdiction."))
+        )
     if data.trigger not in Trigger.values:
-        problems.append(_problem("trigger", _("Unknown trigger.")))
+        problems.append(field_problem("trigger", _("Unknown trigger.")))
     if data.trigger == Trigger.EVENT and data.trigger_event is None:
-        problems.append(_problem("trigger_event", _("Name the event this inspection follows.")))
+        problems.append(
+            field_problem("trigger_event", _("Name the event this inspection follows."))
+        )
     departments = {d.pk: d for d in data.departments}
     if not departments:
-        problems.append(_problem("departments", _("Pick at least one department.")))
+        problems.append(field_problem("departments", _("Pick at least one department.")))
     for department in departments.values():
         if department.kind not in scenario.department_kinds:
             problems.append(
-                _problem(
+                field_problem(
                     "departments",
                     _("%(unit)s does not take part in this scenario.") % {"unit": department},
                 )
             )
         elif not _works_at(department, target):
             problems.append(
-                _problem(
+                field_problem(
                     "departments",
                     _("%(unit)s does not work where the target is.") % {"unit": department},
                 )
             )
     if len(data.trigger_ref) > 64:
-        problems.append(_problem("trigger_ref", _("The reference is too long.")))
+        problems.append(field_problem("trigger_ref", _("The reference is too long.")))
     if data.planned_for is not None and data.planned_for < timezone.localdate(now):
-        problems.append(_problem("planned_for", _("The planned day has passed.")))
+        problems.append(field_problem("planned_for", _("The planned day has passed.")))
     if problems:
         raise InvalidInput(_("The inspection cannot be created."), details=problems)
     if visits_this_year(target, scenario, timezone.localdate(now).year) >= scenario.yearly_cap:
@@ -372,13 +376,15 @@ def _check_officers(task, officers) -> list[Staff]:
     for officer in chosen.values():
         if officer.role != Role.OFFICER or not officer.is_active or officer.department_id is None:
             problems.append(
-                _problem("officers", _("%(name)s is not an active officer.") % {"name": officer})
+                field_problem(
+                    "officers", _("%(name)s is not an active officer.") % {"name": officer}
+                )
             )
     for assignment in departments:
         path = assignment.department.path
         if not any(o.department_id and o.department.path.startswith(path) for o in chosen.values()):
             problems.append(
-                _problem(
+                field_problem(
                     "officers",
                     _("Assign at least one officer of %(unit)s.") % {"unit": assignment.department},
                 )
@@ -387,7 +393,7 @@ def _check_officers(task, officers) -> list[Staff]:
     for officer in chosen.values():
         if officer.department_id and not any(officer.department.path.startswith(p) for p in paths):
             problems.append(
-                _problem(
+                field_problem(
                     "officers",
                     _("%(name)s does not belong to a participating department.")
                     % {"name": officer},
@@ -445,7 +451,9 @@ def _check_result(task, data: ResultData, actor) -> ChecklistItem:
     if item is None:
         raise InvalidInput(
             _("This checklist item is not part of the inspection."),
-            details=[_problem("checklist_item", _("Pick an item of this inspection's checklist."))],
+            details=[
+                field_problem("checklist_item", _("Pick an item of this inspection's checklist."))
+            ],
         )
     post = post_of(actor) if not isinstance(actor, str) else None
     if (
@@ -455,31 +463,35 @@ def _check_result(task, data: ResultData, actor) -> ChecklistItem:
     ):
         raise NotPermitted(_("This item is checked by another kind of department."))
     if data.outcome not in Outcome.values:
-        problems.append(_problem("outcome", _("Pick pass, fail or not applicable.")))
+        problems.append(field_problem("outcome", _("Pick pass, fail or not applicable.")))
     if len(data.note or "") > 500:
-        problems.append(_problem("note", _("The note is longer than 500 characters.")))
+        problems.append(field_problem("note", _("The note is longer than 500 characters.")))
     if data.outcome == Outcome.FAIL:
         if data.follow_up not in (FollowUp.RECTIFY, FollowUp.CASE):
             problems.append(
-                _problem("follow_up", _("A failed item needs a rectification order or a case."))
+                field_problem(
+                    "follow_up", _("A failed item needs a rectification order or a case.")
+                )
             )
         if data.follow_up == FollowUp.CASE and item.penalty_power_id is None:
             problems.append(
-                _problem("follow_up", _("This item names no penalty power; order a rectification."))
+                field_problem(
+                    "follow_up", _("This item names no penalty power; order a rectification.")
+                )
             )
         if data.follow_up == FollowUp.RECTIFY and not (
             isinstance(data.rectify_days, int) and 1 <= data.rectify_days <= MAX_RECTIFY_DAYS
         ):
             problems.append(
-                _problem(
+                field_problem(
                     "rectify_days",
                     _("Give between 1 and %(max)d days to rectify.") % {"max": MAX_RECTIFY_DAYS},
                 )
             )
         if not (data.note or "").strip():
-            problems.append(_problem("note", _("Say what was found.")))
+            problems.append(field_problem("note", _("Say what was found.")))
     elif data.follow_up:
-        problems.append(_problem("follow_up", _("Only a failed item has a follow-up.")))
+        problems.append(field_problem("follow_up", _("Only a failed item has a follow-up.")))
     if problems:
         raise InvalidInput(_("The check cannot be recorded."), details=problems)
     return item
@@ -531,7 +543,7 @@ def do_finish_inspection(
     if not who or len(who) > 64:
         raise InvalidInput(
             _("Record who acknowledged the inspection for the inspected party."),
-            details=[_problem("acknowledged_by", _("A name of at most 64 characters."))],
+            details=[field_problem("acknowledged_by", _("A name of at most 64 characters."))],
         )
     if len(acknowledgement or "") > 255:
         raise InvalidInput(_("The acknowledgement is longer than 255 characters."))
@@ -542,7 +554,7 @@ def do_finish_inspection(
         if missing:
             raise InvalidInput(
                 _("%(n)d checklist items are not recorded yet.") % {"n": len(missing)},
-                details=[_problem("checklist_item", item.text) for item in missing],
+                details=[field_problem("checklist_item", item.text) for item in missing],
             )
         task.inspected_at = now
         task.acknowledged_by = who
@@ -643,7 +655,7 @@ def do_rate_inspection(number: str, *, rating, comment: str = "") -> InspectionT
     if not 1 <= rating <= 5:
         raise InvalidInput(
             _("Give a rating from 1 to 5."),
-            details=[_problem("rating", _("Give a rating from 1 to 5."))],
+            details=[field_problem("rating", _("Give a rating from 1 to 5."))],
         )
     comment = (comment or "").strip()
     if len(comment) > 255:
@@ -703,7 +715,7 @@ def do_fail_reinspection(pk, *, actor, note: str, days: int, expected_version=No
     if not (isinstance(days, int) and 1 <= days <= MAX_RECTIFY_DAYS):
         raise InvalidInput(
             _("Give between 1 and %(max)d days to rectify.") % {"max": MAX_RECTIFY_DAYS},
-            details=[_problem("days", _("Between 1 and 90."))],
+            details=[field_problem("days", _("Between 1 and 90."))],
         )
 
     def apply(order, now):
@@ -776,7 +788,7 @@ def do_decide_case(pk, *, actor, decision: str, fine_yuan=None, expected_version
         except (InvalidOperation, ValueError):
             raise InvalidInput(
                 _("The fine is not a valid amount."),
-                details=[_problem("fine_yuan", _("An amount in yuan, e.g. 2000.00."))],
+                details=[field_problem("fine_yuan", _("An amount in yuan, e.g. 2000.00."))],
             ) from None
     if len(decision) > 500:
         raise InvalidInput(_("The decision is longer than 500 characters."))

@@ -15,7 +15,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridgov.core.errors import InvalidInput, NotFound, NotPermitted
+from gridgov.core.errors import (
+    MAX_ID,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    field_problem,
+    stored_id,
+)
 from gridgov.core.idempotency import idempotent
 from gridgov.events.api import TimelineSerializer, action_payload
 from gridgov.events.selectors import events_for, urgency_of
@@ -44,15 +51,8 @@ from .selectors import (
 )
 from .workflow import CASE_WORKFLOW, INSPECTION_WORKFLOW, RECTIFICATION_WORKFLOW
 
-# The largest primary key the databases store (a signed 64-bit integer): a bigger number names
-# nothing, and SQLite cannot even be asked about it.
-MAX_ID = 2**63 - 1
 # Triggers people choose; warnings create their inspections themselves (M8), with provenance.
 CHOSEN_TRIGGERS = [(t.value, t.label) for t in (Trigger.PLAN, Trigger.EVENT)]
-
-
-def _problem(field_name: str, message: str) -> dict:
-    return {"field": field_name, "message": message}
 
 
 # --- Looking items up by what a URL says --------------------------------------------------
@@ -68,9 +68,10 @@ def _key(value: str, max_length: int) -> str:
 
 
 def _id(value) -> int:
-    if not isinstance(value, int) or not 0 < value <= MAX_ID:
+    pk = stored_id(value)
+    if pk is None:
         raise NotFound()
-    return value
+    return pk
 
 
 def get_task(user, number: str):
@@ -509,7 +510,7 @@ def staff_members(ids) -> list[Staff]:
         raise InvalidInput(
             _("These officers cannot be assigned."),
             details=[
-                _problem("officers", _("Unknown staff member: %(id)s.") % {"id": i})
+                field_problem("officers", _("Unknown staff member: %(id)s.") % {"id": i})
                 for i in missing
             ],
         )
@@ -522,22 +523,22 @@ def inspection_data_from(user, data: dict) -> actions.InspectionData:
     problems = []
     scenario = scenarios_for(user).filter(code=data["scenario"]).first()
     if scenario is None:
-        problems.append(_problem("scenario", _("Pick a scenario.")))
+        problems.append(field_problem("scenario", _("Pick a scenario.")))
     target = targets_for(user).filter(pk=data["target"]).first()
     if target is None:
-        problems.append(_problem("target", _("No such inspection target in your area.")))
+        problems.append(field_problem("target", _("No such inspection target in your area.")))
     wanted = list(dict.fromkeys(data["departments"]))
     departments = list(
         Department.objects.filter(code__in=wanted, is_active=True).select_related("region")
     )
     for code in sorted(set(wanted) - {d.code for d in departments}):
-        problems.append(_problem("departments", _("Unknown unit: %(code)s.") % {"code": code}))
+        problems.append(field_problem("departments", _("Unknown unit: %(code)s.") % {"code": code}))
     event = None
     if data["trigger"] == Trigger.EVENT and data["trigger_event"]:
         event = events_for(user).filter(number=data["trigger_event"]).first()
         if event is None:
             problems.append(
-                _problem(
+                field_problem(
                     "trigger_event",
                     _("No event %(number)s in your area.") % {"number": data["trigger_event"]},
                 )
@@ -589,7 +590,7 @@ def scenario_data_from(user, data: dict) -> actions.ScenarioData:
     if jurisdiction is None:
         raise InvalidInput(
             _("The scenario is not complete."),
-            details=[_problem("jurisdiction", _("Pick a county or city in your area."))],
+            details=[field_problem("jurisdiction", _("Pick a county or city in your area."))],
         )
     return actions.ScenarioData(
         jurisdiction=jurisdiction,

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.core import audit
-from gridgov.core.errors import Conflict, GridGovError, InvalidInput, NotFound, NotPermitted
+from gridgov.core.errors import (
+    Conflict,
+    GridGovError,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    field_problem,
+)
 from gridgov.org.choices import Capability, Role
 from gridgov.org.models import Department, Staff
 from gridgov.org.roles import has_capability
@@ -53,10 +60,6 @@ REASON_LABELS = {
 }
 
 
-def _problem(field_name: str, message: str) -> dict:
-    return {"field": field_name, "message": message}
-
-
 def _require(actor, capability):
     if not isinstance(actor, str) and not has_capability(actor, capability):
         raise NotPermitted()
@@ -81,19 +84,19 @@ def do_create_need(data: NeedData, *, actor) -> InspectionNeed:
     problems = []
     scenario, department = data.scenario, data.department
     if department.kind not in scenario.department_kinds:
-        problems.append(_problem("department", _("This department is not in the scenario.")))
+        problems.append(field_problem("department", _("This department is not in the scenario.")))
     if data.target.kind not in scenario.target_kinds:
-        problems.append(_problem("target", _("The scenario does not apply to this target.")))
+        problems.append(field_problem("target", _("The scenario does not apply to this target.")))
     if data.latest < data.earliest:
-        problems.append(_problem("latest", _("The window ends before it starts.")))
+        problems.append(field_problem("latest", _("The window ends before it starts.")))
     if data.latest < timezone.localdate():
-        problems.append(_problem("latest", _("The window has passed.")))
+        problems.append(field_problem("latest", _("The window has passed.")))
     kind_items = ChecklistItem.objects.filter(
         scenario=scenario, department_kind=department.kind
     ).values_list("pk", flat=True)
     items = set(kind_items) if data.items is None else set(data.items)
     if not items or not items <= set(kind_items):
-        problems.append(_problem("items", _("Pick checklist items of the department's kind.")))
+        problems.append(field_problem("items", _("Pick checklist items of the department's kind.")))
     if problems:
         raise InvalidInput(_("The inspection need is not complete."), details=problems)
     with transaction.atomic():
@@ -198,15 +201,15 @@ def build_request(area, start: dt.date, end: dt.date, *, actor) -> _Request:
 def _check_period(area, start, end) -> None:
     problems = []
     if end < start:
-        problems.append(_problem("end", _("The period ends before it starts.")))
+        problems.append(field_problem("end", _("The period ends before it starts.")))
     elif (end - start).days + 1 > MAX_PLAN_DAYS:
         problems.append(
-            _problem("end", _("Plan at most %(n)d days at a time.") % {"n": MAX_PLAN_DAYS})
+            field_problem("end", _("Plan at most %(n)d days at a time.") % {"n": MAX_PLAN_DAYS})
         )
     if start < timezone.localdate():
-        problems.append(_problem("start", _("The period must start today or later.")))
+        problems.append(field_problem("start", _("The period must start today or later.")))
     if area.level not in ("city", "county", "town"):
-        problems.append(_problem("area", _("Plan for a town, a county or the city.")))
+        problems.append(field_problem("area", _("Plan for a town, a county or the city.")))
     if problems:
         raise InvalidInput(_("The plan cannot be made."), details=problems)
 

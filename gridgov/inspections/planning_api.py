@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core.dates import required_day
-from gridgov.core.errors import InvalidInput, NotFound
+from gridgov.core.errors import MAX_ID, InvalidInput, NotFound, stored_id
 from gridgov.org.choices import Capability
 from gridgov.org.models import Department
 from gridgov.org.permissions import requires
@@ -29,17 +29,12 @@ from .planning import (
 from .planning_views import kpi_query_from, pending_needs_for
 from .selectors import plan_for, target_for
 
-MAX_ID = 2**63 - 1
-
 
 def _id(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if not 0 < number <= MAX_ID:
+    pk = stored_id(value)
+    if pk is None:
         raise NotFound()
-    return number
+    return pk
 
 
 class NeedSerializer(serializers.Serializer):
