@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from gridgov.org.actions import do_create_account
 from gridgov.org.choices import Role
@@ -93,6 +93,17 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock the test sets (`clock.now = …`): whatever asks Django the time reads it."""
+
+    class Clock:
+        now = timezone.now()
+
+    monkeypatch.setattr(timezone, "now", lambda: Clock.now)
+    return Clock
 
 
 @pytest.fixture

@@ -27,12 +27,17 @@ from gridgov.core.errors import (
     stored_id,
 )
 from gridgov.core.numbers import next_number
+from gridgov.events.actions import ReportData, do_escalate_event, do_report_event
+from gridgov.events.choices import EventSource
 from gridgov.events.routing import active_category
+from gridgov.inspections.actions import InspectionData, do_create_inspection
+from gridgov.inspections.choices import Trigger
 from gridgov.inspections.models import InspectionTarget, Scenario
 from gridgov.org.choices import Capability
 from gridgov.org.roles import has_capability
 from gridgov.regions.choices import CRS, RegionLevel
 from gridgov.regions.crs import wgs84_point
+from gridgov.regions.locate import locate_point
 
 from .choices import (
     OPEN_WARNING_STATES,
@@ -45,6 +50,7 @@ from .choices import (
 from .definition import Definition, parse
 from .engine import WARNING_KIND, WARNING_SOURCE, Firing
 from .models import Cursor, EarlyWarning, Rule, RuleVersion, Signal, SignalSource
+from .selectors import units_for
 from .workflow import WARNING_WORKFLOW
 
 # The worker's name on timelines and in the audit log.
@@ -536,8 +542,6 @@ def _summary(firing: Firing, target) -> str:
 
 
 def _place(warning: EarlyWarning, firing: Firing, target) -> None:
-    from gridgov.regions.locate import locate_point
-
     if target is not None:
         warning.lon, warning.lat = target.lon, target.lat
         warning.place_in(target)
@@ -616,11 +620,6 @@ def _follow_up(warning: EarlyWarning, firing: Firing, target, actor) -> None:
 
 
 def _inspect(warning, d: Definition, target, actor):
-    from gridgov.inspections.actions import InspectionData, do_create_inspection
-    from gridgov.inspections.choices import Trigger
-
-    from .selectors import units_for
-
     if target is None:
         raise InvalidInput(_("An inspection needs a target; this warning has none."))
     scenario = Scenario.objects.filter(code=d.scenario, is_active=True).first()
@@ -640,9 +639,6 @@ def _inspect(warning, d: Definition, target, actor):
 
 
 def _report(warning, d: Definition, actor):
-    from gridgov.events.actions import ReportData, do_escalate_event, do_report_event
-    from gridgov.events.choices import EventSource
-
     event = do_report_event(
         ReportData(
             title=warning.summary[:100],

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AlertsConfig(AppConfig):
     name = "gridgov.alerts"
     verbose_name = _("Early warnings")
-
-    def ready(self):
-        from . import jobs  # noqa: F401 - registers the evaluation and intake tasks

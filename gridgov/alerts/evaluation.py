@@ -20,6 +20,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from gridgov.core.errors import InvalidInput
+from gridgov.inspections.models import InspectionTarget
 
 from . import actions
 from .choices import OPEN_WARNING_STATES
@@ -86,8 +87,6 @@ def needs_filings(rules) -> bool:
 
 
 def revision() -> tuple:
-    from gridgov.inspections.models import InspectionTarget
-
     rules = Cursor.objects.filter(name=actions.RULES_REVISION).values_list("position", flat=True)
     targets = InspectionTarget.objects.aggregate(n=Count("pk"), last=Max("pk"))
     return (rules.first() or 0, targets["n"], targets["last"])

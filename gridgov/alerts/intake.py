@@ -11,6 +11,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from gridgov.core import audit
+from gridgov.events.choices import EventSource
+from gridgov.events.models import Event
 
 from . import actions
 from .choices import SourceKind
@@ -39,9 +41,6 @@ def ingest_complaint_events(now=None) -> dict:
     """For each active complaint source, the events after its cursor — of its categories,
     reported since the source was set up, not raised by warnings themselves — become signals
     whose kind is the category's code."""
-    from gridgov.events.choices import EventSource
-    from gridgov.events.models import Event
-
     now = now or timezone.now()
     total = 0
     for source in SignalSource.objects.filter(kind=SourceKind.COMPLAINT, is_active=True):

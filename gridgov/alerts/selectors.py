@@ -6,7 +6,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import NotFound
-from gridgov.org.models import Department
+from gridgov.inspections.selectors import units_at
+from gridgov.org.choices import Role
+from gridgov.org.models import Department, Staff
 from gridgov.org.scoping import scoped
 
 from .choices import OPEN_WARNING_STATES, WarningStatus
@@ -96,8 +98,6 @@ def sources():
 def units_for(scenario, target) -> list[Department]:
     """For each of the scenario's kinds of unit, the one nearest the target that works there
     (the town's squad rather than the county's bureau)."""
-    from gridgov.inspections.selectors import units_at
-
     chosen: dict[str, Department] = {}
     for unit in units_at(target, scenario.department_kinds):
         chosen.setdefault(unit.kind, unit)
@@ -114,4 +114,17 @@ def warnings_at_targets(target_ids, start, end) -> dict[int, int]:
         .values_list("target_id")
         .annotate(n=Count("pk"))
         .values_list("target_id", "n")
+    )
+
+
+def area_dispatcher_ids(warning) -> list[int]:
+    """The command centre that handles a warning: its town's dispatchers (its county's, for a
+    place outside any town)."""
+    return list(
+        Staff.objects.filter(
+            role=Role.DISPATCHER,
+            region_id=warning.town_id or warning.county_id,
+            is_active=True,
+            user__isnull=False,
+        ).values_list("user_id", flat=True)
     )

@@ -5,10 +5,13 @@ centre of its area → closed; or dismissed with a reason (a false alarm, a know
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.choices import Role
+from gridgov.workflow.deadlines import OVERDUE, DeadlineRule, chase, overdue_transition
 from gridgov.workflow.engine import SYSTEM, Deadline, Transition, Workflow
+from gridgov.worktime.calendar import add_working_hours
 
 from .choices import WarningStatus, WarningStep
 from .models import EarlyWarning, WarningTimelineEntry
+from .selectors import area_dispatcher_ids
 
 R = Role
 T = Transition
@@ -20,7 +23,7 @@ HANDLE_HOURS = 8
 
 def _in_area(warning, actor, post) -> bool:
     """Staff posted to a region that contains the warning's place."""
-    return post is not None and getattr(warning, f"{post.region.level}_id", None) == post.region_id
+    return post is not None and post.region.contains(warning)
 
 
 WARNING_TRANSITIONS = (
@@ -29,12 +32,11 @@ WARNING_TRANSITIONS = (
     T("close", (S.HANDLED,), S.CLOSED, COMMAND, _("close the warning"), guard="in_area"),
     T("dismiss", (S.NEW, S.HANDLED), S.DISMISSED, COMMAND, _("set aside as a false alarm"),
       guard="in_area", note_required=True),
+    overdue_transition(S, frozenset({S.CLOSED, S.DISMISSED})),
 )  # fmt: skip
 
 
 def warning_deadline(warning, step: str, start) -> Deadline:
-    from gridgov.worktime.calendar import add_working_hours
-
     return Deadline(
         step=step,
         warn_at=add_working_hours(start, HANDLE_HOURS * 0.8),
@@ -51,4 +53,9 @@ WARNING_WORKFLOW = Workflow(
     transitions=WARNING_TRANSITIONS,
     guards={"in_area": _in_area},
     deadline=warning_deadline,
+    recipients=lambda warning, t: area_dispatcher_ids(warning) if t.action == OVERDUE else [],
+    notification_text=lambda warning, t: f"{warning.number} {warning.summary}: {t.label}",
+    notify_on=frozenset({OVERDUE}),
 )
+# A warning nobody looked at in time: marked overdue, and the area's command centre told.
+chase(WARNING_WORKFLOW, DeadlineRule(OVERDUE))

@@ -1,11 +1,13 @@
 from django.conf import settings
 
-from gridgov.org.roles import capabilities_of
+from .registry import capabilities_of, navigation
 
 
 def site(request):
     user = getattr(request, "user", None)
+    capabilities = capabilities_of(user) if user is not None else frozenset()
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "capabilities": capabilities_of(user) if user is not None else frozenset(),
+        "capabilities": capabilities,
+        "navigation": [entry for entry in navigation() if entry.shown_to(capabilities)],
     }

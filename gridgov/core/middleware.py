@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from .errors import GridGovError, NotFound, NotPermitted
+from .registry import error_format
 
 
 class DomainErrorMiddleware:
@@ -89,10 +90,9 @@ def refusal(request, message: str) -> HttpResponse:
     """A 400 in the error shape of the part of the site asked: the Open311 spec's, the REST
     API's, or plain text."""
     path = request.path_info
-    if path.startswith("/open311/"):
-        from gridgov.open311.formats import error
-
-        return error(path.rsplit(".", 1)[-1], 400, message)
+    respond = error_format(path)
+    if respond is not None:
+        return respond(request, 400, message)
     if path.startswith("/api/"):
         return JsonResponse({"detail": message, "code": "invalid"}, status=400)
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.org.scoping import ScopeRule
+from gridgov.core.scope_rules import ScopeRule
 
 from .choices import JobStatus
 

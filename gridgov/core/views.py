@@ -1,40 +1,16 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
-
-from gridgov.events.selectors import workload
-from gridgov.inspections.selectors import inspection_workload
-from gridgov.org.models import Staff
-from gridgov.org.roles import post_of
-from gridgov.org.scoping import scoped
-from gridgov.regions.choices import RegionLevel
-from gridgov.regions.selectors import home_region_for, regions_for
 
 from .jobs import problem_location
 from .models import Job
+from .registry import scoped, workbench
 
 
 @login_required
 def home(request):
-    """The workbench: who I am, where I work, and what is in my area."""
-    user = request.user
-    counts = regions_for(user).aggregate(
-        villages=Count("pk", filter=Q(level=RegionLevel.VILLAGE)),
-        grids=Count("pk", filter=Q(level=RegionLevel.GRID)),
-        microgrids=Count("pk", filter=Q(level=RegionLevel.MICROGRID)),
-    )
-    counts["staff"] = scoped(Staff.objects.filter(is_active=True), user).count()
-    return render(
-        request,
-        "core/home.html",
-        {
-            "staff": post_of(user),
-            "home_region": home_region_for(user),
-            "counts": counts,
-            "work": workload(user),
-            "inspections": inspection_workload(user),
-        },
-    )
+    """The workbench: who I am, what waits for me and what is in my area — each app's tiles."""
+    tiles, figures = workbench(request.user)
+    return render(request, "core/home.html", {"tiles": tiles, **figures})
 
 
 @login_required

@@ -9,20 +9,22 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.core.errors import Conflict, GridGovError, InvalidInput
 from gridgov.core.numbers import next_number
 from gridgov.core.validators import validate_phone
 from gridgov.org.choices import Role
 from gridgov.org.models import Department
-from gridgov.regions.choices import CRS, parent_level
+from gridgov.regions.choices import CRS, RegionLevel, parent_level
 from gridgov.regions.crs import wgs84_point
 from gridgov.regions.locate import locate_point
 from gridgov.regions.models import Region
 from gridgov.workflow.attachments import prepare_photos, save_photos
+from gridgov.workflow.deadlines import DeadlineRule, chase
 from gridgov.workflow.engine import CITIZEN, SYSTEM, PublicActor
 
-from .choices import AssignmentRole, EventSource, EventStatus, Priority
+from .choices import AssignmentRole, EventSource, EventStatus, Priority, Step
 from .models import Event, EventAssignment, EventCategory
 from .routing import active_category, route
 from .selectors import divisions_of, events_for
@@ -454,56 +456,31 @@ def do_rate_event(pk, *, actor, satisfaction: int, note="", version=None) -> Eve
     )
 
 
-# --- The worker --------------------------------------------------------------------------
+# --- Deadlines ----------------------------------------------------------------------------
 
 
-def do_escalate_overdue(*, now=None, limit: int = 500) -> dict:
-    """The worker's sweep over late items (run every minute).
-
-    A command centre that let an event sit past its accept or dispatch limit loses it to the
-    level above; a late unit or checker is urged (督办) and its clock restarts. Each step
-    records why in the timeline.
-    """
-    now = now or timezone.now()
-    late = list(
-        Event.objects.filter(due_at__lt=now)
-        .exclude(status__in=[EventStatus.CLOSED, EventStatus.REJECTED, EventStatus.MERGED])
-        .order_by("due_at")
-        .values_list("pk", "step", "command_region__level", "due_at", "version")[:limit]
-    )
-    escalated = urged = 0
-    for pk, step, level, due_at, version in late:
-        overdue = _("overdue since %(due)s") % {
-            "due": f"{timezone.localtime(due_at):%Y-%m-%d %H:%M}"
-        }
-        try:
-            if step in ("accept", "dispatch") and level != "city":
-                reason = _(
-                    "The command centre did not %(step)s in time (%(overdue)s); "
-                    "escalated automatically."
-                )
-                do_escalate_event(
-                    pk,
-                    actor=SYSTEM,
-                    reason=reason % {"step": _step_label(step), "overdue": overdue},
-                    version=version,  # someone acted since we looked: it is not late any more
-                )
-                escalated += 1
-            else:
-                reason = _("Step “%(step)s” is late (%(overdue)s); urged automatically.")
-                do_urge_event(
-                    pk,
-                    actor=SYSTEM,
-                    note=reason % {"step": _step_label(step), "overdue": overdue},
-                    version=version,
-                )
-                urged += 1
-        except GridGovError:
-            continue  # acted on since we looked: nothing to chase
-    return {"escalated": escalated, "urged": urged}
+def _escalate_late(pk, *, actor, note, version) -> Event:
+    return do_escalate_event(pk, actor=actor, reason=note, version=version)
 
 
-def _step_label(step: str) -> str:
-    from .choices import Step
-
-    return str(Step(step).label) if step in Step.values else step
+# What the worker's deadline sweep does with a late event: a command centre that let it sit past
+# its accept or dispatch limit loses it to the level above; a late unit or checker (or the city's
+# centre, which has no level above) is urged (督办) and its clock restarts.
+chase(
+    WORKFLOW,
+    DeadlineRule(
+        "escalate",
+        steps=frozenset({Step.ACCEPT, Step.DISPATCH}),
+        applies=lambda event: event.command_region.level != RegionLevel.CITY,
+        take=_escalate_late,
+        note=gettext_lazy(
+            "The command centre did not %(step)s in time (%(overdue)s); escalated automatically."
+        ),
+    ),
+    DeadlineRule(
+        "urge",
+        take=do_urge_event,
+        note=gettext_lazy("Step “%(step)s” is late (%(overdue)s); urged automatically."),
+    ),
+    related=("command_region",),
+)

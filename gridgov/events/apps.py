@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "gridgov.events"
     verbose_name = _("events")
-
-    def ready(self):
-        from . import jobs  # noqa: F401 - registers the periodic deadline check

@@ -22,9 +22,11 @@ from gridgov.workflow.engine import (
     Transition,
     Workflow,
 )
+from gridgov.worktime.calendar import add_working_hours
 
 from .choices import TERMINAL_STATES, EventStatus, Priority, Step
 from .models import Event, EventTimelineEntry
+from .selectors import command_centre_user_ids, reporter_user_ids, unit_user_ids
 
 S = EventStatus
 R = Role
@@ -93,16 +95,15 @@ def _is_command(event, post) -> bool:
     """A dispatcher of the command centre holding the event, or of one above it."""
     if post is None:
         return False
-    region = event.command_region
-    return getattr(region, f"{post.region.level}_id", None) == post.region_id
+    return post.region.contains(event.command_region)
 
 
 def _is_unit(event, post) -> bool:
     """Staff of the lead unit, of a unit above it (a bureau over its squad) or below it."""
     if post is None or post.department_id is None or event.lead_unit_id is None:
         return False
-    mine, lead = post.department.path, event.lead_unit.path
-    return lead.startswith(mine) or mine.startswith(lead)
+    mine, lead = post.department, event.lead_unit
+    return mine.contains(lead) or lead.contains(mine)
 
 
 def _is_handler(event, actor, post) -> bool:
@@ -157,8 +158,6 @@ PRIORITY_FACTOR = {Priority.NORMAL: 1.0, Priority.URGENT: 0.5, Priority.CRITICAL
 
 def step_deadline(event, step: str, start) -> Deadline:
     """A step's deadline on the working-day calendar; yellow when 80% of it has run."""
-    from gridgov.worktime.calendar import add_working_hours
-
     hours = event.category.hours_for(step) * PRIORITY_FACTOR[event.priority]
     return Deadline(
         step=step,
@@ -177,8 +176,6 @@ NOTIFY_ON = frozenset(
 
 
 def recipients(event, t) -> list[int]:
-    from .selectors import command_centre_user_ids, reporter_user_ids, unit_user_ids
-
     if t.action in ("escalate", "hand_down", "reopen", "give_back", "handle"):
         return command_centre_user_ids(event)
     if t.action in ("dispatch", "rework", "urge"):

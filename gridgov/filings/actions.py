@@ -115,7 +115,7 @@ def _site(value, actor, role, problems: list) -> InspectionTarget | None:
 
 
 def _works_at(department: Department, site: InspectionTarget) -> bool:
-    return getattr(site, f"{department.region.level}_id", None) == department.region_id
+    return department.region.contains(site)
 
 
 def responsible_department(site: InspectionTarget) -> Department | None:

@@ -13,11 +13,14 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.choices import Role
+from gridgov.workflow.deadlines import OVERDUE, DeadlineRule, chase, overdue_transition
 from gridgov.workflow.engine import CITIZEN, SYSTEM, Deadline, Transition, Workflow
+from gridgov.worktime.calendar import add_working_hours
 
 from . import nights
 from .choices import FilingStatus, FilingStep
 from .models import FilingTimelineEntry, NightWorkFiling
+from .selectors import department_user_ids
 
 S = FilingStatus
 R = Role
@@ -37,6 +40,7 @@ TRANSITIONS = (
     # The worker may revoke too: a rule that sees the commitments broken again and again.
     T("revoke", (S.APPROVED,), S.REVOKED, DECIDERS | {SYSTEM}, _("revoke approval"),
       guard="department", note_required=True),
+    overdue_transition(S, frozenset({S.APPROVED, S.REJECTED, S.REVOKED})),
 )  # fmt: skip
 
 
@@ -44,8 +48,8 @@ def _of_department(filing, post) -> bool:
     """Staff of the responsible department, of a unit above it or of one of its sub-units."""
     if post is None or post.department_id is None:
         return False
-    mine, theirs = post.department.path, filing.department.path
-    return theirs.startswith(mine) or mine.startswith(theirs)
+    mine, theirs = post.department, filing.department
+    return mine.contains(theirs) or theirs.contains(mine)
 
 
 GUARDS = {"department": lambda filing, actor, post: _of_department(filing, post)}
@@ -53,8 +57,6 @@ GUARDS = {"department": lambda filing, actor, post: _of_department(filing, post)
 
 def review_deadline(filing, step: str, start) -> Deadline:
     """A working day's hours to decide, but never later than the first night begins."""
-    from gridgov.worktime.calendar import add_working_hours
-
     due = add_working_hours(start, REVIEW_HOURS)
     first_begin, _end = nights.window(filing.first_night, filing.start_time, filing.end_time)
     if start < first_begin < due:
@@ -65,9 +67,7 @@ def review_deadline(filing, step: str, start) -> Deadline:
 
 
 def recipients(filing, t) -> list[int]:
-    from .selectors import department_user_ids
-
-    if t.action == "submit":
+    if t.action in ("submit", OVERDUE):
         return department_user_ids(filing)
     return [filing.submitted_by_id] if filing.submitted_by_id else []
 
@@ -89,5 +89,7 @@ FILING_WORKFLOW = Workflow(
     deadline=review_deadline,
     recipients=recipients,
     notification_text=notification_text,
-    notify_on=frozenset({"submit", "approve", "reject", "revoke"}),
+    notify_on=frozenset({"submit", "approve", "reject", "revoke", OVERDUE}),
 )
+# An undecided filing is the department's: marked overdue, and its officers told again.
+chase(FILING_WORKFLOW, DeadlineRule(OVERDUE))

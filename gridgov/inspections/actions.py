@@ -326,8 +326,7 @@ def _check_inspection(data: InspectionData, now) -> None:
 def _works_at(department, target) -> bool:
     """A unit works at a target if its region contains the target's (a county bureau for
     the whole county, a town squad for its town)."""
-    region = department.region
-    return getattr(target, f"{region.level}_id", None) == region.pk
+    return department.region.contains(target)
 
 
 def _command_region_of(target, scenario):
@@ -381,17 +380,17 @@ def _check_officers(task, officers) -> list[Staff]:
                 )
             )
     for assignment in departments:
-        path = assignment.department.path
-        if not any(o.department_id and o.department.path.startswith(path) for o in chosen.values()):
+        unit = assignment.department
+        if not any(o.department_id and unit.contains(o.department) for o in chosen.values()):
             problems.append(
                 field_problem(
                     "officers",
                     _("Assign at least one officer of %(unit)s.") % {"unit": assignment.department},
                 )
             )
-    paths = [a.department.path for a in departments]
+    units = [a.department for a in departments]
     for officer in chosen.values():
-        if officer.department_id and not any(officer.department.path.startswith(p) for p in paths):
+        if officer.department_id and not any(u.contains(officer.department) for u in units):
             problems.append(
                 field_problem(
                     "officers",

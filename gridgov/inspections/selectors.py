@@ -180,6 +180,18 @@ def officer_user_ids(task) -> list[int]:
     return list(task.officers.filter(user__isnull=False).values_list("user_id", flat=True))
 
 
+def department_user_ids(item) -> list[int]:
+    """The officers of a rectification order's or case's department, its sub-units included."""
+    return list(
+        Staff.objects.filter(
+            department__path__startswith=item.department.path,
+            role=Role.OFFICER,
+            is_active=True,
+            user__isnull=False,
+        ).values_list("user_id", flat=True)
+    )
+
+
 def units_at(target, kinds) -> list[Department]:
     """The units of these kinds that work where the target is — a town's squad or police
     station, a county's bureau or enforcement team — nearest first (town before county)."""

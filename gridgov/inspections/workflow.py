@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.choices import Role
+from gridgov.workflow.deadlines import OVERDUE, DeadlineRule, chase, overdue_transition
 from gridgov.workflow.engine import CITIZEN, SYSTEM, Deadline, PublicActor, Transition, Workflow
+from gridgov.worktime.calendar import add_working_hours
 
 from .choices import (
     CaseStatus,
@@ -32,6 +34,7 @@ from .models import (
     RectificationOrder,
     RectificationTimelineEntry,
 )
+from .selectors import command_user_ids, department_user_ids, officer_user_ids
 
 R = Role
 T = Transition
@@ -55,7 +58,7 @@ def covers(post, region) -> bool:
     """Whether a staff member's posting contains a region (their command centre holds it)."""
     if post is None or region is None:
         return False
-    return getattr(region, f"{post.region.level}_id", None) == post.region_id
+    return post.region.contains(region)
 
 
 def _is_command(task, post) -> bool:
@@ -75,8 +78,8 @@ def _of_department(item, post) -> bool:
     """Staff of the item's department, of a unit above it or of one of its sub-units."""
     if post is None or post.department_id is None:
         return False
-    mine, theirs = post.department.path, item.department.path
-    return theirs.startswith(mine) or mine.startswith(theirs)
+    mine, theirs = post.department, item.department
+    return mine.contains(theirs) or theirs.contains(mine)
 
 
 INSPECTION_GUARDS = {
@@ -102,6 +105,7 @@ INSPECTION_TRANSITIONS = (
       note_required=True),
     T("rate", (S.INSPECTED, S.CLOSED), None, frozenset({CITIZEN}), _("rate the inspection"),
       guard="inspected_party"),
+    overdue_transition(S, frozenset({S.CLOSED, S.CANCELLED})),
 )  # fmt: skip
 
 
@@ -110,8 +114,6 @@ def _end_of(day: dt.date) -> dt.datetime:
 
 
 def inspection_deadline(task, step: str, start) -> Deadline:
-    from gridgov.worktime.calendar import add_working_hours
-
     if step == InspectionStep.INSPECT and task.planned_for is not None:
         # A planned visit is due on its day; yellow from that morning.
         due = _end_of(max(task.planned_for, timezone.localdate(start)))
@@ -129,12 +131,14 @@ def inspection_deadline(task, step: str, start) -> Deadline:
 
 
 def inspection_recipients(task, t) -> list[int]:
-    from .selectors import command_user_ids, officer_user_ids
-
     if t.action == "assign":
         return officer_user_ids(task)
     if t.action == "finish":
         return command_user_ids(task)
+    if t.action == OVERDUE:
+        # A late visit is the officers' to make; assigning and closing are the centre's.
+        late_visit = task.step == InspectionStep.INSPECT
+        return officer_user_ids(task) if late_visit else command_user_ids(task)
     return []
 
 
@@ -149,8 +153,10 @@ INSPECTION_WORKFLOW = Workflow(
     deadline=inspection_deadline,
     recipients=inspection_recipients,
     notification_text=lambda task, t: f"{task.number} {task.target.name}: {t.label}",
-    notify_on=frozenset({"assign", "finish"}),
+    notify_on=frozenset({"assign", "finish", OVERDUE}),
 )
+# No one above an inspection takes it over: a late one is marked overdue, and its people told.
+chase(INSPECTION_WORKFLOW, DeadlineRule(OVERDUE))
 
 
 RS = RectificationStatus
@@ -165,12 +171,11 @@ RECTIFICATION_TRANSITIONS = (
       guard="department", step=RectificationStep.RECTIFY, note_required=True),
     T("escalate", (RS.ISSUED, RS.RECTIFIED), RS.ESCALATED, OFFICERS, _("file a case"),
       guard="department", note_required=True),
+    overdue_transition(RS, frozenset({RS.PASSED, RS.ESCALATED})),
 )  # fmt: skip
 
 
 def rectification_deadline(order, step: str, start) -> Deadline:
-    from gridgov.worktime.calendar import add_working_hours
-
     if step == RectificationStep.RECTIFY:
         due = _end_of(order.deadline)
         return Deadline(step=step, warn_at=due - dt.timedelta(days=1), due_at=due)
@@ -179,6 +184,11 @@ def rectification_deadline(order, step: str, start) -> Deadline:
         warn_at=add_working_hours(start, REINSPECT_HOURS * 0.8),
         due_at=add_working_hours(start, REINSPECT_HOURS),
     )
+
+
+def finding_recipients(item, t) -> list[int]:
+    """A late order or case: the officers of its department (its sub-units included)."""
+    return department_user_ids(item) if t.action == OVERDUE else []
 
 
 RECTIFICATION_WORKFLOW = Workflow(
@@ -190,7 +200,13 @@ RECTIFICATION_WORKFLOW = Workflow(
     transitions=RECTIFICATION_TRANSITIONS,
     guards=FINDING_GUARDS,
     deadline=rectification_deadline,
+    recipients=finding_recipients,
+    notification_text=lambda order, t: f"{order.number} {order.target.name}: {t.label}",
+    notify_on=frozenset({OVERDUE}),
 )
+# A target that did not rectify in time is the department's to follow up (re-inspect, or file
+# a case): the order is marked overdue and the department told.
+chase(RECTIFICATION_WORKFLOW, DeadlineRule(OVERDUE))
 
 
 CS = CaseStatus
@@ -203,12 +219,11 @@ CASE_TRANSITIONS = (
     T("close", (CS.DECIDED,), CS.CLOSED, OFFICERS, _("close the case"), guard="department"),
     T("dismiss", (CS.FILED, CS.INVESTIGATING), CS.DISMISSED, OFFICERS, _("dismiss"),
       guard="department", note_required=True),
+    overdue_transition(CS, frozenset({CS.CLOSED, CS.DISMISSED})),
 )  # fmt: skip
 
 
 def case_deadline(case, step: str, start) -> Deadline:
-    from gridgov.worktime.calendar import add_working_hours
-
     if step == CaseStep.DECIDE:
         due = start + dt.timedelta(days=DECIDE_DAYS)
         return Deadline(step=step, warn_at=due - dt.timedelta(days=10), due_at=due)
@@ -228,4 +243,8 @@ CASE_WORKFLOW = Workflow(
     transitions=CASE_TRANSITIONS,
     guards=FINDING_GUARDS,
     deadline=case_deadline,
+    recipients=finding_recipients,
+    notification_text=lambda case, t: f"{case.number} {case.target.name}: {t.label}",
+    notify_on=frozenset({OVERDUE}),
 )
+chase(CASE_WORKFLOW, DeadlineRule(OVERDUE))

@@ -87,7 +87,7 @@ def check_staff_data(data: StaffData) -> list[dict]:
 
 
 def _region_within(region: Region, area: Region) -> bool:
-    return getattr(region, f"{area.level}_id") == area.pk
+    return area.contains(region)
 
 
 def _raise_if(problems: list[dict], message: str) -> None:

@@ -3,9 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.pii import DigestField, EncryptedTextField, mask_phone
+from gridgov.core.scope_rules import ScopeRule
 
 from .choices import DepartmentKind, Role
-from .scoping import ScopeRule
 
 
 class Department(models.Model):
@@ -53,6 +53,11 @@ class Department(models.Model):
     def level(self) -> str:
         """A unit works at the level of the region it belongs to."""
         return self.region.level
+
+    def contains(self, unit) -> bool:
+        """Whether `unit` is this department or one of its sub-units (a bureau contains its
+        squads): its path starts with this one's."""
+        return unit is not None and unit.path.startswith(self.path)
 
     @staticmethod
     def top_unit_of(path: str) -> int:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from .choices import Capability as C
 from .choices import Role
+from .models import Staff
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
@@ -31,8 +32,6 @@ def post_of(user):
     if not user.is_authenticated:
         return None
     if not hasattr(user, "_gridgov_post"):
-        from .models import Staff
-
         # One post per user: no ORDER BY (the default ordering would join and sort).
         posts = (
             Staff.objects.select_related("region", "department")

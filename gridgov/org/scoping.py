@@ -6,36 +6,14 @@ a scope with a `scope_rule`; `scoped(queryset, user)` applies it. A model withou
 be scoped, which is an error, not a silent "show everything".
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
+from gridgov.core.scope_rules import ScopeRule
+
 from .roles import DEPARTMENT_BOUND_ROLES, UNSCOPED_ROLES, post_of
-
-
-@dataclass(frozen=True)
-class ScopeRule:
-    """How a model's rows relate to a scope.
-
-    region: lookup from the model to its Region ("" when the model is Region itself), or None
-        when rows are not tied to a place.
-    department: lookup to the responsible Department ("" when the model is Department), or None
-        when rows do not belong to a department.
-    all_staff: reference data that every active staff member may read (still nothing for
-        people without a staff post).
-    owner: lookup to the user a row belongs to (an upload, a job); only they see it.
-    department_many: the department lookup crosses a to-many relation (an event's assigned
-        units); it is then tested with a subquery, so rows are never repeated.
-    filed_by: lookup to the user who filed a row (a report); they see it whatever their scope.
-    """
-
-    region: str | None = None
-    department: str | None = None
-    all_staff: bool = False
-    owner: str | None = None
-    department_many: bool = False
-    filed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +24,7 @@ class Scope:
     region_level: str | None = None
     region_id: int | None = None
     department_path: str | None = None  # an officer's unit: it and its sub-units
+    region: object = field(default=None, compare=False)  # the Region of region_id
 
     def covers_region(self, region) -> bool:
         """Whether a region lies inside this scope's region subtree."""
@@ -53,7 +32,7 @@ class Scope:
             return True
         if self.nothing or self.region_id is None:
             return False
-        return getattr(region, f"{self.region_level}_id") == self.region_id
+        return self.region.contains(region)
 
 
 EVERYTHING = Scope(everything=True)
@@ -89,6 +68,7 @@ def _compute_scope(user) -> Scope:
         user_id=user.pk,
         region_level=staff.region.level,
         region_id=staff.region_id,
+        region=staff.region,
         department_path=staff.department.path if bound else None,
     )
 
@@ -154,5 +134,5 @@ def can_see(user, obj) -> bool:
     if rule.owner is not None:
         return own(rule.owner)
     if rule.region == "" and (rule.department is None or scope.department_path is None):
-        return getattr(obj, f"{scope.region_level}_id") == scope.region_id or own(rule.filed_by)
+        return scope.region.contains(obj) or own(rule.filed_by)
     return scoped(type(obj)._default_manager.filter(pk=obj.pk), user).exists()

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class PowersConfig(AppConfig):
     name = "gridgov.powers"
     verbose_name = _("Power items")
-
-    def ready(self):
-        from . import jobs  # noqa: F401 - registers the catalogue import handler

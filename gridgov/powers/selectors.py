@@ -108,8 +108,7 @@ def departments_of(jurisdiction: Region) -> QuerySet:
 
 def covers(jurisdiction: Region, department: Department) -> bool:
     """Whether a department works inside the jurisdiction (so it may hold its items)."""
-    region = department.region
-    return getattr(region, f"{jurisdiction.level}_id") == jurisdiction.pk
+    return jurisdiction.contains(department.region)
 
 
 # --- The catalogue ------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import shapely
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.org.scoping import ScopeRule
+from gridgov.core.scope_rules import ScopeRule
 
 from .choices import RegionLevel
 
@@ -74,6 +74,11 @@ class Region(models.Model):
 
     def geometry(self):
         return shapely.from_wkb(bytes(self.boundary)) if self.boundary else None
+
+    def contains(self, place) -> bool:
+        """Whether `place` — a region, or a row placed in the tree (`Placed`) — lies in this
+        region (itself included). One equality on the place's own ancestor column."""
+        return place is not None and getattr(place, f"{self.level}_id", None) == self.pk
 
 
 class BoundaryRevision(models.Model):

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import NotFound
+from gridgov.org.roles import post_of
 from gridgov.org.scoping import scope_of, scoped
 
 from .choices import LEVELS
@@ -62,7 +63,5 @@ def map_centre(region: Region | None) -> dict:
 
 def map_centre_for(user) -> dict:
     """A staff member's map opens on their posting."""
-    from gridgov.org.roles import post_of
-
     post = post_of(user)
     return map_centre(post.region if post is not None else None)

@@ -295,14 +295,9 @@ GRIDGOV_INSPECTIONS_PER_OFFICER_DAY = env_int("GRIDGOV_INSPECTIONS_PER_OFFICER_D
 GRIDGOV_PENALTY_SHARE_TARGET = env_decimal("GRIDGOV_PENALTY_SHARE_TARGET", "20.88")
 GRIDGOV_MAX_SPREADSHEET_UPLOAD_BYTES = env_int("GRIDGOV_MAX_SPREADSHEET_UPLOAD_MB", 20) * 2**20
 
-# --- Periodic tasks (queued by `manage.py run_clock`, run by the worker) -------------------
-GRIDGOV_PERIODIC_TASKS = [
-    ("gridgov.events.jobs.check_deadlines", env_int("GRIDGOV_DEADLINE_SWEEP_SECONDS", 60)),
-    ("gridgov.core.tasks.purge_expired", 3600),
-    ("gridgov.alerts.jobs.evaluate_signals", env_int("GRIDGOV_WARNING_SWEEP_SECONDS", 5)),
-    ("gridgov.alerts.jobs.ingest_complaints", 60),
-    ("gridgov.alerts.jobs.ingest_expiring_filings", 3600),
-]
+# --- Periodic tasks (each app registers its own; `manage.py run_clock` queues them) --------
+GRIDGOV_DEADLINE_SWEEP_SECONDS = env_int("GRIDGOV_DEADLINE_SWEEP_SECONDS", 60)
+GRIDGOV_WARNING_SWEEP_SECONDS = env_int("GRIDGOV_WARNING_SWEEP_SECONDS", 5)
 
 # --- Open311 GeoReport v2 -------------------------------------------------------------------
 GRIDGOV_OPEN311_JURISDICTION = env_str("GRIDGOV_OPEN311_JURISDICTION", "jiaxing.gridgov")

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.org.scoping import ScopeRule
+from gridgov.core.scope_rules import ScopeRule
 
 
 class CalendarDay(models.Model):

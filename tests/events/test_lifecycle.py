@@ -14,6 +14,7 @@ from gridgov.events.choices import EventSource, EventStatus
 from gridgov.events.models import Event, EventTimelineEntry
 from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.org.models import Department
+from gridgov.workflow.deadlines import sweep
 from gridgov.workflow.models import Notification
 from tests.conftest import DEMO_TOWN, GRID_A
 
@@ -265,8 +266,8 @@ def test_a_file_that_is_not_a_photo_is_refused(gridworker_a):
 def test_a_late_event_is_escalated_by_the_worker_with_the_reason(gridworker_a):
     event = report(gridworker_a)
     Event.objects.filter(pk=event.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    result = actions.do_escalate_overdue()
-    assert result["escalated"] >= 1
+    result = sweep()
+    assert result["events"]["escalate"] >= 1
     event.refresh_from_db()
     assert event.command_region.code == "330402" and event.late
     last = event.timeline.order_by("-seq").first()
@@ -278,7 +279,7 @@ def test_a_late_unit_is_urged_and_its_clock_restarts(gridworker_a, dispatcher_to
     actions.do_accept_event(event.pk, actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
     Event.objects.filter(pk=event.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    actions.do_escalate_overdue()
+    sweep()
     event.refresh_from_db()
     assert event.late and event.due_at > timezone.now() and event.step == "handle"
     assert event.timeline.order_by("-seq").first().action == "urge"
@@ -291,7 +292,7 @@ def test_an_urged_event_stays_red_until_it_is_done(gridworker_a, dispatcher_town
     actions.do_accept_event(event.pk, actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
     Event.objects.filter(pk=event.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    actions.do_escalate_overdue()
+    sweep()
     event.refresh_from_db()
     assert event.due_at > timezone.now() and urgency_of(event) == "red"
     red = filtered_events(dispatcher_town, EventFilter(urgency="red"))

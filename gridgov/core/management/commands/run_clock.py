@@ -6,13 +6,14 @@ clock per deployment (`run_stack` starts it).
 
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from gridgov.core.registry import periodic_jobs
+
 
 class Command(BaseCommand):
-    help = "Enqueue GridGov's periodic tasks (settings.GRIDGOV_PERIODIC_TASKS) on schedule."
+    help = "Enqueue the periodic tasks the apps register (core.registry) on schedule."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,9 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once, **options):
-        schedule = [
-            (import_string(path), seconds) for path, seconds in settings.GRIDGOV_PERIODIC_TASKS
-        ]
+        schedule = [(import_string(path), seconds) for path, seconds in periodic_jobs()]
         next_run = [0.0] * len(schedule)
         while True:
             now = time.monotonic()

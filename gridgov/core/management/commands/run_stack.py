@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from gridgov.org.demo import DEMO_PASSWORD, demo_logins
+from gridgov.core.registry import demo_logins
 
 
 class Command(BaseCommand):
@@ -56,9 +56,9 @@ class Command(BaseCommand):
 
     def _announce(self, host, port):
         self.stdout.write(self.style.SUCCESS(f"\nGridGov is running at http://{host}:{port}/"))
-        logins = demo_logins()
+        password, logins = demo_logins()
         if logins:
-            self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+            self.stdout.write(f"Demo logins (password {password}):")
             for login in logins:
                 self.stdout.write(f"  {login.username:<11} {login.role}  {login.where}")
         self.stdout.write("Press Ctrl-C to stop the web server and the worker.\n")

@@ -1,0 +1,197 @@
+"""What each app brings to the platform, declared in its `AppConfig.ready()`.
+
+`core` is the ground floor: it imports no app built on it. An app adds its part of the demo, its
+counters on the workbench, its entries in the navigation, its periodic jobs and the platform's
+scoping gate here, and `core` (load_demo, the workbench, the middleware, run_clock) reads them.
+The order apps register in is INSTALLED_APPS's; it breaks ties, never dependencies.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+
+# --- The demo -------------------------------------------------------------------------------
+
+
+@dataclass
+class Demo:
+    """What `load_demo` was asked for, and what each step reported (by step name)."""
+
+    scale: str
+    seed: int
+    actor: str
+    options: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One app's part of the demo.
+
+    load(demo) fills it in; what it returns is kept as demo.figures[name].
+    after: the steps it builds on (their rows must exist first).
+    summary(demo): its part of the closing line ("3000 events over the past year"), or None.
+    loaded(): True when the database already holds the demo (it is then not loaded again).
+    logins(): the demo's sign-ins, all with `password`.
+    scales: the sizes of demo it can load (`load_demo --scale`).
+    """
+
+    name: str
+    load: Callable
+    after: tuple[str, ...] = ()
+    summary: Callable | None = None
+    loaded: Callable | None = None
+    logins: Callable | None = None
+    password: str = ""
+    scales: tuple[str, ...] = ()
+
+
+_demo: dict[str, DemoStep] = {}
+
+
+def register_demo(step: DemoStep) -> None:
+    _demo[step.name] = step
+
+
+def demo_steps() -> list[DemoStep]:
+    """Every step, each after the ones it names (ties in registration order)."""
+    ordered, placed = [], set()
+    waiting = list(_demo.values())
+    while waiting:
+        ready = next((s for s in waiting if placed >= set(s.after)), None)
+        if ready is None:
+            names = ", ".join(f"{s.name} (after {', '.join(s.after)})" for s in waiting)
+            raise ImproperlyConfigured(f"Demo steps that can never run: {names}")
+        ordered.append(ready)
+        placed.add(ready.name)
+        waiting.remove(ready)
+    return ordered
+
+
+def demo_logins() -> tuple[str, list]:
+    """The demo's password and sign-ins (none before the demo is loaded)."""
+    for step in _demo.values():
+        if step.logins is not None:
+            return step.password, step.logins()
+    return "", []
+
+
+# --- The workbench and the navigation -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tiles:
+    """An app's counters on the workbench: `template` is included in the home page with what
+    context(user) returns (a dict merged into the page's context)."""
+
+    template: str
+    context: Callable
+    order: int
+
+
+_tiles: list[Tiles] = []
+
+
+def register_tiles(tiles: Tiles) -> None:
+    _tiles.append(tiles)
+
+
+def workbench(user) -> tuple[list[str], dict]:
+    """The workbench's fragments, in order, and the figures they show for this user."""
+    chosen = sorted(_tiles, key=lambda t: t.order)
+    context = {}
+    for tiles in chosen:
+        context.update(tiles.context(user))
+    return [t.template for t in chosen], context
+
+
+# A navigation entry shown to every staff member with any capability at all.
+ANY_CAPABILITY = "*"
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link of the signed-in navigation: `url` names the page; `requires` the capability a
+    user must hold to see it (None: everyone signed in; ANY_CAPABILITY: any staff member)."""
+
+    label: str
+    url: str
+    order: int
+    requires: str | None = None
+
+    def shown_to(self, capabilities) -> bool:
+        if self.requires is None:
+            return True
+        if self.requires == ANY_CAPABILITY:
+            return bool(capabilities)
+        return self.requires in capabilities
+
+
+_navigation: list[NavEntry] = []
+
+
+def register_navigation(*entries: NavEntry) -> None:
+    _navigation.extend(entries)
+
+
+def navigation() -> list[NavEntry]:
+    return sorted(_navigation, key=lambda e: e.order)
+
+
+# --- Periodic jobs --------------------------------------------------------------------------
+
+
+_jobs: dict[str, int] = {}
+
+
+def register_job(task: str, seconds: int) -> None:
+    """Have `run_clock` queue the task (a dotted path) every `seconds`."""
+    _jobs[task] = seconds
+
+
+def periodic_jobs() -> list[tuple[str, int]]:
+    return list(_jobs.items())
+
+
+# --- Errors in the shape of a part of the site ----------------------------------------------
+
+
+_error_formats: dict[str, Callable] = {}
+
+
+def register_error_format(prefix: str, respond: Callable) -> None:
+    """Requests under `prefix` are refused by respond(request, status, message), in the error
+    shape that part of the site promises its clients (the Open311 spec's, say)."""
+    _error_formats[prefix] = respond
+
+
+def error_format(path: str) -> Callable | None:
+    return next((f for prefix, f in _error_formats.items() if path.startswith(prefix)), None)
+
+
+# --- Who may read and do what ---------------------------------------------------------------
+
+
+_access: dict[str, Callable] = {}
+
+
+def register_access(*, scoped: Callable, capabilities_of: Callable) -> None:
+    """The gate every read of scoped data goes through, scoped(queryset, user), and what a
+    user may do, capabilities_of(user) (a set of capability names)."""
+    _access.update(scoped=scoped, capabilities_of=capabilities_of)
+
+
+def _gate(name: str) -> Callable:
+    try:
+        return _access[name]
+    except KeyError:
+        raise ImproperlyConfigured("No app registered who may read and do what.") from None
+
+
+def scoped(queryset, user):
+    return _gate("scoped")(queryset, user)
+
+
+def capabilities_of(user) -> frozenset:
+    return _gate("capabilities_of")(user)

@@ -1,9 +1,0 @@
-from gridgov.core.management.base import ActionCommand
-from gridgov.events.actions import do_escalate_overdue
-
-
-class Command(ActionCommand):
-    help = "Escalate or urge every late event now (the worker does this every minute)."
-
-    def handle(self, *args, **options):
-        self.stdout.write(str(do_escalate_overdue()))

@@ -1,0 +1,41 @@
+"""What the events bring to the platform: the demo's year of events, their workbench
+counters and pages, and how the deadline sweep chases them.
+
+Read once at start-up (`gridgov.core.apps`).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.registry import (
+    DemoStep,
+    NavEntry,
+    Tiles,
+    register_demo,
+    register_navigation,
+    register_tiles,
+)
+
+from . import actions  # noqa: F401 - declares how the deadline sweep chases events
+from .demo import DEMO_EVENTS, load_demo_events
+from .selectors import workload
+
+
+def load_events(demo):
+    count = demo.options.get("events")
+    count = DEMO_EVENTS[demo.scale] if count is None else count
+    return load_demo_events(count=count, seed=demo.seed, actor=demo.actor)
+
+
+register_demo(
+    DemoStep(
+        "events",
+        load_events,
+        after=("org", "holidays"),
+        summary=lambda demo: f"{demo.figures['events']} events over the past year",
+    )
+)
+register_tiles(Tiles("events/workbench.html", lambda user: {"work": workload(user)}, order=10))
+register_navigation(
+    NavEntry(_("Events"), "events:list", 10),
+    NavEntry(_("Event statistics"), "events:kpi", 110, requires="view_kpi"),
+)

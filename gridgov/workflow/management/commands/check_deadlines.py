@@ -1,0 +1,10 @@
+from gridgov.core.management.base import ActionCommand
+from gridgov.workflow.deadlines import sweep
+
+
+class Command(ActionCommand):
+    help = "Chase every late work item of every kind now (the worker does this every minute)."
+
+    def handle(self, *args, **options):
+        for kind, done in sweep().items():
+            self.stdout.write(f"{kind}: {done}")

@@ -1,0 +1,13 @@
+"""What the closed-loop engine brings to the platform: the message list, and the deadline sweep
+over every kind of work item (every minute, by default).
+
+Read once at start-up (`gridgov.core.apps`).
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.registry import NavEntry, register_job, register_navigation
+
+register_navigation(NavEntry(_("Messages"), "workflow:notifications", 50))
+register_job("gridgov.workflow.deadlines.check_deadlines", settings.GRIDGOV_DEADLINE_SWEEP_SECONDS)
