@@ -137,9 +137,13 @@ def service_definition(request, code, fmt):
 
 
 def _requests():
+    """The events of public categories that are published: those that came in through a
+    public channel, and those staff chose to publish (Publication); never the rest."""
     return Event.objects.filter(
-        category__public_service__is_public=True, category__is_active=True
-    ).select_related("category", "lead_unit", "routed_unit", "duplicate_of")
+        category__public_service__is_public=True,
+        category__is_active=True,
+        publication__isnull=False,
+    ).select_related("category", "lead_unit", "routed_unit", "duplicate_of", "publication")
 
 
 @open311
@@ -381,6 +385,7 @@ def request_updates(request, fmt):
     entries = EventTimelineEntry.objects.filter(
         item__category__public_service__is_public=True,
         item__category__is_active=True,
+        item__publication__isnull=False,
         action__in=PUBLIC_STEP_TEXT,
         at__gte=start,
         at__lte=end,
