@@ -35,6 +35,7 @@ from gridgov.inspections.models import (
     RectificationOrder,
     Scenario,
 )
+from gridgov.open311.models import Publication
 from gridgov.org.actions import StaffData, do_create_account, do_create_staff
 from gridgov.org.choices import Role
 from gridgov.org.models import Department, Staff
@@ -146,6 +147,12 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
     ("POST", "/api/v1/events/{number}/{action}"): lambda: (
         lambda e: Attempt({"number": e.number, "action": "accept"}, {}, e)
     )(an_event()),
+    ("POST", "/api/v1/events/{number}/publication"): lambda: (
+        lambda e: Attempt({"number": e.number}, {}, e)
+    )(an_event()),
+    ("DELETE", "/api/v1/events/{number}/publication"): lambda: (
+        lambda p: Attempt({"number": p.event.number}, {}, p)
+    )(Publication.objects.filter(event__county__code=COUNTY).order_by("pk")[0]),
     ("POST", "/api/v1/events/bulk-dispatch"): lambda: (
         lambda e: Attempt(
             {}, {"events": [e.number], "lead": f"{DEMO_TOWN}-ZD"}, e, batch="dispatched"

@@ -112,9 +112,13 @@ def do_submit_public_request(request: PublicRequest, *, client: ClientApplicatio
 PUBLISHING_ROLES = {Role.DISPATCHER, Role.ADMIN}
 
 
-def _require_publisher(event, actor) -> None:
+def may_publish(actor) -> bool:
     staff = post_of(actor)
-    if not actor.is_superuser and (staff is None or staff.role not in PUBLISHING_ROLES):
+    return actor.is_superuser or (staff is not None and staff.role in PUBLISHING_ROLES)
+
+
+def _require_publisher(event, actor) -> None:
+    if not may_publish(actor):
         raise NotPermitted(_("Only the command centre publishes events."))
     if not can_see(actor, event):
         raise NotFound(_("No such event in your area."))

@@ -149,6 +149,20 @@ def test_only_the_command_centre_of_the_event_publishes_it(
     assert not AuditEntry.objects.filter(action="open311.publish_event").exists()
 
 
+def test_the_command_centre_publishes_from_the_api_and_the_events_page(admin_user, dispatcher_town):
+    event = internal_report(admin_user, EventSource.HOTLINE)
+    api = Client(HTTP_AUTHORIZATION=bearer_headers(dispatcher_town)["Authorization"])
+    url = f"/api/v1/events/{event.number}/publication"
+    assert api.post(url).status_code == 201
+    assert event.number in feed()["requests"]
+    assert api.delete(url).status_code == 204
+    assert event.number not in feed()["requests"]
+    page = client_for(dispatcher_town)
+    assert 'id="publication"' in page.get(f"/events/{event.number}/").content.decode()
+    posted = page.post(f"/events/{event.number}/publication/", {"publish": "1"})
+    assert posted.status_code == 302 and event.number in feed()["requests"]
+
+
 # --- Length of staff text -----------------------------------------------------------------
 
 
