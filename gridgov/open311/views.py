@@ -32,6 +32,9 @@ from .models import Datatype, PublicService
 MAX_DAYS = 90  # the spec's longest date range for one search
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+# Deeper pages than this are refused: the offset would overflow the database's integers (a
+# 500), and a 90-day window never holds that many requests.
+MAX_PAGE = 100_000
 OPEN = ~Q(status__in=serializers.CLOSED)
 
 
@@ -215,9 +218,11 @@ def _page(params) -> tuple[int, int]:
         size = int(params.get("page_size", DEFAULT_PAGE_SIZE))
     except ValueError:
         raise Open311Error(400, _("page and page_size are whole numbers.")) from None
-    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+    if not 1 <= page <= MAX_PAGE or not 1 <= size <= MAX_PAGE_SIZE:
         raise Open311Error(
-            400, _("page starts at 1; page_size is 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}
+            400,
+            _("page is 1 to %(pages)d; page_size is 1 to %(max)d.")
+            % {"pages": MAX_PAGE, "max": MAX_PAGE_SIZE},
         )
     return page, size
 

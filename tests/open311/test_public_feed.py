@@ -193,3 +193,19 @@ def test_a_staff_note_longer_than_a_citizens_is_refused_on_the_api_and_pages(
     assert page.status_code in (200, 400)
     event.refresh_from_db()
     assert event.status == "reported" and event.timeline.count() == 1
+
+
+# --- Paging ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["requests", "servicerequestupdates"])
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("page", ["9223372036854775807", "100001", "18446744073709551616"])
+def test_a_page_past_any_offset_is_a_400_in_the_specs_shape(path, fmt, page):
+    response = Client().get(f"/open311/v2/{path}.{fmt}", {"page": page})
+    assert response.status_code == 400
+    if fmt == "json":
+        (problem,) = response.json()
+        assert problem["code"] == 400 and "page" in problem["description"]
+    else:
+        assert b"<errors><error><code>400</code>" in response.content
