@@ -41,6 +41,7 @@ def refuse_malformed_fernet_keys(keys: list[str]) -> None:
                 "print(Fernet.generate_key().decode())'."
             )
 
+
 DEBUG = False
 SECRET_KEY = env_str("GRIDGOV_SECRET_KEY")
 PII_KEYS = env_list("GRIDGOV_PII_KEYS")
