@@ -2,9 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from gridgov.open311 import staff as open311_staff
 from gridgov.workflow import views as workflow_views
 
 api_v1 = [
+    # Before the events' own "events/<number>/<action>", which would take it for an action.
+    path(
+        "events/<str:number>/publication",
+        open311_staff.PublicationView.as_view(),
+        name="api-event-publication",
+    ),
     path("", include("gridgov.regions.api_urls")),
     path("", include("gridgov.org.api_urls")),
     path("", include("gridgov.events.api_urls")),
@@ -20,6 +27,11 @@ urlpatterns = [
     path("accounts/", include("gridgov.accounts.urls")),
     path("regions/", include("gridgov.regions.urls")),
     path("org/", include("gridgov.org.urls")),
+    path(
+        "events/<str:number>/publication/",
+        open311_staff.publication,
+        name="event-publication",
+    ),
     path("events/", include("gridgov.events.urls")),
     path("messages/", include("gridgov.workflow.urls")),
     path("open311/v2/", include("gridgov.open311.urls")),

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 # Examples of hypothesis's fuzzing phase per operation, and the settings every fuzz test uses:
 # derandomized and without an example database, so every run sends the same requests.
@@ -122,6 +123,39 @@ def requests_keep_the_connection():
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+def write_operations() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Every write operation (POST, PUT, PATCH, DELETE) of the REST OpenAPI, as
+    (method, path, the request body's content types), read from the schema /api/schema/ serves."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        (method.upper(), path, tuple(operation.get("requestBody", {}).get("content", {})))
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "put", "patch", "delete")
+    ]
+
+
+def nested_json(depth: int, shape: str, leaf: str) -> str:
+    """`leaf` inside `depth` levels of arrays, objects or both in turn; built without recursion."""
+    opening = {"array": ("[", "]"), "object": ('{"a":', "}")}
+    levels = [
+        opening[shape if shape != "mixed" else ("array", "object")[i % 2]] for i in range(depth)
+    ]
+    return "".join(o for o, _c in levels) + leaf + "".join(c for _o, c in reversed(levels))
+
+
+# (depth, JSON text): bodies nested from one level to far past any limit (Python's decoder
+# recurses once per level); a leaf of [] or {} adds one more.
+deep_json = st.builds(
+    lambda depth, shape, leaf: (depth, nested_json(depth, shape, leaf)),
+    depth=st.one_of(st.integers(1, 100), st.integers(100, 5000), st.just(1000)),
+    shape=st.sampled_from(["array", "object", "mixed"]),
+    leaf=st.sampled_from(["1", '"x"', "null", "[]", "{}", '"' + "[" * 200 + '"']),
+)
 
 
 def bearer_headers(user) -> dict:

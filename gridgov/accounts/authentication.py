@@ -5,8 +5,11 @@ pages keep using the session (and CSRF) through SessionAuthentication.
 """
 
 from datetime import timedelta
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -69,6 +72,31 @@ class BearerTokenAuthentication(TokenAuthentication):
         if auth and auth[0].lower() in self.keywords:
             return f'{self.keyword} realm="api"'
         return None
+
+
+def session_or_bearer(view):
+    """For a page-side URL that phones also read (a photo in an API answer): a bearer token
+    signs the request in as its user, with the same checks as the API; without one, the
+    session as for any page (login_required). A bad token is a 401, never the login page."""
+    page = login_required(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        scheme = BearerTokenAuthentication()
+        try:
+            found = scheme.authenticate(request)
+        except exceptions.AuthenticationFailed as failure:
+            response = JsonResponse(
+                {"detail": str(failure.detail), "code": "authentication_failed"}, status=401
+            )
+            response["WWW-Authenticate"] = scheme.authenticate_header(request)
+            return response
+        if found is None:
+            return page(request, *args, **kwargs)
+        request.user = found[0]
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def touch(token: ApiToken, now) -> None:

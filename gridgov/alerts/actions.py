@@ -22,6 +22,7 @@ from gridgov.core.errors import (
     Conflict,
     GridGovError,
     InvalidInput,
+    NotFound,
     NotPermitted,
     field_problem,
     stored_id,
@@ -35,6 +36,7 @@ from gridgov.inspections.choices import Trigger
 from gridgov.inspections.models import InspectionTarget, Scenario
 from gridgov.org.choices import Capability
 from gridgov.org.roles import has_capability
+from gridgov.org.scoping import scope_of
 from gridgov.regions.choices import CRS, RegionLevel
 from gridgov.regions.crs import wgs84_point
 from gridgov.regions.locate import locate_point
@@ -71,6 +73,39 @@ def _require(actor, capability: str) -> None:
         return
     if actor is None or not has_capability(actor, capability):
         raise NotPermitted()
+
+
+def manages(actor, jurisdiction) -> bool:
+    """Whether `actor` may write rules of `jurisdiction` (a county or the city): their scope
+    covers it, so a county's administrators keep to their county and a city's rules are for
+    the city's. The worker, commands and the demo act under a label and are not bound."""
+    if isinstance(actor, str):
+        return True
+    return jurisdiction is not None and scope_of(actor).covers_region(jurisdiction)
+
+
+def manages_sources(actor) -> bool:
+    """Signal sources have no place of their own: every county's rules read them, so only
+    administrators of the whole city (or above) define and change them."""
+    if isinstance(actor, str):
+        return True
+    scope = scope_of(actor)
+    return scope.everything or scope.region_level == RegionLevel.CITY
+
+
+def _require_sources(actor) -> None:
+    _require(actor, Capability.MANAGE_WARNING_RULES)
+    if not manages_sources(actor):
+        raise NotPermitted(
+            _("Signal sources serve every county's rules: the city's administrators keep them.")
+        )
+
+
+def _require_jurisdiction(actor, jurisdiction) -> None:
+    """The rule is to count in `jurisdiction`: refused when that lies outside the actor's area
+    (an unknown or wrong-level region is left to check_rule's field problem)."""
+    if jurisdiction is not None and not manages(actor, jurisdiction):
+        raise NotPermitted(_("You may only write rules of your own area."))
 
 
 def lock(name: str) -> Cursor:
@@ -136,7 +171,7 @@ def _check_source(data: SourceData) -> None:
 
 
 def do_create_source(data: SourceData, *, actor, builtin: bool = False) -> SignalSource:
-    _require(actor, Capability.MANAGE_WARNING_RULES)
+    _require_sources(actor)
     _check_source(data)
     with transaction.atomic():
         if SignalSource.objects.filter(code=data.code.strip()).exists():
@@ -159,7 +194,7 @@ def do_create_source(data: SourceData, *, actor, builtin: bool = False) -> Signa
 
 
 def do_update_source(source: SignalSource, data: SourceData, *, actor) -> SignalSource:
-    _require(actor, Capability.MANAGE_WARNING_RULES)
+    _require_sources(actor)
     _check_source(SourceData(**{**data.__dict__, "code": source.code, "kind": source.kind}))
     with transaction.atomic():
         fields = ("name", "metric", "unit", "min_value", "max_value", "is_active")
@@ -459,6 +494,7 @@ def _check_references(d: Definition, rule: Rule | None) -> list[dict]:
 
 def do_create_rule(data: RuleData, *, actor) -> Rule:
     _require(actor, Capability.MANAGE_WARNING_RULES)
+    _require_jurisdiction(actor, data.jurisdiction)
     check_rule(data)
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
@@ -496,8 +532,9 @@ def do_update_rule(pk, data: RuleData, *, actor, expected_version: int | None = 
             .filter(pk=pk)
             .first()
         )
-        if rule is None:
-            raise InvalidInput(_("No such rule."))
+        if rule is None or not manages(actor, rule.jurisdiction):
+            raise NotFound(_("No such warning rule."))  # never say that it is elsewhere
+        _require_jurisdiction(actor, data.jurisdiction)
         check_rule(data, rule=rule)
         if expected_version is not None and rule.current.number != expected_version:
             raise Conflict()

@@ -27,6 +27,7 @@ from .selectors import (
     WarningFilter,
     filtered_warnings,
     rule_for,
+    rule_to_manage,
     rule_versions,
     rules_for,
     signals_of,
@@ -481,7 +482,7 @@ class RuleDetailView(APIView):
         request=WarningRuleInput, responses={200: WarningRuleDetailSerializer, 400: dict, 409: dict}
     )
     def put(self, request, pk):
-        rule = rule_for(request.user, pk)
+        rule = rule_to_manage(request.user, pk)
         body = WarningRuleInput(data=request.data)
         body.is_valid(raise_exception=True)
         actions.do_update_rule(
@@ -501,7 +502,7 @@ class RuleDryRunView(APIView):
 
     @extend_schema(request=WarningRuleDryRunInput, responses={200: dict, 400: dict, 404: dict})
     def post(self, request, pk):
-        rule = rule_for(request.user, pk)
+        rule = rule_to_manage(request.user, pk)
         body = WarningRuleDryRunInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

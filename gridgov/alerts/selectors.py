@@ -77,6 +77,17 @@ def rule_for(user, pk) -> Rule:
     return rule
 
 
+def rule_to_manage(user, pk) -> Rule:
+    """A rule the user may edit or dry-run: one of their own area (a county's administrators
+    do not write, or read the signals of, another county's rules); 404 otherwise."""
+    from .actions import manages
+
+    rule = rule_for(user, pk)
+    if not manages(user, rule.jurisdiction):
+        raise NotFound(_("No such warning rule."))
+    return rule
+
+
 def rule_versions(rule: Rule) -> list[RuleVersion]:
     return list(rule.versions.select_related("created_by").order_by("-number"))
 

@@ -39,6 +39,7 @@ from .selectors import (
     filtered_warnings,
     open_counts,
     rule_for,
+    rule_to_manage,
     rule_versions,
     rules_for,
     signals_of,
@@ -131,6 +132,8 @@ def rule_list(request):
             "sources": sources(),
             "source_kinds": [k for k in SourceKind.choices if k[0] != SourceKind.WARNING],
             "can_manage": has_capability(request.user, Capability.MANAGE_WARNING_RULES),
+            "can_manage_sources": has_capability(request.user, Capability.MANAGE_WARNING_RULES)
+            and actions.manages_sources(request.user),
         },
     )
 
@@ -144,7 +147,8 @@ def rule_detail(request, pk):
     context = {
         "rule": rule,
         "versions": versions,
-        "can_manage": has_capability(request.user, Capability.MANAGE_WARNING_RULES),
+        "can_manage": has_capability(request.user, Capability.MANAGE_WARNING_RULES)
+        and actions.manages(request.user, rule.jurisdiction),
         "dry": None,
         "params": request.GET,
     }
@@ -293,4 +297,4 @@ def rule_create(request):
 
 @capability_required(Capability.MANAGE_WARNING_RULES)
 def rule_edit(request, pk):
-    return _rule_form(request, rule_for(request.user, pk))
+    return _rule_form(request, rule_to_manage(request.user, pk))

@@ -17,7 +17,7 @@ from gridgov.core.errors import InvalidInput
 from gridgov.events import actions as events
 from gridgov.events.choices import EventSource
 from gridgov.events.models import Event
-from gridgov.open311.models import PublicService
+from gridgov.open311.models import Channel, Publication, PublicService
 from gridgov.workflow.engine import PublicActor
 
 from .models import Ticket
@@ -80,6 +80,7 @@ def do_submit_complaint(complaint: Complaint) -> tuple[Event, str]:
             actor=PublicActor(PUBLIC_LABEL),
         )
         Ticket.objects.create(event=event, code_digest=_digest(code))
+        Publication.objects.create(event=event, channel=Channel.WEB)
     return event, code
 
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core.errors import Conflict, GridGovError, InvalidInput
+from gridgov.core.errors import Conflict, GridGovError, InvalidInput, field_problem
 from gridgov.core.numbers import next_number
-from gridgov.core.validators import validate_phone
+from gridgov.core.validators import MAX_TEXT, validate_phone
 from gridgov.org.choices import Role
 from gridgov.org.models import Department
 from gridgov.regions.choices import CRS, RegionLevel, parent_level
@@ -77,6 +77,10 @@ def _check_report(data: ReportData, role: str | None) -> tuple[EventCategory, st
                 "field": "category",
                 "message": _("Unknown category: %(code)s.") % {"code": data.category},
             }
+        )
+    if len(data.description or "") > MAX_TEXT:
+        problems.append(
+            field_problem("description", _("At most %(max)d characters.") % {"max": MAX_TEXT})
         )
     if data.priority not in Priority.values:
         problems.append({"field": "priority", "message": _("Unknown priority.")})

@@ -6,7 +6,7 @@ Views only translate HTTP into action calls; the actions and the workflow engine
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,6 +14,7 @@ from gridgov.core.api import body_object
 from gridgov.core.dates import date_range
 from gridgov.core.errors import InvalidInput, NotFound
 from gridgov.core.idempotency import idempotent
+from gridgov.core.parsers import JSONParser
 from gridgov.org.choices import Capability
 from gridgov.org.models import Department
 from gridgov.org.permissions import requires

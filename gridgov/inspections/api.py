@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +24,7 @@ from gridgov.core.errors import (
     stored_id,
 )
 from gridgov.core.idempotency import idempotent
+from gridgov.core.parsers import JSONParser
 from gridgov.events.api import TimelineSerializer, action_payload
 from gridgov.events.selectors import events_for, urgency_of
 from gridgov.org.choices import Capability, DepartmentKind

@@ -9,12 +9,22 @@ from django.utils.translation import gettext as _
 
 from gridgov.accounts.actions import token_digest
 from gridgov.core import audit
-from gridgov.core.errors import Conflict, InvalidInput
+from gridgov.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from gridgov.events.actions import ReportData, do_report_event
 from gridgov.events.choices import EventSource
+from gridgov.org.choices import Role
+from gridgov.org.roles import post_of
+from gridgov.org.scoping import can_see
 from gridgov.workflow.engine import PublicActor
 
-from .models import ClientApplication, Datatype, PublicService, ServiceAttribute
+from .models import (
+    Channel,
+    ClientApplication,
+    Datatype,
+    Publication,
+    PublicService,
+    ServiceAttribute,
+)
 
 KEY_PREFIX = "o311_"
 
@@ -66,13 +76,15 @@ class PublicRequest:
     photos: list | None = None
 
 
+@transaction.atomic
 def do_submit_public_request(request: PublicRequest, *, client: ClientApplication):
-    """A citizen's request through a 311 client: an event from the public, in the closed loop.
+    """A citizen's request through a 311 client: an event from the public, in the closed loop,
+    and in the public feed (it came in through a public channel).
 
     Contact details go into the event's encrypted reporter fields, shown to staff in scope
     only; the answers to the service's questions are kept on the report's timeline row."""
     title = (request.description or "").strip().splitlines()[0][:100] if request.description else ""
-    return do_report_event(
+    event = do_report_event(
         ReportData(
             title=title or _("Request from %(client)s") % {"client": client.name},
             category=request.service_code,
@@ -89,6 +101,49 @@ def do_submit_public_request(request: PublicRequest, *, client: ClientApplicatio
         ),
         actor=PublicActor(f"open311:{client.name}"),
     )  # fmt: skip
+    Publication.objects.create(event=event, channel=Channel.OPEN311)
+    return event
+
+
+# --- The public feed --------------------------------------------------------------------------
+
+# Who may put an internal event in the public feed, or take one out: the command centre's
+# dispatchers and the administrators, for the events they can see.
+PUBLISHING_ROLES = {Role.DISPATCHER, Role.ADMIN}
+
+
+def may_publish(actor) -> bool:
+    staff = post_of(actor)
+    return actor.is_superuser or (staff is not None and staff.role in PUBLISHING_ROLES)
+
+
+def _require_publisher(event, actor) -> None:
+    if not may_publish(actor):
+        raise NotPermitted(_("Only the command centre publishes events."))
+    if not can_see(actor, event):
+        raise NotFound(_("No such event in your area."))
+
+
+@transaction.atomic
+def do_publish_event(event, *, actor) -> Publication:
+    """Show an internal event in the public feed (Open311): its category, status, title and
+    place; never who reported it or what staff wrote about it."""
+    _require_publisher(event, actor)
+    publication, created = Publication.objects.get_or_create(
+        event=event, defaults={"channel": Channel.STAFF, "published_by": actor}
+    )
+    if created:
+        audit.record("open311.publish_event", actor=actor, target=event, summary=event.number)
+    return publication
+
+
+@transaction.atomic
+def do_unpublish_event(event, *, actor) -> None:
+    """Take an event out of the public feed (one a citizen filed, too: e.g. it names people)."""
+    _require_publisher(event, actor)
+    deleted, _rows = Publication.objects.filter(event=event).delete()
+    if deleted:
+        audit.record("open311.unpublish_event", actor=actor, target=event, summary=event.number)
 
 
 # --- The services offered (the admin's forms call these) --------------------------------------

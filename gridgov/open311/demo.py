@@ -3,9 +3,10 @@
 from django.db import transaction
 
 from gridgov.core import audit
-from gridgov.events.models import EventCategory
+from gridgov.events.choices import EventSource
+from gridgov.events.models import Event, EventCategory
 
-from .models import Datatype, PublicService, ServiceAttribute
+from .models import Channel, Datatype, Publication, PublicService, ServiceAttribute
 
 PUBLIC_CLASSES = ("01", "02", "07", "08", "09")  # 城市管理, 生态环境, 民生服务, 消防安全, 交通运输
 ATTRIBUTES = {
@@ -50,5 +51,20 @@ def load_demo_services(*, actor) -> int:
                 },
             )
         count += 1
-    audit.record("open311.load_demo", actor=actor, summary=f"{count} public services")
+    published = _publish_citizens_reports()
+    audit.record(
+        "open311.load_demo", actor=actor,
+        summary=f"{count} public services, {published} citizens' reports in the public feed",
+    )  # fmt: skip
     return count
+
+
+def _publish_citizens_reports() -> int:
+    """The demo's citizens' reports stand for what came in through the public web form: they
+    are in the public feed, as the form's own reports are; the other sources are not."""
+    reports = Event.objects.filter(source=EventSource.CITIZEN).values_list("pk", "reported_at")
+    made = Publication.objects.bulk_create(
+        [Publication(event_id=pk, channel=Channel.WEB, published_at=at) for pk, at in reports],
+        batch_size=1000,
+    )
+    return len(made)

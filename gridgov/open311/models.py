@@ -1,10 +1,13 @@
 """What GridGov offers through Open311 GeoReport v2: a public face on some event categories.
 
 An administrator decides which categories are public services and which extra questions
-(attributes) a client must ask. A service request is an event; nothing else is stored here.
+(attributes) a client must ask. A service request is an event; beside it only whether the
+public may see it (Publication).
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.scoping import ScopeRule
@@ -101,3 +104,43 @@ class ClientApplication(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class Channel(models.TextChoices):
+    OPEN311 = "open311", _("Open311 client")
+    WEB = "web", _("public web form")
+    STAFF = "staff", _("published by staff")
+
+
+class Publication(models.Model):
+    """An event the public feed (Open311 requests and updates) may show.
+
+    Only what came in through a public channel is published of itself; anything else (the
+    12345 hotline, supervision, inspections, warnings, grid workers' reports) stays internal
+    until a dispatcher publishes it (audited). What the feed shows of an event comes from
+    here: the citizen's own words, or for a published internal event only its title."""
+
+    event = models.OneToOneField(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="publication",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    scope_rule = ScopeRule(region="event")
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self):
+        return f"{self.event_id} ({self.channel})"

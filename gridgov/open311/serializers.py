@@ -2,12 +2,19 @@
 
 A service request never shows who reported it, who worked on it or what staff wrote: its
 status, the unit responsible, when it was asked for, when it is expected, and where it is.
+Only published events are requests (open311.models.Publication); of one a citizen filed, the
+citizen's own words and address, of one staff published, only its title.
 """
 
 from django.utils import timezone
 
 from gridgov.events.choices import EventStatus
 from gridgov.events.public import CLOSED, PUBLIC_STEP_TEXT, responsible_unit
+
+from .models import Channel
+
+# About 10 m: where the problem is, not which door.
+COORDINATE_DECIMALS = 4
 
 
 def _time(moment) -> str | None:
@@ -53,23 +60,24 @@ def request(event) -> dict:
     else:
         notes = event.get_status_display()
     unit = responsible_unit(event)
+    from_public = event.publication.channel != Channel.STAFF
     return {
         "service_request_id": event.number,
         "status": "closed" if closed else "open",
         "status_notes": notes,
         "service_name": event.category.name,
         "service_code": event.category.code,
-        "description": event.description or event.title,
+        "description": (event.description or event.title) if from_public else event.title,
         "agency_responsible": unit.name if unit else None,
         "service_notice": None,
         "requested_datetime": _time(event.reported_at),
         "updated_datetime": _time(event.updated_at),
         "expected_datetime": None if closed else _time(event.due_at),
-        "address": event.address or None,
+        "address": (event.address or None) if from_public else None,
         "address_id": None,
         "zipcode": None,
-        "lat": round(event.lat, 7),
-        "long": round(event.lon, 7),
+        "lat": round(event.lat, COORDINATE_DECIMALS),
+        "long": round(event.lon, COORDINATE_DECIMALS),
         "media_url": None,  # photos are evidence about people's homes: staff only
     }
 

@@ -32,6 +32,9 @@ from .models import Datatype, PublicService
 MAX_DAYS = 90  # the spec's longest date range for one search
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+# Deeper pages than this are refused: the offset would overflow the database's integers (a
+# 500), and a 90-day window never holds that many requests.
+MAX_PAGE = 100_000
 OPEN = ~Q(status__in=serializers.CLOSED)
 
 
@@ -137,9 +140,13 @@ def service_definition(request, code, fmt):
 
 
 def _requests():
+    """The events of public categories that are published: those that came in through a
+    public channel, and those staff chose to publish (Publication); never the rest."""
     return Event.objects.filter(
-        category__public_service__is_public=True, category__is_active=True
-    ).select_related("category", "lead_unit", "routed_unit", "duplicate_of")
+        category__public_service__is_public=True,
+        category__is_active=True,
+        publication__isnull=False,
+    ).select_related("category", "lead_unit", "routed_unit", "duplicate_of", "publication")
 
 
 @open311
@@ -211,9 +218,11 @@ def _page(params) -> tuple[int, int]:
         size = int(params.get("page_size", DEFAULT_PAGE_SIZE))
     except ValueError:
         raise Open311Error(400, _("page and page_size are whole numbers.")) from None
-    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+    if not 1 <= page <= MAX_PAGE or not 1 <= size <= MAX_PAGE_SIZE:
         raise Open311Error(
-            400, _("page starts at 1; page_size is 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}
+            400,
+            _("page is 1 to %(pages)d; page_size is 1 to %(max)d.")
+            % {"pages": MAX_PAGE, "max": MAX_PAGE_SIZE},
         )
     return page, size
 
@@ -381,6 +390,7 @@ def request_updates(request, fmt):
     entries = EventTimelineEntry.objects.filter(
         item__category__public_service__is_public=True,
         item__category__is_active=True,
+        item__publication__isnull=False,
         action__in=PUBLIC_STEP_TEXT,
         at__gte=start,
         at__lte=end,

@@ -13,6 +13,7 @@ import shapely
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import InvalidInput
+from gridgov.core.parsers import loads as json_loads
 
 from .choices import CRS, LEVELS, RegionLevel, child_level
 from .crs import geometry_to_wgs84
@@ -74,7 +75,7 @@ def read_geojson(raw: bytes | str, *, crs: str) -> list[BoundaryFeature]:
     if crs not in CRS.values:
         raise InvalidInput(_("Unknown coordinate system %(crs)r.") % {"crs": crs})
     try:
-        document = json.loads(raw)
+        document = json_loads(raw)  # bounded depth: a deep file is refused, not a crash
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(_("The file is not valid JSON: %(error)s") % {"error": exc}) from None
     features = _feature_list(document)

@@ -221,6 +221,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON with a bound on nesting (gridgov.core.parsers); forms and multipart as DRF reads them.
+    "DEFAULT_PARSER_CLASSES": [
+        "gridgov.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "gridgov.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -228,6 +234,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# How deep a JSON body (or uploaded JSON file) may nest: deeper ones are refused with a 400
+# before parsing (Python's decoder recurses once per level).
+GRIDGOV_JSON_MAX_DEPTH = env_int("GRIDGOV_JSON_MAX_DEPTH", 64)
 # Tokens issued by POST /api/v1/auth/token expire after this many days (0: never).
 GRIDGOV_API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {

@@ -5,11 +5,14 @@ from gridgov.env import env_bool, env_list, env_str
 from .base import *  # noqa: F403
 
 DEBUG = env_bool("GRIDGOV_DEBUG", True)
-SECRET_KEY = env_str("GRIDGOV_SECRET_KEY", "development-only-not-secret-" + "x" * 32)
-
-# Development keys are public; production refuses to start without its own (production.py).
-PII_KEYS = env_list("GRIDGOV_PII_KEYS", ["ZGV2ZWxvcG1lbnQtb25seS1waWkta2V5LTAwMDAwMDA="])
-PII_INDEX_KEY = env_str("GRIDGOV_PII_INDEX_KEY", "development-only-pii-index-key")
+# Development keys are public (they are in this file): production refuses to start with any of
+# them (production.py's PUBLISHED_SECRETS repeats them), as it does without its own.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret-" + "x" * 32
+DEVELOPMENT_PII_KEY = "ZGV2ZWxvcG1lbnQtb25seS1waWkta2V5LTAwMDAwMDA="
+DEVELOPMENT_PII_INDEX_KEY = "development-only-pii-index-key"
+SECRET_KEY = env_str("GRIDGOV_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+PII_KEYS = env_list("GRIDGOV_PII_KEYS", [DEVELOPMENT_PII_KEY])
+PII_INDEX_KEY = env_str("GRIDGOV_PII_INDEX_KEY", DEVELOPMENT_PII_INDEX_KEY)
 
 # Serve static files straight from the source tree, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
-from gridgov.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from gridgov.core.errors import Conflict, InvalidInput, NotFound, NotPermitted, field_problem
+from gridgov.core.validators import MAX_TEXT
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import can_see
 
@@ -280,6 +281,13 @@ class Workflow:
     def _check_inputs(self, t: Transition, note: str, photos) -> None:
         if t.note_required and not (note or "").strip():
             raise InvalidInput(_("“%(action)s” needs a reason or a note.") % {"action": t.label})
+        if len(note or "") > MAX_TEXT:
+            raise InvalidInput(
+                _("The note is longer than %(max)d characters.") % {"max": MAX_TEXT},
+                details=[
+                    field_problem("note", _("At most %(max)d characters.") % {"max": MAX_TEXT})
+                ],
+            )
         if t.photos_required and not list(photos):
             raise InvalidInput(_("“%(action)s” needs at least one photo.") % {"action": t.label})
 

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gridgov.accounts.authentication import session_or_bearer
 from gridgov.org.scoping import scoped
 
 from .actions import do_mark_notifications_read
@@ -27,7 +28,7 @@ def mark_read(request):
     return redirect("workflow:notifications")
 
 
-@login_required
+@session_or_bearer  # phones read the photos of API answers with their token
 def photo(request, pk):
     """A photo of a step, for people who may see an item it belongs to (and its uploader).
 

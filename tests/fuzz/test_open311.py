@@ -35,6 +35,7 @@ from gridgov.events.models import Event
 from gridgov.open311.actions import do_issue_client_key, do_revoke_client_key
 from tests.conftest import GRID_A
 from tests.events.conftest import jpeg, point_in
+from tests.fuzzing import deep_json
 
 pytestmark = pytest.mark.django_db
 
@@ -366,4 +367,19 @@ def test_posts_to_read_only_endpoints_create_nothing(path, fmt, body, fuzz_tally
     )
     fuzz_tally.record("POST (read-only endpoints)", response.status_code)
     check_answer(response, fmt)
+    assert Event.objects.count() == before
+
+
+@settings(FUZZ, max_examples=EXAMPLES // 4)
+@given(path=st.sampled_from(["requests", "servicerequestupdates", "services"]), fmt=formats,
+       nesting=deep_json)  # fmt: skip
+def test_deeply_nested_json_bodies_get_the_specs_errors_and_create_nothing(
+    path, fmt, nesting, fuzz_tally
+):
+    _depth, body = nesting
+    before = Event.objects.count()
+    response = Client().post(f"{BASE}{path}.{fmt}", body, content_type="application/json")
+    fuzz_tally.record("POST (nested JSON)", response.status_code)
+    check_answer(response, fmt)
+    assert 400 <= response.status_code < 500
     assert Event.objects.count() == before

@@ -26,7 +26,10 @@ import os
 
 import pytest
 import schemathesis
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.test import Client
+from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -38,7 +41,7 @@ from gridgov.org.models import Staff
 from gridgov.regions.models import Region
 from tests.conftest import DEMO_TOWN, GRID_A, OTHER_TOWN
 from tests.events.conftest import point_in
-from tests.fuzzing import FUZZ_SETTINGS, bearer_headers
+from tests.fuzzing import FUZZ_SETTINGS, bearer_headers, deep_json, write_operations
 
 STAFF_USERNAME = "dispatcher"  # the demo's command-centre dispatcher of 东栅街道
 ACTIONS = [
@@ -206,3 +209,36 @@ def test_no_operation_answers_with_a_server_error(
     if os.environ.get("GRIDGOV_FUZZ_VERBOSE"):
         print(case.method, case.formatted_path, response.status_code, response.text[:160])
     case.validate_response(response, checks=[not_a_server_error])
+
+
+# --- Nesting depth -------------------------------------------------------------------------
+
+# Every write operation that takes JSON, fuzzed elsewhere or not: the parser is shared.
+JSON_WRITES = [(m, p) for m, p, types in write_operations() if "application/json" in types]
+
+
+def real_path(path: str) -> str:
+    """The path with its parameters filled from the demo, so that the body gets read."""
+    return (
+        path.replace("{number}", event_numbers()[0])
+        .replace("{action}", "accept")
+        .replace("{id}", str(staff_ids()[0]))
+        .replace("{code}", "x")
+        .replace("{decision}", "approve")
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path"), JSON_WRITES)
+@FUZZ_SETTINGS
+@given(nesting=deep_json)
+def test_no_deeply_nested_json_body_answers_with_a_server_error(
+    method, path, nesting, bearer, fuzz_tally
+):
+    depth, body = nesting
+    client = Client(HTTP_AUTHORIZATION=bearer["Authorization"])
+    response = client.generic(method, real_path(path), body, content_type="application/json")
+    fuzz_tally.record(f"{method} {path} (nesting)", response.status_code)
+    assert response.status_code < 500, (method, path, body[:80])
+    if depth > settings.GRIDGOV_JSON_MAX_DEPTH:
+        assert response.status_code >= 400, (method, path, depth)

@@ -1,0 +1,323 @@
+"""Every write operation of the REST API, tried from another county on 南湖区's objects.
+
+The operations are read from the OpenAPI schema (/api/schema/): each POST, PUT, PATCH and
+DELETE. For each, OBJECTS says how to reach an object of 南湖区 (the path's parameters and a
+body aimed at it); the request is then sent by an administrator of 秀洲区, who holds every
+capability but not the place. It must be refused (403 or 404), and nothing may change: no
+audit entry (every write is audited), and the object itself as it was.
+
+A new write operation fails the test until it has its entry here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.forms.models import model_to_dict
+from django.test import Client
+
+from gridgov.accounts.actions import do_issue_token
+from gridgov.alerts.models import EarlyWarning, Rule, SignalSource
+from gridgov.core.models import AuditEntry
+from gridgov.events.choices import EventStatus
+from gridgov.events.models import Event
+from gridgov.filings.models import NightWorkFiling
+from gridgov.inspections.choices import PlanStatus
+from gridgov.inspections.models import (
+    EnforcementCase,
+    InspectionPlan,
+    InspectionTarget,
+    InspectionTask,
+    RectificationOrder,
+    Scenario,
+)
+from gridgov.open311.models import Publication
+from gridgov.org.actions import StaffData, do_create_account, do_create_staff
+from gridgov.org.choices import Role
+from gridgov.org.models import Department, Staff
+from gridgov.powers.models import PowerItem
+from gridgov.regions.models import Region
+from tests.conftest import DEMO_TOWN, GRID_A, PASSWORD
+from tests.events.conftest import point_in
+from tests.fuzzing import write_operations
+
+pytestmark = pytest.mark.django_db
+
+COUNTY = "330402"  # 南湖区: the objects
+XIUZHOU = "330411"  # 秀洲区: the other area
+
+
+@dataclass
+class Attempt:
+    """One write aimed at 南湖区: the path's parameters, the body, and the object that must
+    stay as it was (None for an operation that would create one)."""
+
+    params: dict
+    body: dict = field(default_factory=dict)
+    target: object = None
+    # Create operations that check the place with the rest of the input refuse it as a 400
+    # naming the field that points outside the caller's area.
+    place_field: str | None = None
+    # A batch answers 200 with every row refused.
+    batch: str | None = None
+
+
+def in_county(model, **filters):
+    found = model.objects.filter(county__code=COUNTY, **filters).order_by("pk").first()
+    assert found is not None, f"the demo has no {model.__name__} in 南湖区 ({filters})"
+    return found
+
+
+def an_event() -> Event:
+    return in_county(Event, town__code=DEMO_TOWN, status=EventStatus.REPORTED)
+
+
+def a_task() -> InspectionTask:
+    return in_county(InspectionTask, status="assigned")
+
+
+def an_order() -> RectificationOrder:
+    order = RectificationOrder.objects.filter(task__county__code=COUNTY, status="issued").first()
+    assert order is not None
+    return order
+
+
+def a_case() -> EnforcementCase:
+    """The demo files no case: one is opened on a rectification order's failed check."""
+    order = an_order()
+    return EnforcementCase.objects.create(
+        number="AJ-CROSS-AREA",
+        task=order.task,
+        result=order.result,
+        target=order.target,
+        department=order.department,
+        status="filed",
+        penalty_power=PowerItem.objects.filter(kind="penalty").first(),
+    )
+
+
+def a_plan() -> InspectionPlan:
+    return InspectionPlan.objects.create(
+        area=Region.objects.get(code=DEMO_TOWN),
+        start=dt.date.today(),
+        end=dt.date.today() + dt.timedelta(days=5),
+        status=PlanStatus.DRAFT,
+    )
+
+
+def a_target() -> InspectionTarget:
+    return in_county(InspectionTarget)
+
+
+def a_department() -> Department:
+    return Department.objects.filter(code=f"{DEMO_TOWN}-ZD").get()
+
+
+def a_point() -> dict:
+    lon, lat = point_in(GRID_A)
+    return {"lon": lon, "lat": lat}
+
+
+def a_nanhu_staff_member() -> Staff:
+    return Staff.objects.filter(region__county__code=COUNTY).order_by("pk")[0]
+
+
+def a_scenario() -> Scenario:
+    return Scenario.objects.filter(jurisdiction__code=COUNTY, is_active=True).order_by("pk")[0]
+
+
+def next_week(days: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+# How to aim each write operation at 南湖区. None: the operation has no place (it acts on the
+# caller's own credentials only), with the reason.
+OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
+    ("POST", "/api/v1/auth/token"): "signing in: one's own credentials, no place",
+    ("DELETE", "/api/v1/auth/token"): "signing out: revokes the caller's own token only",
+    ("POST", "/api/v1/signals"): "the intake: readings are placed by their coordinates, and "
+    "only data feed accounts may send them (tests/alerts/test_api.py)",
+    ("POST", "/api/v1/events"): "reporting is open like the public channels: staff report what "
+    "they see wherever it is; the event goes to that area's command centre, and the reporter "
+    "sees only what they filed",
+    ("POST", "/api/v1/events/{number}/{action}"): lambda: (
+        lambda e: Attempt({"number": e.number, "action": "accept"}, {}, e)
+    )(an_event()),
+    ("POST", "/api/v1/events/{number}/publication"): lambda: (
+        lambda e: Attempt({"number": e.number}, {}, e)
+    )(an_event()),
+    ("DELETE", "/api/v1/events/{number}/publication"): lambda: (
+        lambda p: Attempt({"number": p.event.number}, {}, p)
+    )(Publication.objects.filter(event__county__code=COUNTY).order_by("pk")[0]),
+    ("POST", "/api/v1/events/bulk-dispatch"): lambda: (
+        lambda e: Attempt(
+            {}, {"events": [e.number], "lead": f"{DEMO_TOWN}-ZD"}, e, batch="dispatched"
+        )
+    )(an_event()),
+    ("POST", "/api/v1/inspections"): lambda: Attempt(
+        {},
+        {
+            "scenario": a_scenario().code,
+            "target": a_target().pk,
+            "departments": [a_department().code],
+        },
+        place_field="target",
+    ),
+    ("POST", "/api/v1/inspections/{number}/{action}"): lambda: (
+        lambda t: Attempt({"number": t.number, "action": "start"}, {}, t)
+    )(a_task()),
+    ("POST", "/api/v1/rectifications/{number}/{action}"): lambda: (
+        lambda o: Attempt({"number": o.number, "action": "report_rectified"}, {"note": "x"}, o)
+    )(an_order()),
+    ("POST", "/api/v1/cases/{number}/{action}"): lambda: (
+        lambda c: Attempt({"number": c.number, "action": "investigate"}, {}, c)
+    )(a_case()),
+    ("POST", "/api/v1/inspection-targets"): lambda: Attempt(
+        {}, {"kind": "shop", "name": "越界商铺", **a_point()}, place_field="location"
+    ),
+    ("POST", "/api/v1/inspection-needs"): lambda: Attempt(
+        {},
+        {
+            "scenario": a_scenario().code,
+            "target": a_target().pk,
+            "department": a_department().code,
+            "earliest": next_week(1),
+            "latest": next_week(6),
+        },
+    ),
+    ("POST", "/api/v1/inspection-plans"): lambda: Attempt(
+        {}, {"area": DEMO_TOWN, "start": next_week(1), "end": next_week(6)}
+    ),
+    ("POST", "/api/v1/inspection-plans/{id}/{decision}"): lambda: (
+        lambda p: Attempt({"id": p.pk, "decision": "confirm"}, {}, p)
+    )(a_plan()),
+    ("POST", "/api/v1/scenarios"): lambda: Attempt(
+        {},
+        {
+            "jurisdiction": COUNTY,
+            "code": "X-CROSS",
+            "name": "越界场景",
+            "department_kinds": ["comprehensive_enforcement"],
+            "target_kinds": ["shop"],
+            "checklist": [
+                {"department_kind": "comprehensive_enforcement", "text": "x", "inspection_power": 1}
+            ],
+        },
+        place_field="jurisdiction",
+    ),
+    ("POST", "/api/v1/filings"): lambda: (
+        lambda f: Attempt(
+            {},
+            {
+                "site": f.site_id,
+                "company_name": "越界公司",
+                "company_uscc": f.company_uscc,
+                "contact_name": "张三",
+                "contact_phone": "13812345678",
+                "first_night": next_week(2),
+                "last_night": next_week(3),
+                "start_time": "22:00",
+                "end_time": "05:00",
+                "reason": "x",
+                "noise_limit_db": 55,
+                "noise_measures": "x",
+            },
+            place_field="site",
+        )
+    )(in_county(NightWorkFiling)),
+    ("POST", "/api/v1/filings/{number}/{action}"): lambda: (
+        lambda f: Attempt({"number": f.number, "action": "approve"}, {}, f)
+    )(in_county(NightWorkFiling, status="submitted")),
+    ("POST", "/api/v1/staff/{id}/reveal"): lambda: (
+        lambda s: Attempt({"id": s.pk}, {"field": "phone", "purpose": "other"}, s)
+    )(a_nanhu_staff_member()),
+    ("POST", "/api/v1/warnings/{number}/{action}"): lambda: (
+        lambda w: Attempt({"number": w.number, "action": "handle"}, {}, w)
+    )(in_county(EarlyWarning, status="new")),
+    ("POST", "/api/v1/warning-rules"): lambda: Attempt(
+        {},
+        {
+            "name": "越界规则",
+            "jurisdiction": COUNTY,
+            "definition": Rule.objects.filter(jurisdiction__code=COUNTY)[0].current.definition,
+        },
+    ),
+    ("PUT", "/api/v1/warning-rules/{id}"): lambda: (
+        lambda r: Attempt(
+            {"id": r.pk},
+            {
+                "name": "改了",
+                "jurisdiction": COUNTY,
+                "definition": r.current.definition,
+                "is_active": False,
+            },
+            r,
+        )
+    )(Rule.objects.filter(jurisdiction__code=COUNTY).order_by("pk")[0]),
+    ("POST", "/api/v1/warning-rules/{id}/dry-run"): lambda: (
+        lambda r: Attempt({"id": r.pk}, {}, r)
+    )(Rule.objects.filter(jurisdiction__code=COUNTY).order_by("pk")[0]),
+    # Sources serve every county's rules: kept by the city's administrators alone.
+    ("POST", "/api/v1/signal-sources"): lambda: Attempt(
+        {}, {"code": "cross-area", "name": "越界", "kind": "sensor"}
+    ),
+    ("PUT", "/api/v1/signal-sources/{code}"): lambda: (
+        lambda s: Attempt({"code": s.code}, {"code": s.code, "name": "改了", "kind": s.kind}, s)
+    )(SignalSource.objects.get(code="noise")),
+}
+
+OPERATIONS = [(method, path) for method, path, _types in write_operations()]
+
+
+def test_every_write_operation_of_the_schema_has_an_entry():
+    missing = [f"{m} {p}" for m, p in OPERATIONS if (m, p) not in OBJECTS]
+    assert not missing, f"say how to aim these at another area's object: {missing}"
+    gone = [f"{m} {p}" for m, p in OBJECTS if (m, p) not in OPERATIONS]
+    assert not gone, f"these operations are no longer in the schema: {gone}"
+
+
+@pytest.fixture
+def other_area_admin() -> Client:
+    """An administrator of 秀洲区 with an API token: every capability, another place."""
+    staff = do_create_staff(
+        StaffData("秀洲区管理员", Role.ADMIN, Region.objects.get(code=XIUZHOU)), actor="test"
+    )
+    user = do_create_account(staff, actor="test", username="xiuzhou-admin", password=PASSWORD)
+    _token, secret = do_issue_token(user, actor=user, name="cross-area")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def refused(attempt: Attempt, response) -> bool:
+    if attempt.batch is not None:
+        return response.status_code == 200 and not response.json()[attempt.batch]
+    if attempt.place_field is not None and response.status_code == 400:
+        return attempt.place_field in {e["field"] for e in response.json().get("errors", [])}
+    return response.status_code in (403, 404)
+
+
+def snapshot(obj) -> dict | None:
+    if obj is None:
+        return None
+    obj.refresh_from_db()
+    return model_to_dict(obj)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [op for op in OPERATIONS if callable(OBJECTS.get(op))],
+    ids=[f"{m} {p}" for m, p in OPERATIONS if callable(OBJECTS.get((m, p)))],
+)
+def test_another_areas_user_cannot_write_to_this_areas_objects(method, path, other_area_admin):
+    attempt = OBJECTS[(method, path)]()
+    url = path.format(**attempt.params)
+    before, audited = snapshot(attempt.target), AuditEntry.objects.count()
+    response = other_area_admin.generic(
+        method, url, json.dumps(attempt.body), content_type="application/json"
+    )
+    assert refused(attempt, response), (url, response.status_code, response.content[:300])
+    assert AuditEntry.objects.count() == audited, "the refused write left an audit entry"
+    assert snapshot(attempt.target) == before
