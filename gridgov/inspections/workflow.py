@@ -35,6 +35,7 @@ from .models import (
 
 R = Role
 T = Transition
+INPUTS = "gridgov.inspections.api"
 COMMAND = frozenset({R.DISPATCHER, R.ADMIN})
 OFFICERS = frozenset({R.OFFICER, R.ADMIN})
 
@@ -92,12 +93,17 @@ INSPECTION_TRANSITIONS = (
     T("create", (), S.PLANNED, COMMAND | {R.OFFICER, SYSTEM}, _("create inspection"),
       step=InspectionStep.ASSIGN),
     T("assign", (S.PLANNED, S.ASSIGNED), S.ASSIGNED, COMMAND | {SYSTEM}, _("assign officers"),
-      guard="command", step=InspectionStep.INSPECT),
-    T("start", (S.ASSIGNED,), S.INSPECTING, OFFICERS, _("start inspection"), guard="assigned"),
-    T("record", (S.INSPECTING,), None, OFFICERS, _("record a check"), guard="assigned"),
+      guard="command", step=InspectionStep.INSPECT, input=f"{INPUTS}.AssignInput"),
+    T("start", (S.ASSIGNED,), S.INSPECTING, OFFICERS, _("start inspection"), guard="assigned",
+      stamps="started_at"),
+    T("record", (S.INSPECTING,), None, OFFICERS, _("record a check"), guard="assigned",
+      input=f"{INPUTS}.RecordInput", photos=True, anchor="checklist"),
+    # A failed check becomes a rectification order or a case when the inspection finishes.
     T("finish", (S.INSPECTING,), S.INSPECTED, OFFICERS, _("finish inspection"),
-      guard="assigned", step=InspectionStep.REVIEW),
-    T("close", (S.INSPECTED,), S.CLOSED, COMMAND, _("close"), guard="command"),
+      guard="assigned", step=InspectionStep.REVIEW, input=f"{INPUTS}.FinishInput",
+      spawns=("rectifications", "cases")),
+    T("close", (S.INSPECTED,), S.CLOSED, COMMAND, _("close"), guard="command",
+      stamps="closed_at"),
     T("cancel", (S.PLANNED, S.ASSIGNED), S.CANCELLED, COMMAND, _("cancel"), guard="command",
       note_required=True),
     T("rate", (S.INSPECTED, S.CLOSED), None, frozenset({CITIZEN}), _("rate the inspection"),
@@ -150,7 +156,17 @@ INSPECTION_WORKFLOW = Workflow(
     recipients=inspection_recipients,
     notification_text=lambda task, t: f"{task.number} {task.target.name}: {t.label}",
     notify_on=frozenset({"assign", "finish"}),
+    lock_related=("command_region",),
+    lookup="gridgov.inspections.api.get_task",
+    serializer="gridgov.inspections.api.InspectionDetailSerializer",
+    page="gridgov.inspections.views.inspection_detail",
+    list_url="inspections:list",
 )
+
+
+def reinspected(order, now) -> set[str]:
+    order.reinspections += 1
+    return {"reinspections"}
 
 
 RS = RectificationStatus
@@ -158,13 +174,14 @@ RECTIFICATION_TRANSITIONS = (
     T("issue", (), RS.ISSUED, OFFICERS | {SYSTEM}, _("issue rectification order"),
       step=RectificationStep.RECTIFY),
     T("report_rectified", (RS.ISSUED,), RS.RECTIFIED, OFFICERS, _("record rectification"),
-      guard="department", step=RectificationStep.REINSPECT, note_required=True),
+      guard="department", step=RectificationStep.REINSPECT, note_required=True, photos=True),
     T("pass", (RS.RECTIFIED,), RS.PASSED, OFFICERS, _("pass re-inspection"),
-      guard="department"),
+      guard="department", stamps="closed_at", changes=reinspected, photos=True),
     T("fail", (RS.RECTIFIED,), RS.ISSUED, OFFICERS, _("fail re-inspection"),
-      guard="department", step=RectificationStep.RECTIFY, note_required=True),
+      guard="department", step=RectificationStep.RECTIFY, note_required=True,
+      input=f"{INPUTS}.FailInput"),
     T("escalate", (RS.ISSUED, RS.RECTIFIED), RS.ESCALATED, OFFICERS, _("file a case"),
-      guard="department", note_required=True),
+      guard="department", note_required=True, stamps="closed_at", spawns=("cases",)),
 )  # fmt: skip
 
 
@@ -190,6 +207,11 @@ RECTIFICATION_WORKFLOW = Workflow(
     transitions=RECTIFICATION_TRANSITIONS,
     guards=FINDING_GUARDS,
     deadline=rectification_deadline,
+    lock_related=("department",),
+    lookup="gridgov.inspections.api.get_rectification",
+    serializer="gridgov.inspections.api.RectificationSerializer",
+    page="gridgov.inspections.views.rectification_detail",
+    list_url="inspections:list",
 )
 
 
@@ -199,10 +221,11 @@ CASE_TRANSITIONS = (
     T("investigate", (CS.FILED,), CS.INVESTIGATING, OFFICERS, _("start investigation"),
       guard="department", step=CaseStep.DECIDE),
     T("decide", (CS.INVESTIGATING,), CS.DECIDED, OFFICERS, _("record the decision"),
-      guard="department", note_required=True),
-    T("close", (CS.DECIDED,), CS.CLOSED, OFFICERS, _("close the case"), guard="department"),
+      guard="department", note_required=True, input=f"{INPUTS}.DecideInput"),
+    T("close", (CS.DECIDED,), CS.CLOSED, OFFICERS, _("close the case"), guard="department",
+      stamps="closed_at"),
     T("dismiss", (CS.FILED, CS.INVESTIGATING), CS.DISMISSED, OFFICERS, _("dismiss"),
-      guard="department", note_required=True),
+      guard="department", note_required=True, stamps="closed_at"),
 )  # fmt: skip
 
 
@@ -228,4 +251,9 @@ CASE_WORKFLOW = Workflow(
     transitions=CASE_TRANSITIONS,
     guards=FINDING_GUARDS,
     deadline=case_deadline,
+    lock_related=("department",),
+    lookup="gridgov.inspections.api.get_case",
+    serializer="gridgov.inspections.api.CaseSerializer",
+    page="gridgov.inspections.views.case_detail",
+    list_url="inspections:list",
 )
