@@ -20,6 +20,8 @@ api_v1 = [
     path("", include("gridgov.inspections.api_urls")),
     path("", include("gridgov.alerts.api_urls")),
     path("", include("gridgov.filings.api_urls")),
+    # Every kind's steps, from its table: POST <kind>/{number}/{action}.
+    path("", include("gridgov.workflow.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +36,7 @@ urlpatterns = [
     ),
     path("events/", include("gridgov.events.urls")),
     path("messages/", include("gridgov.workflow.urls")),
+    path("work/", include("gridgov.workflow.item_urls")),
     path("open311/v2/", include("gridgov.open311.urls")),
     path("public/", include("gridgov.citizens.urls")),
     path("powers/", include("gridgov.powers.urls")),

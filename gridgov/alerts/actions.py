@@ -625,24 +625,25 @@ def _raise_warning(firing: Firing, actor) -> EarlyWarning | None:
     )
     _place(warning, firing, target)
 
-    def number(warning):
+    def number_and_follow_up(warning):
         warning.number = next_number("YJ", EarlyWarning, now)
+        _follow_up(warning, firing, target, actor)
 
     try:
         with transaction.atomic():
             WARNING_WORKFLOW.start(
-                warning, "raise", actor=actor, prepare=number,
+                warning, "raise", actor=actor, prepare=number_and_follow_up,
                 data={"rule": firing.rule.rule_id, "version": firing.rule.version_id,
                       "signals": firing.signal_count},
             )  # fmt: skip
-    except IntegrityError:  # another worker raised it a moment ago
+    except IntegrityError:  # another worker raised it a moment ago (and nothing it started stays)
         return None
-    _follow_up(warning, firing, target, actor)
     return warning
 
 
 def _follow_up(warning: EarlyWarning, firing: Firing, target, actor) -> None:
-    """Create the inspection task or event the rule asks for, or record why none could be."""
+    """Create the inspection task or event the rule asks for, or record why none could be —
+    before the warning is written, in its transaction: the engine saves it with them."""
     d = firing.rule.d
     try:
         with transaction.atomic():
@@ -653,7 +654,6 @@ def _follow_up(warning: EarlyWarning, firing: Firing, target, actor) -> None:
     except GridGovError as error:
         reasons = [str(error.message)] + [str(p.get("message", "")) for p in error.details]
         warning.action_error = " ".join(r for r in reasons if r)[:500]
-    warning.save(update_fields=["inspection", "event", "action_error"])
 
 
 def _inspect(warning, d: Definition, target, actor):
@@ -692,7 +692,7 @@ def _report(warning, d: Definition, actor):
     )
     if d.to_county and event.command_region.level == RegionLevel.TOWN:
         event = do_escalate_event(
-            event.pk, actor=actor, reason=_("Repeated warnings: for the county's command centre.")
+            event.pk, actor=actor, note=_("Repeated warnings: for the county's command centre.")
         )
     return event
 
@@ -709,36 +709,6 @@ def warning_signal(warning: EarlyWarning, source_id: int) -> dict:
 
 def warning_source_id() -> int:
     return SignalSource.objects.values_list("pk", flat=True).get(code=WARNING_SOURCE)
-
-
-def do_handle_warning(pk, *, actor, note: str = "", expected_version=None) -> EarlyWarning:
-    def apply(warning, now):
-        warning.handled_at = now
-        return ["handled_at"]
-
-    return WARNING_WORKFLOW.perform(
-        pk, "handle", actor=actor, note=note, apply=apply, expected_version=expected_version
-    )
-
-
-def do_close_warning(pk, *, actor, note: str = "", expected_version=None) -> EarlyWarning:
-    def apply(warning, now):
-        warning.closed_at = now
-        return ["closed_at"]
-
-    return WARNING_WORKFLOW.perform(
-        pk, "close", actor=actor, note=note, apply=apply, expected_version=expected_version
-    )
-
-
-def do_dismiss_warning(pk, *, actor, reason: str, expected_version=None) -> EarlyWarning:
-    def apply(warning, now):
-        warning.closed_at = now
-        return ["closed_at"]
-
-    return WARNING_WORKFLOW.perform(
-        pk, "dismiss", actor=actor, note=reason, apply=apply, expected_version=expected_version
-    )
 
 
 # The states a warning may be seen in, for the API's filter.

@@ -18,6 +18,7 @@ from gridgov.org.choices import Capability
 from gridgov.org.permissions import requires
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import region_for
+from gridgov.workflow.api import actions_of, timeline_of
 
 from . import actions
 from .choices import SourceKind, WarningStatus
@@ -84,15 +85,6 @@ class WarningSignalSerializer(serializers.Serializer):
     device = serializers.CharField()
 
 
-class WarningTimelineSerializer(serializers.Serializer):
-    seq = serializers.IntegerField()
-    action = serializers.CharField()
-    to_state = serializers.CharField()
-    by = serializers.CharField(source="actor_label")
-    at = serializers.DateTimeField()
-    note = serializers.CharField()
-
-
 class WarningDetailSerializer(WarningListSerializer):
     rule_version = serializers.IntegerField(source="rule_version.number")
     county = serializers.SerializerMethodField()
@@ -120,11 +112,10 @@ class WarningDetailSerializer(WarningListSerializer):
         return warning.event.number if warning.event_id else None
 
     def get_timeline(self, warning) -> list[dict]:
-        return WarningTimelineSerializer(warning.timeline.order_by("seq"), many=True).data
+        return timeline_of(warning)
 
     def get_actions(self, warning) -> list[str]:
-        user = self.context["request"].user
-        return [t.action for t in WARNING_WORKFLOW.actions_for(warning, user)]
+        return actions_of(WARNING_WORKFLOW, warning, self.context["request"])
 
 
 class WarningRuleVersionSerializer(serializers.Serializer):
@@ -169,13 +160,6 @@ class SignalSourceSerializer(serializers.Serializer):
 
 
 # --- Input ----------------------------------------------------------------------------------
-
-
-class WarningActionInput(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text=_("The version you saw; 409 if the warning changed since.")
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class WarningRuleInput(serializers.Serializer):
@@ -410,42 +394,6 @@ def warning_filter_from(user, params) -> WarningFilter:
 class WarningDetailView(APIView):
     @extend_schema(responses={200: WarningDetailSerializer})
     def get(self, request, number):
-        warning = warning_for(request.user, number)
-        return Response(WarningDetailSerializer(warning, context={"request": request}).data)
-
-
-def run_action(user, warning, action: str, data: dict):
-    """Call the action function for `action`; shared with the pages."""
-    pk, version, note = warning.pk, data.get("version"), data.get("note", "")
-    simple = {
-        "handle": lambda: actions.do_handle_warning(
-            pk, actor=user, note=note, expected_version=version
-        ),
-        "close": lambda: actions.do_close_warning(
-            pk, actor=user, note=note, expected_version=version
-        ),
-        "dismiss": lambda: actions.do_dismiss_warning(
-            pk, actor=user, reason=note, expected_version=version
-        ),
-    }
-    if action not in simple:
-        raise NotFound(_("Unknown action: %(action)s.") % {"action": action})
-    return simple[action]()
-
-
-class WarningActionView(APIView):
-    """Take one step of a warning's loop: handle, close, dismiss (with a reason)."""
-
-    @extend_schema(
-        operation_id="warnings_act",
-        request=WarningActionInput,
-        responses={200: WarningDetailSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
-    )
-    def post(self, request, number, action):
-        warning = warning_for(request.user, number)
-        body = WarningActionInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        run_action(request.user, warning, action, body.validated_data)
         warning = warning_for(request.user, number)
         return Response(WarningDetailSerializer(warning, context={"request": request}).data)
 

@@ -8,11 +8,6 @@ urlpatterns = [
     path("signal-sources/<str:code>", api.SourceDetailView.as_view(), name="api-signal-source"),
     path("warnings", api.WarningListView.as_view(), name="api-warnings"),
     path("warnings/<str:number>", api.WarningDetailView.as_view(), name="api-warning"),
-    path(
-        "warnings/<str:number>/<str:action>",
-        api.WarningActionView.as_view(),
-        name="api-warning-action",
-    ),
     path("warning-rules", api.RuleListCreateView.as_view(), name="api-warning-rules"),
     path("warning-rules/<int:pk>", api.RuleDetailView.as_view(), name="api-warning-rule"),
     path(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.scoping import ScopeRule
 from gridgov.regions.models import Placed
-from gridgov.workflow.models import TimelineEntry
+from gridgov.workflow.models import TimelineEntry, WorkItem
 
 from .choices import OPEN_WARNING_STATES, ActionType, SourceKind, WarningStatus, WarningStep
 
@@ -207,7 +207,7 @@ class RuleVersion(models.Model):
         return f"{self.rule_id} v{self.number}"
 
 
-class EarlyWarning(Placed):
+class EarlyWarning(Placed, WorkItem):
     """A warning a rule raised about a target (or its fixed point): worked new → handled →
     closed, or dismissed with a reason. Its status changes only through `WARNING_WORKFLOW`."""
 
@@ -235,11 +235,7 @@ class EarlyWarning(Placed):
     summary = models.CharField(_("summary"), max_length=255)
 
     status = models.CharField(_("status"), max_length=16, choices=WarningStatus.choices)
-    version = models.PositiveIntegerField(_("version"), default=0)
     step = models.CharField(_("timed step"), max_length=16, choices=WarningStep.choices, blank=True)
-    warn_at = models.DateTimeField(_("due soon from"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
-    late = models.BooleanField(_("ever overdue"), default=False)
 
     # Provenance: the signals that fired it (the first ones, up to a cap) and how many.
     signal_ids = models.JSONField(_("signals"), default=list)
@@ -270,7 +266,6 @@ class EarlyWarning(Placed):
     fired_at = models.DateTimeField(_("raised at"), default=timezone.now)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     scope_rule = ScopeRule(region="")
 
@@ -306,8 +301,3 @@ class WarningTimelineEntry(TimelineEntry):
         verbose_name = _("warning timeline entry")
         verbose_name_plural = _("warning timeline")
         constraints = [models.UniqueConstraint(fields=["item", "seq"], name="warning_timeline_seq")]
-
-    def get_action_label(self) -> str:
-        from .workflow import WARNING_WORKFLOW
-
-        return str(WARNING_WORKFLOW.transition(self.action).label)

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from gridgov.workflow import pages
+
 from . import views
 
 app_name = "alerts"
@@ -11,5 +13,5 @@ urlpatterns = [
     path("rules/<int:pk>/", views.rule_detail, name="rule"),
     path("rules/<int:pk>/edit/", views.rule_edit, name="rule-edit"),
     path("<str:number>/", views.warning_detail, name="detail"),
-    path("<str:number>/act/<str:action>/", views.warning_act, name="act"),
+    path("<str:number>/act/<str:action>/", pages.act, {"kind": "warnings"}, name="act"),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.core.dates import parse_day
-from gridgov.core.errors import GridGovError, InvalidInput
+from gridgov.core.errors import GridGovError
 from gridgov.events.choices import Priority
 from gridgov.events.selectors import categories
 from gridgov.inspections.choices import TargetKind
@@ -25,7 +25,7 @@ from gridgov.regions.choices import RegionLevel
 from gridgov.regions.models import Region
 
 from . import actions
-from .api import WarningActionInput, dry_run_result, run_action, warning_filter_from
+from .api import dry_run_result, warning_filter_from
 from .choices import (
     ActionType,
     ConditionType,
@@ -95,23 +95,6 @@ def warning_detail(request, number, error=None, status=200):
         },
         status=status,
     )
-
-
-@login_required
-@require_POST
-def warning_act(request, number, action):
-    warning = warning_for(request.user, number)
-    form = WarningActionInput(data=request.POST)
-    try:
-        if not form.is_valid():
-            raise InvalidInput(_("The request is not valid."))
-        run_action(request.user, warning, action, form.validated_data)
-    except GridGovError as error:
-        return warning_detail(request, number, error=error, status=error.status_code)
-    messages.success(
-        request, _("Done: %(action)s.") % {"action": WARNING_WORKFLOW.transition(action).label}
-    )
-    return redirect(warning.get_absolute_url())
 
 
 # --- Rules ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from gridgov.workflow.deadlines import OVERDUE, DeadlineRule, chase, overdue_tra
 from gridgov.workflow.engine import SYSTEM, Deadline, Transition, Workflow
 from gridgov.worktime.calendar import add_working_hours
 
-from .choices import WarningStatus, WarningStep
+from .choices import OPEN_WARNING_STATES, WarningStatus, WarningStep
 from .models import EarlyWarning, WarningTimelineEntry
 from .selectors import area_dispatcher_ids
 
@@ -27,11 +27,15 @@ def _in_area(warning, actor, post) -> bool:
 
 
 WARNING_TRANSITIONS = (
-    T("raise", (), S.NEW, frozenset({SYSTEM}), _("raise warning"), step=WarningStep.HANDLE),
-    T("handle", (S.NEW,), S.HANDLED, COMMAND | {R.OFFICER}, _("mark handled"), guard="in_area"),
-    T("close", (S.HANDLED,), S.CLOSED, COMMAND, _("close the warning"), guard="in_area"),
+    # A warning starts what its rule asks for: an inspection of its target, or an event.
+    T("raise", (), S.NEW, frozenset({SYSTEM}), _("raise warning"), step=WarningStep.HANDLE,
+      spawns=("inspections", "events")),
+    T("handle", (S.NEW,), S.HANDLED, COMMAND | {R.OFFICER}, _("mark handled"), guard="in_area",
+      stamps="handled_at"),
+    T("close", (S.HANDLED,), S.CLOSED, COMMAND, _("close the warning"), guard="in_area",
+      stamps="closed_at"),
     T("dismiss", (S.NEW, S.HANDLED), S.DISMISSED, COMMAND, _("set aside as a false alarm"),
-      guard="in_area", note_required=True),
+      guard="in_area", note_required=True, stamps="closed_at"),
     overdue_transition(S, frozenset({S.CLOSED, S.DISMISSED})),
 )  # fmt: skip
 
@@ -49,13 +53,19 @@ WARNING_WORKFLOW = Workflow(
     model=EarlyWarning,
     timeline_model=WarningTimelineEntry,
     states=WarningStatus,
-    terminal=frozenset({S.CLOSED, S.DISMISSED}),
+    # The open states are declared with the model (its constraint allows one open warning per
+    # rule and subject); every other state ends the loop.
+    terminal=frozenset(WarningStatus.values) - set(OPEN_WARNING_STATES),
     transitions=WARNING_TRANSITIONS,
     guards={"in_area": _in_area},
     deadline=warning_deadline,
     recipients=lambda warning, t: area_dispatcher_ids(warning) if t.action == OVERDUE else [],
     notification_text=lambda warning, t: f"{warning.number} {warning.summary}: {t.label}",
     notify_on=frozenset({OVERDUE}),
+    lookup="gridgov.alerts.selectors.warning_for",
+    serializer="gridgov.alerts.api.WarningDetailSerializer",
+    page="gridgov.alerts.views.warning_detail",
+    list_url="alerts:list",
 )
 # A warning nobody looked at in time: marked overdue, and the area's command centre told.
 chase(WARNING_WORKFLOW, DeadlineRule(OVERDUE))

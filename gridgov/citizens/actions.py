@@ -17,6 +17,7 @@ from gridgov.core.errors import InvalidInput
 from gridgov.events import actions as events
 from gridgov.events.choices import EventSource
 from gridgov.events.models import Event
+from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.open311.models import Channel, Publication, PublicService
 from gridgov.workflow.engine import PublicActor
 
@@ -110,4 +111,4 @@ def do_rate_as_reporter(event: Event, *, satisfaction, note: str = "") -> Event:
 
 
 def do_reopen_as_reporter(event: Event, *, reason: str) -> Event:
-    return events.do_reopen_event(event.pk, actor=reporter(event), reason=reason)
+    return EVENT_WORKFLOW.act(event.pk, "reopen", actor=reporter(event), note=reason)

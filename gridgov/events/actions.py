@@ -29,6 +29,7 @@ from .models import Event, EventAssignment, EventCategory
 from .routing import active_category, route
 from .selectors import divisions_of, events_for
 from .workflow import EVENT_WORKFLOW as WORKFLOW
+from .workflow import dispatched, escalated, returned
 
 # What a report is, by who files it; dispatchers type in what the hotline or a caller said.
 SOURCES_BY_ROLE = {
@@ -149,8 +150,6 @@ def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note:
         reporter_phone=data.reporter_phone or "",
         reported_at=now,
     )
-    if on_the_spot:
-        stamp("handled_at")(event, now)
 
     def number(event):
         event.number = next_number("SJ", Event, now)
@@ -182,72 +181,7 @@ def _reporter_label(actor) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
-# --- What each step changes on the event ------------------------------------------------
-# Beyond the engine's status, version and deadline. Pure field changes, no queries and no
-# checks, returning the fields they set: the actions below apply them under the row lock, and
-# the demo's bulk history applies the very same ones.
-
-
-def stamp(field: str):
-    """A step that records when it happened (accepted_at, handled_at…)."""
-
-    def change(event, now) -> set[str]:
-        setattr(event, field, now)
-        return {field}
-
-    return change
-
-
-def dispatched(event, lead, now) -> set[str]:
-    event.lead_unit, event.dispatched_at = lead, now
-    return {"lead_unit", "dispatched_at"}
-
-
-def returned(event) -> set[str]:
-    event.lead_unit = event.dispatched_at = None
-    return {"lead_unit", "dispatched_at"}
-
-
-def escalated(event, command_region_id: int) -> set[str]:
-    event.command_region_id = command_region_id
-    event.escalation_count += 1
-    event.accepted_at = None  # the centre above accepts it anew
-    return {"command_region", "escalation_count", "accepted_at"}
-
-
-def reworked(event, now=None) -> set[str]:
-    event.rework_count += 1
-    event.handled_at = None
-    return {"rework_count", "handled_at"}
-
-
-def reopened(event, now=None) -> set[str]:
-    # The loop starts again: its step times are measured afresh.
-    event.reopen_count += 1
-    event.accepted_at = event.dispatched_at = event.handled_at = None
-    event.verified_at = event.closed_at = None
-    return {"reopen_count", "accepted_at", "dispatched_at", "handled_at", "verified_at",
-            "closed_at"}  # fmt: skip
-
-
 # --- The command centre ------------------------------------------------------------------
-
-_COMMAND_LOCK = ("command_region",)
-
-
-def do_accept_event(pk, *, actor, note="", version=None) -> Event:
-    return WORKFLOW.perform(
-        pk, "accept", actor=actor, note=note, expected_version=version,
-        apply=stamp("accepted_at"),
-        lock_related=_COMMAND_LOCK,
-    )  # fmt: skip
-
-
-def do_reject_event(pk, *, actor, reason, version=None) -> Event:
-    return WORKFLOW.perform(
-        pk, "reject", actor=actor, note=reason, expected_version=version,
-        lock_related=_COMMAND_LOCK,
-    )  # fmt: skip
 
 
 def _check_units(event, lead: Department, assisting: list[Department]) -> None:
@@ -263,7 +197,10 @@ def _check_units(event, lead: Department, assisting: list[Department]) -> None:
         raise InvalidInput(_("The lead unit cannot also be an assisting unit."))
 
 
-def do_dispatch_event(pk, *, actor, lead: Department, assisting=(), note="", version=None) -> Event:
+@WORKFLOW.runs("dispatch")
+def do_dispatch_event(
+    pk, *, actor, lead: Department, assisting=(), note="", photos=(), version=None
+) -> Event:
     """派遣: give the event to a lead unit, and optionally to assisting units."""
     assisting = list(dict.fromkeys(assisting))
 
@@ -287,7 +224,6 @@ def do_dispatch_event(pk, *, actor, lead: Department, assisting=(), note="", ver
 
     return WORKFLOW.perform(
         pk, "dispatch", actor=actor, note=note, expected_version=version, apply=apply,
-        lock_related=_COMMAND_LOCK,
         data={"lead": lead.name, "assisting": [u.name for u in assisting]},
     )  # fmt: skip
 
@@ -310,7 +246,8 @@ def do_bulk_dispatch_events(numbers, *, actor, lead: Department, assisting=()) -
     return {"dispatched": done, "failed": failed}
 
 
-def do_escalate_event(pk, *, actor, reason, version=None) -> Event:
+@WORKFLOW.runs("escalate")
+def do_escalate_event(pk, *, actor, note, photos=(), version=None) -> Event:
     """上报上级: move the event to the command centre one level up (village → … → city)."""
 
     def apply(event, now):
@@ -321,12 +258,12 @@ def do_escalate_event(pk, *, actor, reason, version=None) -> Event:
         return escalated(event, target)
 
     return WORKFLOW.perform(
-        pk, "escalate", actor=actor, note=reason, expected_version=version, apply=apply,
-        lock_related=_COMMAND_LOCK,
-    )  # fmt: skip
+        pk, "escalate", actor=actor, note=note, expected_version=version, apply=apply
+    )
 
 
-def do_hand_down_event(pk, *, actor, note="", version=None) -> Event:
+@WORKFLOW.runs("hand_down")
+def do_hand_down_event(pk, *, actor, note="", photos=(), version=None) -> Event:
     """下派: give the event to the command centre one level down, on its own path."""
     levels = ("city", "county", "town", "village")
 
@@ -340,13 +277,21 @@ def do_hand_down_event(pk, *, actor, note="", version=None) -> Event:
         return {"command_region"}
 
     return WORKFLOW.perform(
-        pk, "hand_down", actor=actor, note=note, expected_version=version, apply=apply,
-        lock_related=_COMMAND_LOCK,
-    )  # fmt: skip
+        pk, "hand_down", actor=actor, note=note, expected_version=version, apply=apply
+    )
 
 
-def do_mark_duplicate(pk, *, actor, original: Event, note="", version=None) -> Event:
-    """Merge a report into an earlier event of the same problem; it then counts once."""
+@WORKFLOW.runs("mark_duplicate")
+def do_mark_duplicate(
+    pk, *, actor, original: Event | str, note="", photos=(), version=None
+) -> Event:
+    """Merge a report into an earlier event of the same problem (given as itself or by its
+    number); it then counts once."""
+    if isinstance(original, str):
+        found = events_for(actor).filter(number=original).first()
+        if found is None:
+            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": original})
+        original = found
 
     def apply(event, now):
         if not WORKFLOW.visible(original, actor):  # first: never say what is out of sight
@@ -360,38 +305,15 @@ def do_mark_duplicate(pk, *, actor, original: Event, note="", version=None) -> E
 
     return WORKFLOW.perform(
         pk, "mark_duplicate", actor=actor, note=note, expected_version=version, apply=apply,
-        lock_related=_COMMAND_LOCK, data={"original": original.number},
-    )  # fmt: skip
-
-
-def do_verify_event(pk, *, actor, note="", photos=(), version=None) -> Event:
-    return _with_photos("verify", pk, actor, note, photos, version, stamp("verified_at"))
-
-
-def do_rework_event(pk, *, actor, reason, photos=(), version=None) -> Event:
-    return _with_photos("rework", pk, actor, reason, photos, version, reworked)
-
-
-def do_close_event(pk, *, actor, note="", version=None) -> Event:
-    return WORKFLOW.perform(
-        pk, "close", actor=actor, note=note, expected_version=version,
-        apply=stamp("closed_at"),
-        lock_related=_COMMAND_LOCK,
+        data={"original": original.number},
     )  # fmt: skip
 
 
 # --- The units -------------------------------------------------------------------------
 
-_UNIT_LOCK = ("lead_unit", "command_region")
 
-
-def do_start_event(pk, *, actor, note="", version=None) -> Event:
-    return WORKFLOW.perform(
-        pk, "start", actor=actor, note=note, expected_version=version, lock_related=_UNIT_LOCK
-    )
-
-
-def do_give_back_event(pk, *, actor, reason, version=None) -> Event:
+@WORKFLOW.runs("give_back")
+def do_give_back_event(pk, *, actor, note, photos=(), version=None) -> Event:
     """退回: the unit says the event is not theirs; the dispatcher must dispatch again."""
 
     def apply(event, now):
@@ -399,47 +321,17 @@ def do_give_back_event(pk, *, actor, reason, version=None) -> Event:
         return returned(event)
 
     return WORKFLOW.perform(
-        pk, "give_back", actor=actor, note=reason, expected_version=version, apply=apply,
-        lock_related=_UNIT_LOCK,
-    )  # fmt: skip
-
-
-def do_handle_event(pk, *, actor, feedback, photos=(), version=None) -> Event:
-    """处置完成: the unit reports what it did, with photos of the result."""
-
-    return _with_photos(
-        "handle", pk, actor, feedback, photos, version, stamp("handled_at"), _UNIT_LOCK
+        pk, "give_back", actor=actor, note=note, expected_version=version, apply=apply
     )
-
-
-def _with_photos(action, pk, actor, note, photos, version, apply, lock=_COMMAND_LOCK):
-    prepared = prepare_photos(list(photos))
-    return WORKFLOW.perform(
-        pk, action, actor=actor, note=note, photos=prepared, save_photos=save_photos,
-        expected_version=version, apply=apply, lock_related=lock,
-    )  # fmt: skip
 
 
 # --- Oversight, reporters ----------------------------------------------------------------
 
 
-def do_urge_event(pk, *, actor, note, version=None) -> Event:
-    """督办: a late step is chased; its clock starts again."""
-    return WORKFLOW.perform(
-        pk, "urge", actor=actor, note=note, expected_version=version, lock_related=_UNIT_LOCK
-    )
-
-
-def do_reopen_event(pk, *, actor, reason, version=None) -> Event:
-    """The reporter is not satisfied: the event goes back to the command centre."""
-
-    return WORKFLOW.perform(
-        pk, "reopen", actor=actor, note=reason, expected_version=version, apply=reopened,
-        lock_related=_COMMAND_LOCK,
-    )  # fmt: skip
-
-
-def do_rate_event(pk, *, actor, satisfaction: int, note="", version=None) -> Event:
+@WORKFLOW.runs("rate")
+def do_rate_event(
+    pk, *, actor, satisfaction: int | None, note="", photos=(), version=None
+) -> Event:
     if satisfaction not in range(1, 6):
         raise InvalidInput(_("Satisfaction is rated from 1 to 5."))
 
@@ -464,7 +356,11 @@ def do_rate_event(pk, *, actor, satisfaction: int, note="", version=None) -> Eve
 
 
 def _escalate_late(pk, *, actor, note, version) -> Event:
-    return do_escalate_event(pk, actor=actor, reason=note, version=version)
+    return do_escalate_event(pk, actor=actor, note=note, version=version)
+
+
+def _urge_late(pk, *, actor, note, version) -> Event:
+    return WORKFLOW.act(pk, "urge", actor=actor, note=note, version=version)
 
 
 # What the worker's deadline sweep does with a late event: a command centre that let it sit past
@@ -483,7 +379,7 @@ chase(
     ),
     DeadlineRule(
         "urge",
-        take=do_urge_event,
+        take=_urge_late,
         note=gettext_lazy("Step “%(step)s” is late (%(overdue)s); urged automatically."),
     ),
     related=("command_region",),

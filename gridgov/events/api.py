@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from gridgov.core.api import body_object
 from gridgov.core.dates import date_range
-from gridgov.core.errors import InvalidInput, NotFound
+from gridgov.core.errors import InvalidInput
 from gridgov.core.idempotency import idempotent
 from gridgov.core.parsers import JSONParser
 from gridgov.org.choices import Capability
@@ -21,19 +21,19 @@ from gridgov.org.permissions import requires
 from gridgov.org.scoping import scoped
 from gridgov.regions.choices import CRS
 from gridgov.regions.selectors import region_for
+from gridgov.workflow.api import actions_of, timeline_of
+from gridgov.workflow.models import Urgency, urgency_of
 
 from . import actions
-from .choices import EventSource, EventStatus, Priority, Urgency
+from .choices import EventSource, EventStatus, Priority
 from .kpi import KpiQuery, event_kpis
-from .models import Event, EventCategory
+from .models import EventCategory
 from .selectors import (
     EventFilter,
     categories,
     event_for,
-    events_for,
     filtered_events,
     possible_duplicates,
-    urgency_of,
 )
 from .workflow import EVENT_WORKFLOW as WORKFLOW
 
@@ -81,21 +81,6 @@ class EventListSerializer(serializers.Serializer):
         return urgency_of(event)
 
 
-class TimelineSerializer(serializers.Serializer):
-    seq = serializers.IntegerField()
-    action = serializers.CharField()
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    by = serializers.CharField(source="actor_label")
-    at = serializers.DateTimeField()
-    note = serializers.CharField()
-    data = serializers.JSONField()
-    photos = serializers.SerializerMethodField()
-
-    def get_photos(self, entry) -> list[str]:
-        return [a.get_absolute_url() for a in entry.photos()]
-
-
 class EventDetailSerializer(EventListSerializer):
     description = serializers.CharField()
     county = serializers.SerializerMethodField()
@@ -138,11 +123,10 @@ class EventDetailSerializer(EventListSerializer):
         return event.duplicate_of.number if event.duplicate_of_id else None
 
     def get_timeline(self, event) -> list[dict]:
-        entries = event.timeline.prefetch_related("attachments").order_by("seq")
-        return TimelineSerializer(entries, many=True).data
+        return timeline_of(event)
 
     def get_actions(self, event) -> list[str]:
-        return [t.action for t in WORKFLOW.actions_for(event, self.context["request"].user)]
+        return actions_of(WORKFLOW, event, self.context["request"])
 
 
 class EventCreatedSerializer(serializers.Serializer):
@@ -208,23 +192,31 @@ class ReportInput(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class ActionInput(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text=_("The version you saw; 409 if the event changed since.")
-    )
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_("Note, reason or feedback.")
-    )
-    lead = serializers.CharField(required=False, help_text=_("dispatch: the lead unit's code"))
+# What the steps that take more than a note take (the table names them).
+
+
+class DispatchInput(serializers.Serializer):
+    lead = serializers.CharField(help_text=_("dispatch: the lead unit's code"))
     assisting = serializers.ListField(
         child=serializers.CharField(), required=False, default=list,
         help_text=_("dispatch: assisting units' codes"),
     )  # fmt: skip
+
+    def validate_lead(self, code) -> Department:
+        return _unit(code)
+
+    def validate_assisting(self, codes) -> list[Department]:
+        return [_unit(c) for c in codes if c]
+
+
+class DuplicateInput(serializers.Serializer):
     original = serializers.CharField(
-        required=False, help_text=_("mark_duplicate: the number of the earlier event")
+        max_length=20, help_text=_("mark_duplicate: the number of the earlier event")
     )
+
+
+class RateInput(serializers.Serializer):
     satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5)
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class BulkDispatchInput(serializers.Serializer):
@@ -237,75 +229,11 @@ class BulkDispatchInput(serializers.Serializer):
     )
 
 
-def action_payload(data, files) -> dict:
-    """An action's input from JSON or from a form (the pages post forms): lists stay lists,
-    a form's empty fields count as not given, photos come from the uploaded files."""
-    listed = ("assisting", "photos")
-    data = body_object(data)
-    payload = {k: data.get(k) for k in data if k not in listed and data.get(k) not in ("", None)}
-    if hasattr(data, "getlist"):
-        payload["assisting"] = [c for c in data.getlist("assisting") if c]
-        payload["photos"] = files.getlist("photos")
-    else:
-        payload["assisting"] = data.get("assisting") or []
-    return payload
-
-
 def _unit(code: str | None) -> Department:
     unit = Department.objects.filter(code=code or "", is_active=True).first()
     if unit is None:
         raise InvalidInput(_("Unknown unit: %(code)s.") % {"code": code or "—"})
     return unit
-
-
-def run_action(request, event: Event, action: str, data: dict) -> Event:
-    """Call the action function for `action` with the request's input. Shared with the pages."""
-    user, pk, version, note = request.user, event.pk, data.get("version"), data.get("note", "")
-    photos = data.get("photos") or []
-    if action == "dispatch":
-        assisting = [_unit(c) for c in data.get("assisting") or [] if c]
-        return actions.do_dispatch_event(
-            pk, actor=user, lead=_unit(data.get("lead")), assisting=assisting, note=note,
-            version=version,
-        )  # fmt: skip
-    if action == "mark_duplicate":
-        original = events_for(user).filter(number=data.get("original") or "").first()
-        if original is None:
-            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": data.get("original")})
-        return actions.do_mark_duplicate(
-            pk, actor=user, original=original, note=note, version=version
-        )
-    if action == "rate":
-        if data.get("satisfaction") is None:
-            raise InvalidInput(_("Satisfaction is rated from 1 to 5."))
-        return actions.do_rate_event(
-            pk, actor=user, satisfaction=int(data["satisfaction"]), note=note, version=version
-        )
-    simple = {
-        "accept": lambda: actions.do_accept_event(pk, actor=user, note=note, version=version),
-        "reject": lambda: actions.do_reject_event(pk, actor=user, reason=note, version=version),
-        "escalate": lambda: actions.do_escalate_event(pk, actor=user, reason=note, version=version),
-        "hand_down": lambda: actions.do_hand_down_event(pk, actor=user, note=note, version=version),
-        "start": lambda: actions.do_start_event(pk, actor=user, note=note, version=version),
-        "give_back": lambda: actions.do_give_back_event(
-            pk, actor=user, reason=note, version=version
-        ),
-        "handle": lambda: actions.do_handle_event(
-            pk, actor=user, feedback=note, photos=photos, version=version
-        ),
-        "verify": lambda: actions.do_verify_event(
-            pk, actor=user, note=note, photos=photos, version=version
-        ),
-        "rework": lambda: actions.do_rework_event(
-            pk, actor=user, reason=note, photos=photos, version=version
-        ),
-        "close": lambda: actions.do_close_event(pk, actor=user, note=note, version=version),
-        "urge": lambda: actions.do_urge_event(pk, actor=user, note=note, version=version),
-        "reopen": lambda: actions.do_reopen_event(pk, actor=user, reason=note, version=version),
-    }
-    if action not in simple:
-        raise NotFound(_("Unknown action: %(action)s.") % {"action": action})
-    return simple[action]()
 
 
 # --- Views ----------------------------------------------------------------------------------
@@ -403,30 +331,6 @@ class EventDetailView(APIView):
     @extend_schema(responses={200: EventDetailSerializer})
     def get(self, request, number):
         return detail_response(request, event_for(request.user, number))
-
-
-class EventActionView(APIView):
-    """Take one step of the loop: accept, reject, dispatch, start, give_back, handle, verify,
-    rework, close, escalate, hand_down, mark_duplicate, urge, reopen, rate."""
-
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    @extend_schema(
-        operation_id="events_act",
-        request={"application/json": ActionInput, "multipart/form-data": ActionInput},
-        responses={200: EventDetailSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
-    )
-    def post(self, request, number, action):
-        event = event_for(request.user, number)
-        serializer = ActionInput(data=action_payload(request.data, request.FILES))
-        serializer.is_valid(raise_exception=True)
-        event = run_action(request, event, action, serializer.validated_data)
-        try:
-            return detail_response(request, event)
-        except NotFound:  # the step took it out of the actor's sight (returned, handed on)
-            return Response(
-                {"number": event.number, "status": event.status, "version": event.version}
-            )
 
 
 class BulkDispatchView(APIView):

@@ -7,9 +7,6 @@ urlpatterns = [
     path("events/bulk-dispatch", api.BulkDispatchView.as_view(), name="api-events-bulk-dispatch"),
     path("events/duplicates", api.DuplicateSuggestionsView.as_view(), name="api-events-duplicates"),
     path("events/<str:number>", api.EventDetailView.as_view(), name="api-event"),
-    path(
-        "events/<str:number>/<str:action>", api.EventActionView.as_view(), name="api-event-action"
-    ),
     path("event-categories", api.CategoryListView.as_view(), name="api-event-categories"),
     path("kpi/events", api.EventKpiView.as_view(), name="api-kpi-events"),
 ]

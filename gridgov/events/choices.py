@@ -14,18 +14,6 @@ class EventStatus(models.TextChoices):
     MERGED = "merged", _("merged as duplicate")
 
 
-# States in which an event still needs someone to act.
-OPEN_STATES = (
-    EventStatus.REPORTED,
-    EventStatus.ACCEPTED,
-    EventStatus.DISPATCHED,
-    EventStatus.HANDLING,
-    EventStatus.HANDLED,
-    EventStatus.VERIFIED,
-)
-TERMINAL_STATES = frozenset({EventStatus.REJECTED, EventStatus.CLOSED, EventStatus.MERGED})
-
-
 class EventSource(models.TextChoices):
     GRID_WORKER = "grid_worker", _("grid worker")
     CITIZEN = "citizen", _("citizen")
@@ -48,14 +36,6 @@ class Step(models.TextChoices):
     DISPATCH = "dispatch", _("dispatch")
     HANDLE = "handle", _("handle")
     VERIFY = "verify", _("verify")
-
-
-class Urgency(models.TextChoices):
-    """How a deadline looks now: green, yellow before it, red after it."""
-
-    GREEN = "green", _("on time")
-    YELLOW = "yellow", _("due soon")
-    RED = "red", _("overdue")
 
 
 class AssignmentRole(models.TextChoices):

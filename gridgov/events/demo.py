@@ -23,12 +23,11 @@ from gridgov.org.models import Department, Staff
 from gridgov.regions.choices import RegionLevel
 from gridgov.regions.models import Region
 
-from .actions import dispatched, escalated, reopened, returned, reworked, stamp
 from .catalogue import load_default_catalogue
 from .choices import AssignmentRole, EventSource, EventStatus, Priority
 from .models import Event, EventAssignment, EventCategory, EventTimelineEntry
 from .routing import command_centre_of, route
-from .workflow import EVENT_WORKFLOW
+from .workflow import EVENT_WORKFLOW, dispatched, escalated, returned
 
 # Events per demo scale: enough for every page and figure, quick to load.
 DEMO_EVENTS = {"small": 3000, "city": 20000}
@@ -282,31 +281,20 @@ def _play(event, actions, rng, world, now, original) -> list:
     return entries
 
 
-# The field changes of each step, as the actions make them (see actions.stamp and friends).
-STAMPED = {
-    "report_handled": "handled_at", "accept": "accepted_at", "handle": "handled_at",
-    "verify": "verified_at", "close": "closed_at",
-}  # fmt: skip
-
-
 def _apply(event, action, at, world, original) -> dict:
-    """The step's own changes, through the actions' field changes; returns timeline data."""
-    if action in STAMPED:
-        stamp(STAMPED[action])(event, at)
-    elif action == "dispatch":
+    """The step's own changes: the table's (its timestamp and field changes), and for the
+    steps with real logic the field changes their actions make; returns timeline data."""
+    EVENT_WORKFLOW.transition(action).apply(event, at)
+    if action == "dispatch":
         dispatched(event, event.routed_unit or world.centre(event), at)
         return {"lead": event.lead_unit.name if event.lead_unit else ""}
     elif action == "give_back":
         returned(event)
         event.routed_unit = world.centre(event)  # the demo's dispatcher then picks the centre
-    elif action == "rework":
-        reworked(event)
     elif action == "escalate":
         above = "county" if event.command_region.level == RegionLevel.TOWN else "city"
         escalated(event, getattr(event.microgrid, f"{above}_id"))
         event.command_region = getattr(event.microgrid, above)
-    elif action == "reopen":
-        reopened(event)
     elif action == "rate":
         event.satisfaction = 5 if event.rework_count == 0 else 3
         return {"satisfaction": event.satisfaction}

@@ -10,7 +10,7 @@ from gridgov.org.choices import DepartmentKind
 from gridgov.org.scoping import ScopeRule
 from gridgov.regions.choices import RegionLevel
 from gridgov.regions.models import Placed
-from gridgov.workflow.models import TimelineEntry
+from gridgov.workflow.models import TimelineEntry, WorkItem
 
 from .choices import AssignmentRole, EventSource, EventStatus, Priority, Step
 
@@ -120,7 +120,7 @@ class RoutingRule(models.Model):
         return f"#{self.pk} {self.category}"
 
 
-class Event(Placed):
+class Event(Placed, WorkItem):
     """A problem found in the field or reported by someone, worked through the closed loop.
 
     Its status changes only through `gridgov.events.workflow.EVENT_WORKFLOW`.
@@ -137,12 +137,7 @@ class Event(Placed):
         _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
     )
     status = models.CharField(_("status"), max_length=16, choices=EventStatus.choices)
-    version = models.PositiveIntegerField(_("version"), default=0)
-    # The running deadline: the step being timed, yellow from warn_at, overdue after due_at.
     step = models.CharField(_("timed step"), max_length=16, choices=Step.choices, blank=True)
-    warn_at = models.DateTimeField(_("due soon from"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
-    late = models.BooleanField(_("ever overdue"), default=False)
 
     # Where: WGS84; the regions that contain the point (Placed) are looked up when reported.
     lon = models.FloatField(_("longitude"))
@@ -204,7 +199,6 @@ class Event(Placed):
     reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
     escalation_count = models.PositiveSmallIntegerField(_("escalations"), default=0)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # Staff see the events located in their area; officers only those their unit works on;
     # anyone sees what they reported themselves.
@@ -274,8 +268,3 @@ class EventTimelineEntry(TimelineEntry):
         constraints = [models.UniqueConstraint(fields=["item", "seq"], name="event_timeline_seq")]
         # Open311's request updates read the steps of a time window.
         indexes = [models.Index(fields=["at"], name="event_timeline_at")]
-
-    def get_action_label(self) -> str:
-        from .workflow import EVENT_WORKFLOW
-
-        return str(EVENT_WORKFLOW.transition(self.action).label)

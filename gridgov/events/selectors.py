@@ -14,9 +14,11 @@ from gridgov.org.choices import Role
 from gridgov.org.models import Department, Staff
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import scoped
+from gridgov.workflow.models import Urgency
 
-from .choices import OPEN_STATES, EventStatus, Urgency
+from .choices import EventStatus
 from .models import Event, EventCategory
+from .workflow import EVENT_WORKFLOW
 
 # What a list row shows, loaded in the same query.
 LIST_RELATED = ("category", "category__parent", "town", "grid", "lead_unit")
@@ -60,7 +62,7 @@ def filtered_events(user, f: EventFilter):
     if f.status in EventStatus.values:
         events = events.filter(status=f.status)
     elif f.status == "open":
-        events = events.filter(status__in=OPEN_STATES)
+        events = events.filter(status__in=EVENT_WORKFLOW.open_states)
     if f.category:
         events = events.filter(Q(category__code=f.category) | Q(category__parent__code=f.category))
     if f.region is not None:
@@ -111,18 +113,7 @@ def _queue(events, user, queue: str):
 def overdue_now(now) -> Q:
     """Open and past its deadline now, or overdue before and still not done: an item that was
     once late stays red (超期件) until it is closed, even after an urging restarted its clock."""
-    return Q(status__in=OPEN_STATES) & (Q(due_at__lt=now) | Q(late=True))
-
-
-def urgency_of(event, now=None) -> str:
-    now = now or timezone.now()
-    if event.due_at is None:
-        return ""
-    if now > event.due_at or event.late:
-        return Urgency.RED
-    if event.warn_at is not None and now >= event.warn_at:
-        return Urgency.YELLOW
-    return Urgency.GREEN
+    return Q(status__in=EVENT_WORKFLOW.open_states) & (Q(due_at__lt=now) | Q(late=True))
 
 
 def categories():
@@ -172,7 +163,7 @@ def possible_duplicates(user, *, category: EventCategory, lon: float, lat: float
         .filter(
             category=category,
             reported_at__gte=since,
-            status__in=OPEN_STATES,
+            status__in=EVENT_WORKFLOW.open_states,
             lon__range=(lon - dlon, lon + dlon),
             lat__range=(lat - dlat, lat + dlat),
         )

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from gridgov.workflow import pages
+
 from . import views
 
 app_name = "events"
@@ -9,5 +11,5 @@ urlpatterns = [
     path("bulk-dispatch/", views.bulk_dispatch, name="bulk-dispatch"),
     path("kpi/", views.kpi, name="kpi"),
     path("<str:number>/", views.event_detail, name="detail"),
-    path("<str:number>/act/<str:action>/", views.event_act, name="act"),
+    path("<str:number>/act/<str:action>/", pages.act, {"kind": "events"}, name="act"),
 ]

@@ -1,7 +1,8 @@
 """Event pages: report, lists and workbenches, detail with timeline and actions, KPIs.
 
-Pages call the same action functions as the API (through `api.run_action` for the loop's
-steps), so a step taken on a phone page and one taken by an app are the same write.
+The loop's steps are taken through the one action view of every kind of work item
+(`gridgov.workflow.pages.act`), the same path as the API's, so a step taken on a phone page and
+one taken by an app are the same write.
 """
 
 from django.conf import settings
@@ -15,17 +16,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.core.errors import GridGovError, InvalidInput
+from gridgov.core.errors import GridGovError
 from gridgov.org.choices import Capability, Role
 from gridgov.org.roles import capability_required, post_of
 from gridgov.regions.choices import CRS
 from gridgov.regions.selectors import map_centre_for
+from gridgov.workflow.models import Urgency, urgency_of
 
 from . import actions
-from .api import ActionInput, action_payload, event_filter_from, kpi_query_from, run_action
-from .choices import EventSource, EventStatus, Priority, Urgency
+from .api import event_filter_from, kpi_query_from
+from .choices import EventSource, EventStatus, Priority
 from .kpi import event_kpis
-from .selectors import categories, event_for, filtered_events, units_working_in, urgency_of
+from .selectors import categories, event_for, filtered_events, units_working_in
 from .workflow import EVENT_WORKFLOW as WORKFLOW
 
 PAGE_SIZE = 30
@@ -79,14 +81,20 @@ def event_list(request):
             "statuses": EventStatus.choices,
             "categories": categories(),
             "urgencies": [(Urgency.YELLOW, Urgency.YELLOW.label), (Urgency.RED, Urgency.RED.label)],
-            "can_dispatch": post is not None and post.role == Role.DISPATCHER,
-            "bulk_units": _bulk_units(post),
+            "can_dispatch": _may_dispatch(request.user),
+            "bulk_units": _bulk_units(request.user, post),
         },
     )
 
 
-def _bulk_units(post):
-    if post is None or post.role != Role.DISPATCHER:
+def _may_dispatch(user) -> bool:
+    """Whether the user's role may dispatch at all, as the table says (each event's guard is
+    checked when it is dispatched)."""
+    return WORKFLOW.role_of(user) in WORKFLOW.transition("dispatch").roles
+
+
+def _bulk_units(user, post):
+    if post is None or not _may_dispatch(user):
         return []
     return units_working_in(post.region)
 
@@ -180,6 +188,7 @@ def event_detail(request, number, error=None, status=200):
         "events/detail.html",
         {
             "event": event,
+            "item": event,
             "timeline": timeline,
             "available": available,
             "urgency": urgency_of(event),
@@ -191,34 +200,6 @@ def event_detail(request, number, error=None, status=200):
         },
         status=status,
     )
-
-
-@login_required
-@require_POST
-def event_act(request, number, action):
-    event = event_for(request.user, number)
-    # The API's input rules, for the page's forms too.
-    form = ActionInput(data=action_payload(request.POST, request.FILES))
-    try:
-        if not form.is_valid():
-            raise InvalidInput(_("The request is not valid."), details=_form_problems(form))
-        event = run_action(request, event, action, form.validated_data)
-    except GridGovError as error:
-        return event_detail(request, number, error=error, status=error.status_code)
-    label = WORKFLOW.transition(action).label
-    messages.success(request, _("Done: %(action)s.") % {"action": label})
-    try:
-        return redirect(event_for(request.user, event.number).get_absolute_url())
-    except GridGovError:  # the step took it out of the actor's sight (handed up or down)
-        return redirect("events:list")
-
-
-def _form_problems(form) -> list[dict]:
-    return [
-        {"field": field, "message": str(message)}
-        for field, problems in form.errors.items()
-        for message in (problems if isinstance(problems, list) else [problems])
-    ]
 
 
 @capability_required(Capability.VIEW_KPI)

@@ -24,9 +24,8 @@ from gridgov.workflow.engine import (
 )
 from gridgov.worktime.calendar import add_working_hours
 
-from .choices import TERMINAL_STATES, EventStatus, Priority, Step
+from .choices import EventStatus, Priority, Step
 from .models import Event, EventTimelineEntry
-from .selectors import command_centre_user_ids, reporter_user_ids, unit_user_ids
 
 S = EventStatus
 R = Role
@@ -51,40 +50,81 @@ UNITS = frozenset({R.OFFICER, R.DISPATCHER, R.ADMIN})
 CHECKERS = frozenset({R.DISPATCHER, R.SUPERVISOR, R.ADMIN})
 OVERSEERS = frozenset({R.DISPATCHER, R.SUPERVISOR, R.LEADER, R.ADMIN, SYSTEM})
 
+# --- What each step changes on the event ------------------------------------------------
+# Beyond the engine's status, version, deadline and the step's timestamp. Pure field changes,
+# no queries and no checks, returning the fields they set: the engine applies them under the
+# row lock, and the demo's bulk history applies the very same ones.
+
+
+def dispatched(event, lead, now) -> set[str]:
+    event.lead_unit, event.dispatched_at = lead, now
+    return {"lead_unit", "dispatched_at"}
+
+
+def returned(event, now=None) -> set[str]:
+    event.lead_unit = event.dispatched_at = None
+    return {"lead_unit", "dispatched_at"}
+
+
+def escalated(event, command_region_id: int) -> set[str]:
+    event.command_region_id = command_region_id
+    event.escalation_count += 1
+    event.accepted_at = None  # the centre above accepts it anew
+    return {"command_region", "escalation_count", "accepted_at"}
+
+
+def reworked(event, now=None) -> set[str]:
+    event.rework_count += 1
+    event.handled_at = None
+    return {"rework_count", "handled_at"}
+
+
+def reopened(event, now=None) -> set[str]:
+    # The loop starts again: its step times are measured afresh.
+    event.reopen_count += 1
+    event.accepted_at = event.dispatched_at = event.handled_at = None
+    event.verified_at = event.closed_at = None
+    return {"reopen_count", "accepted_at", "dispatched_at", "handled_at", "verified_at",
+            "closed_at"}  # fmt: skip
+
+
+INPUTS = "gridgov.events.api"
 T = Transition
 TRANSITIONS = (
-    T("report", (), S.REPORTED, REPORTERS, _("report"), step=Step.ACCEPT),
+    T("report", (), S.REPORTED, REPORTERS, _("report"), step=Step.ACCEPT, photos=True),
     # 小微事马上办: a grid worker fixes a small matter on the spot and reports it done, with proof.
     T("report_handled", (), S.HANDLED, GRID, _("handle on the spot"), step=Step.VERIFY,
-      note_required=True, photos_required=True),
+      note_required=True, photos_required=True, stamps="handled_at"),
     T("accept", (S.REPORTED,), S.ACCEPTED, COMMAND, _("accept"), guard="command",
-      step=Step.DISPATCH),
+      step=Step.DISPATCH, stamps="accepted_at"),
     T("reject", (S.REPORTED,), S.REJECTED, COMMAND, _("reject"), guard="command",
       note_required=True),
     T("mark_duplicate", (S.REPORTED, S.ACCEPTED), S.MERGED, COMMAND, _("merge as duplicate"),
-      guard="command"),
+      guard="command", input=f"{INPUTS}.DuplicateInput"),
     T("escalate", (S.REPORTED, S.ACCEPTED), S.REPORTED, COMMAND | {SYSTEM}, _("escalate"),
       guard="command", step=Step.ACCEPT, note_required=True),
     T("hand_down", (S.REPORTED, S.ACCEPTED), S.REPORTED, COMMAND, _("hand down"),
       guard="command", step=Step.ACCEPT),
     T("dispatch", (S.ACCEPTED,), S.DISPATCHED, COMMAND, _("dispatch"), guard="command",
-      step=Step.HANDLE),
+      step=Step.HANDLE, input=f"{INPUTS}.DispatchInput"),
     T("start", (S.DISPATCHED,), S.HANDLING, UNITS, _("start handling"), guard="handler"),
     T("give_back", (S.DISPATCHED, S.HANDLING), S.ACCEPTED, UNITS | GRID,
       _("return to dispatcher"), guard="handler", step=Step.DISPATCH, note_required=True),
     T("handle", (S.HANDLING,), S.HANDLED, UNITS | GRID, _("report handled"), guard="handler",
-      step=Step.VERIFY, note_required=True),
+      step=Step.VERIFY, note_required=True, stamps="handled_at", photos=True),
     T("verify", (S.HANDLED,), S.VERIFIED, CHECKERS, _("pass verification"), guard="checker",
-      step=Step.VERIFY),
+      step=Step.VERIFY, stamps="verified_at", photos=True),
     T("rework", (S.HANDLED,), S.HANDLING, CHECKERS, _("send back for rework"), guard="checker",
-      step=Step.HANDLE, note_required=True),
-    T("close", (S.VERIFIED,), S.CLOSED, COMMAND, _("close"), guard="command"),
+      step=Step.HANDLE, note_required=True, changes=reworked, photos=True),
+    T("close", (S.VERIFIED,), S.CLOSED, COMMAND, _("close"), guard="command",
+      stamps="closed_at"),
     # 督办: a late step is urged; its clock starts again and the item stays marked late.
     T("urge", (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.HANDLING, S.HANDLED, S.VERIFIED), None,
       OVERSEERS, _("urge"), guard="overseer", step=RESTART, note_required=True),
     T("reopen", (S.CLOSED,), S.REPORTED, REPORTERS, _("reopen"), guard="reporter_or_command",
-      step=Step.ACCEPT, note_required=True),
-    T("rate", (S.CLOSED,), None, REPORTERS, _("rate"), guard="reporter"),
+      step=Step.ACCEPT, note_required=True, changes=reopened),
+    T("rate", (S.CLOSED,), None, REPORTERS, _("rate"), guard="reporter",
+      input=f"{INPUTS}.RateInput"),
 )  # fmt: skip
 
 
@@ -176,6 +216,10 @@ NOTIFY_ON = frozenset(
 
 
 def recipients(event, t) -> list[int]:
+    # The selectors read the open states from this module's table: import them when a step
+    # is notified, not while the table is being built.
+    from .selectors import command_centre_user_ids, reporter_user_ids, unit_user_ids
+
     if t.action in ("escalate", "hand_down", "reopen", "give_back", "handle"):
         return command_centre_user_ids(event)
     if t.action in ("dispatch", "rework", "urge"):
@@ -194,11 +238,17 @@ EVENT_WORKFLOW = Workflow(
     model=Event,
     timeline_model=EventTimelineEntry,
     states=EventStatus,
-    terminal=TERMINAL_STATES,
+    terminal=frozenset({S.REJECTED, S.CLOSED, S.MERGED}),
     transitions=TRANSITIONS,
     guards=GUARDS,
     deadline=step_deadline,
     recipients=recipients,
     notification_text=notification_text,
     notify_on=NOTIFY_ON,
+    # The guards read the command centre and the lead unit: loaded with the locked row.
+    lock_related=("lead_unit", "command_region"),
+    lookup="gridgov.events.selectors.event_for",
+    serializer="gridgov.events.api.EventDetailSerializer",
+    page="gridgov.events.views.event_detail",
+    list_url="events:list",
 )

@@ -300,48 +300,29 @@ def do_submit_filing(data: FilingData, *, actor, note: str = "") -> NightWorkFil
 
 # --- The responsible department ----------------------------------------------------------
 
-_LOCK = ("department",)
 
-
-def decided(filing, now) -> set[str]:
-    filing.decided_at = now
-    return {"decided_at", "updated_at"}
-
-
-def revoked(filing, now) -> set[str]:
-    filing.revoked_at = now
-    return {"revoked_at", "updated_at"}
-
-
-def do_approve_filing(pk, *, actor, note: str = "", version=None) -> NightWorkFiling:
+@WORKFLOW.runs("approve")
+def do_approve_filing(pk, *, actor, note: str = "", photos=(), version=None) -> NightWorkFiling:
     def apply(filing, now):
         _begin, last_end = nights.window(filing.last_night, filing.start_time, filing.end_time)
         if now >= last_end:
             raise Conflict(_("The filing's nights are over; it can only be rejected."))
-        return decided(filing, now)
+        return []
 
     return WORKFLOW.perform(
-        pk, "approve", actor=actor, note=note, expected_version=version, apply=apply,
-        lock_related=_LOCK,
-    )  # fmt: skip
+        pk, "approve", actor=actor, note=note, expected_version=version, apply=apply
+    )
 
 
-def do_reject_filing(pk, *, actor, reason: str, version=None) -> NightWorkFiling:
-    return WORKFLOW.perform(
-        pk, "reject", actor=actor, note=reason, expected_version=version, apply=decided,
-        lock_related=_LOCK,
-    )  # fmt: skip
-
-
-def do_revoke_filing(pk, *, actor, reason: str, version=None) -> NightWorkFiling:
+@WORKFLOW.runs("revoke")
+def do_revoke_filing(pk, *, actor, note: str, photos=(), version=None) -> NightWorkFiling:
     """撤销: the approval no longer holds (the company broke its commitments, say)."""
 
     def apply(filing, now):
         if filing.validity(now) == Validity.EXPIRED:
             raise Conflict(_("This filing has expired; there is nothing left to revoke."))
-        return revoked(filing, now)
+        return []
 
     return WORKFLOW.perform(
-        pk, "revoke", actor=actor, note=reason, expected_version=version, apply=apply,
-        lock_related=_LOCK,
-    )  # fmt: skip
+        pk, "revoke", actor=actor, note=note, expected_version=version, apply=apply
+    )

@@ -23,6 +23,7 @@ from gridgov.core.ratelimit import allow
 from gridgov.org.choices import Capability
 from gridgov.org.permissions import requires
 from gridgov.regions.selectors import region_or_home_for
+from gridgov.workflow.api import actions_of, timeline_of
 
 from . import actions
 from .choices import FilingStatus
@@ -81,16 +82,6 @@ class FilingListSerializer(HoursMixin):
         return _brief(filing.town)
 
 
-class FilingTimelineSerializer(serializers.Serializer):
-    seq = serializers.IntegerField()
-    action = serializers.CharField()
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    by = serializers.CharField(source="actor_label")
-    at = serializers.DateTimeField()
-    note = serializers.CharField()
-
-
 class FilingDetailSerializer(FilingListSerializer):
     contact_name = serializers.CharField()
     contact_phone = serializers.CharField(source="masked_contact_phone")
@@ -105,10 +96,10 @@ class FilingDetailSerializer(FilingListSerializer):
     actions = serializers.SerializerMethodField()
 
     def get_timeline(self, filing) -> list[dict]:
-        return FilingTimelineSerializer(filing.timeline.order_by("seq"), many=True).data
+        return timeline_of(filing)
 
     def get_actions(self, filing) -> list[str]:
-        return [t.action for t in WORKFLOW.actions_for(filing, self.context["request"].user)]
+        return actions_of(WORKFLOW, filing, self.context["request"])
 
 
 class PublicFilingSerializer(HoursMixin):
@@ -157,30 +148,6 @@ class FilingInput(serializers.Serializer):
         help_text=_("the responsible department's code; default: the county's housing bureau"),
     )  # fmt: skip
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
-
-
-class FilingActionInput(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, min_value=0, max_value=MAX_ID,
-        help_text=_("The version you saw; 409 if the filing changed since."),
-    )  # fmt: skip
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=2000,
-        help_text=_("Note; the reason, for reject and revoke."),
-    )  # fmt: skip
-
-
-def run_action(user, filing, action: str, data: dict):
-    """Call the action function for `action`. Shared with the pages."""
-    pk, version, note = filing.pk, data.get("version"), data.get("note", "")
-    steps = {
-        "approve": lambda: actions.do_approve_filing(pk, actor=user, note=note, version=version),
-        "reject": lambda: actions.do_reject_filing(pk, actor=user, reason=note, version=version),
-        "revoke": lambda: actions.do_revoke_filing(pk, actor=user, reason=note, version=version),
-    }
-    if action not in steps:
-        raise NotFound(_("Unknown action: %(action)s.") % {"action": action})
-    return steps[action]()
 
 
 def _flag(value) -> bool:
@@ -256,27 +223,6 @@ class FilingDetailView(APIView):
     @extend_schema(responses={200: FilingDetailSerializer, 404: dict})
     def get(self, request, number):
         return detail_response(request, filing_for(request.user, number))
-
-
-class FilingActionView(APIView):
-    """Decide on a filing: approve, reject (reason required) or revoke (reason required)."""
-
-    @extend_schema(
-        operation_id="filings_act",
-        request=FilingActionInput,
-        responses={200: FilingDetailSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
-    )
-    def post(self, request, number, action):
-        filing = filing_for(request.user, number)
-        body = FilingActionInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        filing = run_action(request.user, filing, action, body.validated_data)
-        try:
-            return detail_response(request, filing)
-        except NotFound:  # scoped out of sight by the step
-            return Response(
-                {"number": filing.number, "status": filing.status, "version": filing.version}
-            )
 
 
 def count_public_lookup(request) -> None:

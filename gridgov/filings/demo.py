@@ -30,7 +30,7 @@ from gridgov.regions.models import Region
 from gridgov.workflow.engine import PublicActor
 
 from . import nights
-from .actions import FilingData, check_filing, decided, new_filing, responsible_department, revoked
+from .actions import FilingData, check_filing, new_filing, responsible_department
 from .choices import FilingChannel
 from .choices import FilingStatus as S
 from .kpi import NOISE_CATEGORIES
@@ -165,7 +165,6 @@ def _play(demo, filing, history, submitted_at) -> list[FilingTimelineEntry]:
             at = at + timedelta(hours=rng.uniform(0.5, 6))
             if at >= demo.now:
                 break
-            decided(filing, at)
             note = rng.choice(REJECT_NOTES) if action == "reject" else "同意夜间施工"
         elif action == "revoke":
             begin, _end = nights.window(filing.first_night, filing.start_time, filing.end_time)
@@ -173,10 +172,11 @@ def _play(demo, filing, history, submitted_at) -> list[FilingTimelineEntry]:
             at = max(at, begin) + timedelta(hours=rng.uniform(2, 30))
             if at >= min(demo.now, last_end):
                 break
-            revoked(filing, at)
             note = REVOKE_NOTE
         previous = filing.status if filing.version else ""
-        FILING_WORKFLOW.advance(filing, FILING_WORKFLOW.transition(action), at)
+        step = FILING_WORKFLOW.transition(action)
+        step.apply(filing, at)  # the step's own changes, as the table declares them
+        FILING_WORKFLOW.advance(filing, step, at)
         entries.append(
             FilingTimelineEntry(
                 action=action, from_state=previous, to_state=filing.status,

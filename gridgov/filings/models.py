@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.pii import EncryptedTextField, mask_phone
 from gridgov.org.scoping import ScopeRule
 from gridgov.regions.models import Placed
-from gridgov.workflow.models import TimelineEntry
+from gridgov.workflow.models import TimelineEntry, WorkItem
 
 from . import nights
 from .choices import FilingChannel, FilingStatus, FilingStep, Validity
 
 
-class NightWorkFiling(Placed):
+class NightWorkFiling(Placed, WorkItem):
     """A company's filing to build at night at one site, over a run of nights."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
@@ -61,16 +61,11 @@ class NightWorkFiling(Placed):
     )
 
     status = models.CharField(_("status"), max_length=16, choices=FilingStatus.choices)
-    version = models.PositiveIntegerField(_("version"), default=0)
     step = models.CharField(_("timed step"), max_length=16, choices=FilingStep.choices, blank=True)
-    warn_at = models.DateTimeField(_("due soon from"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
-    late = models.BooleanField(_("ever overdue"), default=False)
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # Staff see the filings of their area; officers those of their department; whoever typed
     # one in on a company's behalf keeps seeing it.
@@ -142,8 +137,3 @@ class FilingTimelineEntry(TimelineEntry):
         verbose_name = _("filing timeline entry")
         verbose_name_plural = _("filing timeline")
         constraints = [models.UniqueConstraint(fields=["item", "seq"], name="filing_timeline_seq")]
-
-    def get_action_label(self) -> str:
-        from .workflow import FILING_WORKFLOW
-
-        return str(FILING_WORKFLOW.transition(self.action).label)

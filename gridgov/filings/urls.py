@@ -1,5 +1,7 @@
 from django.urls import path
 
+from gridgov.workflow import pages
+
 from . import views
 
 app_name = "filings"
@@ -8,6 +10,6 @@ urlpatterns = [
     path("new/", views.filing_new, name="new"),
     path("kpi/", views.kpi, name="kpi"),
     path("<str:number>/", views.filing_detail, name="detail"),
-    path("<str:number>/act/<str:action>/", views.filing_act, name="act"),
+    path("<str:number>/act/<str:action>/", pages.act, {"kind": "filings"}, name="act"),
     path("<str:number>/reveal/", views.filing_reveal, name="reveal"),
 ]

@@ -1,8 +1,9 @@
 """Staff pages for filings: the list, one filing with its timeline and the decisions, filing
 on a company's behalf, and the figures.
 
-Pages call the same action functions as the API (through `api.run_action` for decisions), so a
-decision taken on a phone page and one taken by an app are the same write.
+Decisions are taken through the one action view of every kind of work item
+(`gridgov.workflow.pages.act`), the API's path too, so a decision taken on a phone page and one
+taken by an app are the same write.
 """
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.core.audit import client_ip
-from gridgov.core.errors import GridGovError, InvalidInput
+from gridgov.core.errors import GridGovError
 from gridgov.events.selectors import divisions_of
 from gridgov.org.actions import do_reveal
 from gridgov.org.choices import Capability
@@ -24,7 +25,7 @@ from gridgov.org.roles import capability_required, has_capability, post_of
 from gridgov.workflow.engine import CITIZEN
 
 from . import actions
-from .api import FilingActionInput, filing_filter_from, kpi_query_from, run_action
+from .api import filing_filter_from, kpi_query_from
 from .choices import FilingStatus, Validity
 from .kpi import night_construction_kpis
 from .selectors import construction_sites_for, filing_for, filtered_filings
@@ -126,22 +127,6 @@ def filing_detail(request, number, error=None, status=200):
         },
         status=status,
     )
-
-
-@login_required
-@require_POST
-def filing_act(request, number, action):
-    filing = filing_for(request.user, number)
-    form = FilingActionInput(data={k: v for k, v in request.POST.items() if v not in ("", None)})
-    try:
-        if not form.is_valid():
-            raise InvalidInput(_("The request is not valid."))
-        filing = run_action(request.user, filing, action, form.validated_data)
-    except GridGovError as error:
-        return filing_detail(request, number, error=error, status=error.status_code)
-    label = WORKFLOW.transition(action).label
-    messages.success(request, _("Done: %(action)s.") % {"action": label})
-    return redirect(filing.get_absolute_url())
 
 
 @login_required

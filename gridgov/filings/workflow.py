@@ -34,12 +34,13 @@ REVIEW_HOURS = 8
 
 TRANSITIONS = (
     T("submit", (), S.SUBMITTED, FILERS, _("submit filing"), step=FilingStep.REVIEW),
-    T("approve", (S.SUBMITTED,), S.APPROVED, DECIDERS, _("approve"), guard="department"),
+    T("approve", (S.SUBMITTED,), S.APPROVED, DECIDERS, _("approve"), guard="department",
+      stamps="decided_at"),
     T("reject", (S.SUBMITTED,), S.REJECTED, DECIDERS, _("reject"), guard="department",
-      note_required=True),
+      note_required=True, stamps="decided_at"),
     # The worker may revoke too: a rule that sees the commitments broken again and again.
     T("revoke", (S.APPROVED,), S.REVOKED, DECIDERS | {SYSTEM}, _("revoke approval"),
-      guard="department", note_required=True),
+      guard="department", note_required=True, stamps="revoked_at"),
     overdue_transition(S, frozenset({S.APPROVED, S.REJECTED, S.REVOKED})),
 )  # fmt: skip
 
@@ -90,6 +91,11 @@ FILING_WORKFLOW = Workflow(
     recipients=recipients,
     notification_text=notification_text,
     notify_on=frozenset({"submit", "approve", "reject", "revoke", OVERDUE}),
+    lock_related=("department",),
+    lookup="gridgov.filings.selectors.filing_for",
+    serializer="gridgov.filings.api.FilingDetailSerializer",
+    page="gridgov.filings.views.filing_detail",
+    list_url="filings:list",
 )
 # An undecided filing is the department's: marked overdue, and its officers told again.
 chase(FILING_WORKFLOW, DeadlineRule(OVERDUE))

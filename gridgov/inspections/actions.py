@@ -29,8 +29,8 @@ from gridgov.powers.models import PowerItem
 from gridgov.powers.selectors import versions_in_effect
 from gridgov.regions.choices import CRS
 from gridgov.regions.crs import wgs84_point
-from gridgov.workflow.attachments import prepare_photos, save_photos
-from gridgov.workflow.engine import PublicActor
+from gridgov.workflow.attachments import save_photos
+from gridgov.workflow.engine import PublicActor, prepared
 
 from .choices import (
     FollowUp,
@@ -403,13 +403,14 @@ def _check_officers(task, officers) -> list[Staff]:
     return list(chosen.values())
 
 
-def do_assign_inspection(pk, officers, *, actor, expected_version=None) -> InspectionTask:
+@INSPECTION_WORKFLOW.runs("assign")
+def do_assign_inspection(
+    pk, officers=(), *, actor, note="", photos=(), version=None
+) -> InspectionTask:
     """Assign (or reassign) the officers: at least one of every participating department."""
 
     def apply(task, now):
-        chosen = _check_officers(task, officers)
-        task.officers.set(chosen)
-        task._assigned = [o.pk for o in chosen]
+        task.officers.set(_check_officers(task, officers))
         return []
 
     return INSPECTION_WORKFLOW.perform(
@@ -417,19 +418,9 @@ def do_assign_inspection(pk, officers, *, actor, expected_version=None) -> Inspe
         "assign",
         actor=actor,
         apply=apply,
-        expected_version=expected_version,
-        lock_related=("command_region",),
+        note=note,
+        expected_version=version,
         data={"officers": [o.pk for o in officers]},
-    )
-
-
-def do_start_inspection(pk, *, actor, expected_version=None) -> InspectionTask:
-    def apply(task, now):
-        task.started_at = now
-        return ["started_at"]
-
-    return INSPECTION_WORKFLOW.perform(
-        pk, "start", actor=actor, apply=apply, expected_version=expected_version
     )
 
 
@@ -496,9 +487,16 @@ def _check_result(task, data: ResultData, actor) -> ChecklistItem:
     return item
 
 
-def do_record_result(pk, data: ResultData, *, actor, expected_version=None) -> InspectionTask:
-    """Record (or correct, until the inspection is finished) one checklist item's finding."""
-    photos = prepare_photos(data.photos)
+@INSPECTION_WORKFLOW.runs("record")
+def do_record_result(
+    pk, data: ResultData | None = None, *, actor, note="", photos=(), version=None, **fields
+) -> InspectionTask:
+    """Record (or correct, until the inspection is finished) one checklist item's finding:
+    given as ResultData, or as the action's input fields (checklist_item, outcome…)."""
+    if data is None:
+        data = ResultData(note=note, photos=list(photos), **fields)
+    photos = prepared(data.photos)
+    recorded = {}
 
     def apply(task, now):
         item = _check_result(task, data, actor)
@@ -514,27 +512,31 @@ def do_record_result(pk, data: ResultData, *, actor, expected_version=None) -> I
                 "recorded_at": now,
             },
         )
-        task._result = result
+        recorded["result"] = result
         return []
 
-    task = INSPECTION_WORKFLOW.perform(
+    def attach_photos(task, entry):
+        # The result shows the photos of the step that recorded it, in the same transaction.
+        if entry.photos():
+            recorded["result"].photos.set(entry.photos())
+
+    return INSPECTION_WORKFLOW.perform(
         pk,
         "record",
         actor=actor,
         apply=apply,
-        expected_version=expected_version,
+        expected_version=version,
         note=(data.note or "").strip(),
         photos=photos,
         save_photos=save_photos,
         data={"checklist_item": data.checklist_item, "outcome": data.outcome},
+        then=attach_photos,
     )
-    if task.last_entry._photos:
-        task._result.photos.set(task.last_entry._photos)
-    return task
 
 
+@INSPECTION_WORKFLOW.runs("finish")
 def do_finish_inspection(
-    pk, *, actor, acknowledged_by: str, acknowledgement: str = "", expected_version=None
+    pk, *, actor, acknowledged_by: str, acknowledgement: str = "", note="", photos=(), version=None
 ) -> InspectionTask:
     """Finish on site: every item checked, the inspected party's acknowledgement taken (or
     their refusal noted); failed items become rectification orders or cases."""
@@ -558,16 +560,17 @@ def do_finish_inspection(
         task.inspected_at = now
         task.acknowledged_by = who
         task.acknowledgement = (acknowledgement or "").strip()
-        task._failed = [r for r in results.values() if r.outcome == Outcome.FAIL]
+        failed.extend(r for r in results.values() if r.outcome == Outcome.FAIL)
         return ["inspected_at", "acknowledged_by", "acknowledgement"]
 
-    with transaction.atomic():
-        task = INSPECTION_WORKFLOW.perform(
-            pk, "finish", actor=actor, apply=apply, expected_version=expected_version
-        )
-        for result in task._failed:
+    def follow_up(task, entry):
+        for result in failed:
             _follow_up(task, result, actor)
-    return task
+
+    failed = []
+    return INSPECTION_WORKFLOW.perform(
+        pk, "finish", actor=actor, apply=apply, note=note, expected_version=version, then=follow_up
+    )
 
 
 def _follow_up(task, result, actor) -> None:
@@ -617,33 +620,6 @@ def _file_case(task, result, penalty_power, department, *, actor, note=""):
     return _start_finding(CASE_WORKFLOW, case, "file", "AJ", actor=actor, note=note)
 
 
-def do_close_inspection(pk, *, actor, note: str = "", expected_version=None) -> InspectionTask:
-    def apply(task, now):
-        task.closed_at = now
-        return ["closed_at"]
-
-    return INSPECTION_WORKFLOW.perform(
-        pk,
-        "close",
-        actor=actor,
-        apply=apply,
-        note=note,
-        expected_version=expected_version,
-        lock_related=("command_region",),
-    )
-
-
-def do_cancel_inspection(pk, *, actor, note: str, expected_version=None) -> InspectionTask:
-    return INSPECTION_WORKFLOW.perform(
-        pk,
-        "cancel",
-        actor=actor,
-        note=note,
-        expected_version=expected_version,
-        lock_related=("command_region",),
-    )
-
-
 def do_rate_inspection(number: str, *, rating, comment: str = "") -> InspectionTask:
     """The inspected party rates the inspection once, through its QR code (the caller has
     checked the code's signature)."""
@@ -674,42 +650,8 @@ def do_rate_inspection(number: str, *, rating, comment: str = "") -> InspectionT
 # --- Rectification orders -----------------------------------------------------------------
 
 
-def do_report_rectified(pk, *, actor, note: str, photos=(), expected_version=None):
-    prepared = prepare_photos(photos)
-    return RECTIFICATION_WORKFLOW.perform(
-        pk,
-        "report_rectified",
-        actor=actor,
-        note=note,
-        photos=prepared,
-        save_photos=save_photos,
-        expected_version=expected_version,
-        lock_related=("department",),
-    )
-
-
-def do_pass_reinspection(pk, *, actor, note: str = "", photos=(), expected_version=None):
-    prepared = prepare_photos(photos)
-
-    def apply(order, now):
-        order.closed_at = now
-        order.reinspections += 1
-        return ["closed_at", "reinspections"]
-
-    return RECTIFICATION_WORKFLOW.perform(
-        pk,
-        "pass",
-        actor=actor,
-        apply=apply,
-        note=note,
-        photos=prepared,
-        save_photos=save_photos,
-        expected_version=expected_version,
-        lock_related=("department",),
-    )
-
-
-def do_fail_reinspection(pk, *, actor, note: str, days: int, expected_version=None):
+@RECTIFICATION_WORKFLOW.runs("fail")
+def do_fail_reinspection(pk, *, actor, note: str, days: int | None, photos=(), version=None):
     """Not put right: a new deadline, the order stays open."""
     if not (isinstance(days, int) and 1 <= days <= MAX_RECTIFY_DAYS):
         raise InvalidInput(
@@ -728,55 +670,43 @@ def do_fail_reinspection(pk, *, actor, note: str, days: int, expected_version=No
         actor=actor,
         apply=apply,
         note=note,
-        expected_version=expected_version,
-        lock_related=("department",),
+        expected_version=version,
         data={"days": days},
     )
 
 
-def do_escalate_rectification(pk, *, actor, note: str, expected_version=None):
+@RECTIFICATION_WORKFLOW.runs("escalate")
+def do_escalate_rectification(pk, *, actor, note: str, photos=(), version=None):
     """Not put right and not to be given more time: file a case under the item's penalty."""
 
     def apply(order, now):
-        penalty = order.result.checklist_item.penalty_power
-        if penalty is None:
+        if order.result.checklist_item.penalty_power is None:
             raise InvalidInput(_("This item names no penalty power; a case cannot be filed."))
-        order.closed_at = now
-        order._penalty = penalty
-        return ["closed_at"]
+        return []
 
-    with transaction.atomic():
-        order = RECTIFICATION_WORKFLOW.perform(
-            pk,
-            "escalate",
-            actor=actor,
-            apply=apply,
-            note=note,
-            expected_version=expected_version,
-            lock_related=("department", "result__checklist_item__penalty_power"),
-        )
-        _file_case(
-            order.task, order.result, order._penalty, order.department, actor=actor, note=note
-        )
-    return order
+    def file_case(order, entry):
+        penalty = order.result.checklist_item.penalty_power
+        _file_case(order.task, order.result, penalty, order.department, actor=actor, note=note)
+
+    return RECTIFICATION_WORKFLOW.perform(
+        pk,
+        "escalate",
+        actor=actor,
+        apply=apply,
+        note=note,
+        expected_version=version,
+        lock_related=("department", "result__checklist_item__penalty_power"),
+        then=file_case,
+    )
 
 
 # --- Enforcement cases --------------------------------------------------------------------
 
 
-def do_investigate_case(pk, *, actor, note: str = "", expected_version=None):
-    return CASE_WORKFLOW.perform(
-        pk,
-        "investigate",
-        actor=actor,
-        note=note,
-        expected_version=expected_version,
-        lock_related=("department",),
-    )
-
-
-def do_decide_case(pk, *, actor, decision: str, fine_yuan=None, expected_version=None):
-    decision = (decision or "").strip()
+@CASE_WORKFLOW.runs("decide")
+def do_decide_case(pk, *, actor, note: str, fine_yuan=None, photos=(), version=None):
+    """Record the decision (the step's note) and the fine, if any."""
+    decision = (note or "").strip()
     fine = None
     if fine_yuan not in (None, ""):
         try:
@@ -802,39 +732,6 @@ def do_decide_case(pk, *, actor, decision: str, fine_yuan=None, expected_version
         actor=actor,
         apply=apply,
         note=decision,
-        expected_version=expected_version,
-        lock_related=("department",),
+        expected_version=version,
         data={"fine_yuan": str(fine) if fine is not None else None},
-    )
-
-
-def do_close_case(pk, *, actor, note: str = "", expected_version=None):
-    def apply(case, now):
-        case.closed_at = now
-        return ["closed_at"]
-
-    return CASE_WORKFLOW.perform(
-        pk,
-        "close",
-        actor=actor,
-        apply=apply,
-        note=note,
-        expected_version=expected_version,
-        lock_related=("department",),
-    )
-
-
-def do_dismiss_case(pk, *, actor, note: str, expected_version=None):
-    def apply(case, now):
-        case.closed_at = now
-        return ["closed_at"]
-
-    return CASE_WORKFLOW.perform(
-        pk,
-        "dismiss",
-        actor=actor,
-        apply=apply,
-        note=note,
-        expected_version=expected_version,
-        lock_related=("department",),
     )

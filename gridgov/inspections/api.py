@@ -2,8 +2,8 @@
 scenarios, and the rectification orders and enforcement cases failed checks lead to.
 
 Views only translate HTTP into action calls; the actions and the workflow engine decide. The
-pages parse their forms with the same input classes and call the same `run_*_action`
-functions, so a step taken on a phone page and one taken by an app are the same write.
+steps of inspections, orders and cases are taken through the one action endpoint and page
+view of every kind of work item (`gridgov.workflow`), with the inputs declared here.
 """
 
 from django.db.models import Q
@@ -25,8 +25,7 @@ from gridgov.core.errors import (
 )
 from gridgov.core.idempotency import idempotent
 from gridgov.core.parsers import JSONParser
-from gridgov.events.api import TimelineSerializer, action_payload
-from gridgov.events.selectors import events_for, urgency_of
+from gridgov.events.selectors import events_for
 from gridgov.org.choices import Capability, DepartmentKind
 from gridgov.org.models import Department, Staff
 from gridgov.org.roles import has_capability
@@ -35,6 +34,8 @@ from gridgov.powers.models import PowerItem
 from gridgov.regions.api import region_brief
 from gridgov.regions.choices import CRS, RegionLevel
 from gridgov.regions.selectors import regions_for
+from gridgov.workflow.api import TimelineSerializer, action_payload, actions_of, timeline_of
+from gridgov.workflow.models import urgency_of
 
 from . import actions, codes
 from .choices import FollowUp, InspectionStatus, Outcome, TargetKind, Trigger
@@ -228,8 +229,13 @@ class FindingBriefSerializer(serializers.Serializer):
 
 
 class InspectionDetailSerializer(InspectionListSerializer):
-    """An inspection with everything its page shows. Reads `details` (selectors.TaskDetails)
-    and `request` from the context."""
+    """An inspection with everything its page shows. Reads `details` (selectors.TaskDetails,
+    read here when the caller has not) and `request` from the context."""
+
+    def to_representation(self, task):
+        if "details" not in self.context:
+            self.context["details"] = task_details(self.context["request"].user, task)
+        return super().to_representation(task)
 
     county = serializers.SerializerMethodField()
     command_centre_of = serializers.SerializerMethodField()
@@ -283,8 +289,7 @@ class InspectionDetailSerializer(InspectionListSerializer):
         return TimelineSerializer(self.context["details"].timeline, many=True).data
 
     def get_actions(self, task) -> list[str]:
-        user = self.context["request"].user
-        return [t.action for t in INSPECTION_WORKFLOW.actions_for(task, user)]
+        return actions_of(INSPECTION_WORKFLOW, task, self.context["request"])
 
     def get_verify_url(self, task) -> str:
         """The 行政行为码's link: what its QR code holds, for an app to draw."""
@@ -326,12 +331,10 @@ class FindingSerializer(FindingBriefSerializer):
         return urgency_of(finding)
 
     def get_timeline(self, finding) -> list[dict]:
-        entries = finding.timeline.prefetch_related("attachments").order_by("seq")
-        return TimelineSerializer(entries, many=True).data
+        return timeline_of(finding)
 
     def get_actions(self, finding) -> list[str]:
-        user = self.context["request"].user
-        return [t.action for t in self.workflow.actions_for(finding, user)]
+        return actions_of(self.workflow, finding, self.context["request"])
 
 
 class RectificationSerializer(FindingSerializer):
@@ -389,14 +392,17 @@ class InspectionInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class InspectionActionInput(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text=_("The version you saw; 409 if the inspection changed since.")
-    )
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_("Note, reason or finding.")
-    )
+# What the steps that take more than a note and photos take (the tables name them).
+
+
+class AssignInput(serializers.Serializer):
     officers = _ids(help_text=_("assign: ids of the officers"))
+
+    def validate_officers(self, ids) -> list[Staff]:
+        return staff_members(ids)
+
+
+class RecordInput(serializers.Serializer):
     checklist_item = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=_("record: the checklist item")
     )
@@ -405,31 +411,33 @@ class InspectionActionInput(serializers.Serializer):
         choices=FollowUp.choices, required=False, allow_blank=True, default=""
     )
     rectify_days = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    def validate(self, data):
+        data.setdefault("checklist_item", None)
+        data.setdefault("outcome", "")
+        return data
+
+
+class FinishInput(serializers.Serializer):
     acknowledged_by = serializers.CharField(
         required=False, allow_blank=True, default="",
         help_text=_("finish: who acknowledged the inspection for the inspected party"),
     )  # fmt: skip
     acknowledgement = serializers.CharField(required=False, allow_blank=True, default="")
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
-class FindingActionInput(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text=_("The version you saw; 409 if the item changed since.")
-    )
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="",
-        help_text=_("Note or reason; for a case's decision, the decision."),
-    )  # fmt: skip
+class FailInput(serializers.Serializer):
     days = serializers.IntegerField(
         required=False, allow_null=True, default=None,
         help_text=_("fail: days to put it right"),
     )  # fmt: skip
+
+
+class DecideInput(serializers.Serializer):
     fine_yuan = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=32,
         help_text=_("decide: the fine in yuan"),
     )  # fmt: skip
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class TargetInput(serializers.Serializer):
@@ -479,11 +487,7 @@ def form_or_json(data, files, listed=()) -> dict:
     in `listed` are lists in a form too (checkboxes)."""
     if not isinstance(data, dict):
         raise InvalidInput(_("The request body must be a JSON object."))
-    payload = action_payload(data, files)
-    if hasattr(data, "getlist"):
-        for name in listed:
-            payload[name] = [v for v in data.getlist(name) if v]
-    return payload
+    return action_payload(data, files, listed)
 
 
 def validated(input_class, payload: dict) -> dict:
@@ -616,85 +620,6 @@ def scenario_data_from(user, data: dict) -> actions.ScenarioData:
 def create_scenario(user, data: dict):
     require(user, Capability.MANAGE_SCENARIOS)
     return actions.do_create_scenario(scenario_data_from(user, data), actor=user)
-
-
-def run_inspection_action(request, task, action: str, data: dict):
-    """Call the action function for `action` with the request's input. Shared with the pages."""
-    user, pk, version, note = request.user, task.pk, data.get("version"), data.get("note", "")
-    if action == "assign":
-        officers = staff_members(data.get("officers"))
-        return actions.do_assign_inspection(pk, officers, actor=user, expected_version=version)
-    if action == "record":
-        result = actions.ResultData(
-            checklist_item=data.get("checklist_item"),
-            outcome=data.get("outcome", ""),
-            note=note,
-            follow_up=data.get("follow_up", ""),
-            rectify_days=data.get("rectify_days"),
-            photos=data.get("photos") or [],
-        )
-        return actions.do_record_result(pk, result, actor=user, expected_version=version)
-    if action == "finish":
-        return actions.do_finish_inspection(
-            pk,
-            actor=user,
-            acknowledged_by=data.get("acknowledged_by", ""),
-            acknowledgement=data.get("acknowledgement", ""),
-            expected_version=version,
-        )
-    simple = {
-        "start": lambda: actions.do_start_inspection(pk, actor=user, expected_version=version),
-        "close": lambda: actions.do_close_inspection(
-            pk, actor=user, note=note, expected_version=version
-        ),
-        "cancel": lambda: actions.do_cancel_inspection(
-            pk, actor=user, note=note, expected_version=version
-        ),
-    }
-    if action not in simple:
-        raise NotFound(_("Unknown action: %(action)s.") % {"action": action})
-    return simple[action]()
-
-
-def run_rectification_action(request, order, action: str, data: dict):
-    user, pk, version, note = request.user, order.pk, data.get("version"), data.get("note", "")
-    photos = data.get("photos") or []
-    steps = {
-        "report_rectified": lambda: actions.do_report_rectified(
-            pk, actor=user, note=note, photos=photos, expected_version=version
-        ),
-        "pass": lambda: actions.do_pass_reinspection(
-            pk, actor=user, note=note, photos=photos, expected_version=version
-        ),
-        "fail": lambda: actions.do_fail_reinspection(
-            pk, actor=user, note=note, days=data.get("days"), expected_version=version
-        ),
-        "escalate": lambda: actions.do_escalate_rectification(
-            pk, actor=user, note=note, expected_version=version
-        ),
-    }
-    if action not in steps:
-        raise NotFound(_("Unknown action: %(action)s.") % {"action": action})
-    return steps[action]()
-
-
-def run_case_action(request, case, action: str, data: dict):
-    user, pk, version, note = request.user, case.pk, data.get("version"), data.get("note", "")
-    steps = {
-        "investigate": lambda: actions.do_investigate_case(
-            pk, actor=user, note=note, expected_version=version
-        ),
-        "decide": lambda: actions.do_decide_case(
-            pk, actor=user, decision=note, fine_yuan=data.get("fine_yuan"), expected_version=version
-        ),
-        "close": lambda: actions.do_close_case(pk, actor=user, note=note, expected_version=version),
-        "dismiss": lambda: actions.do_dismiss_case(
-            pk, actor=user, note=note, expected_version=version
-        ),
-    }
-    if action not in steps:
-        raise NotFound(_("Unknown action: %(action)s.") % {"action": action})
-    return steps[action]()
 
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -836,31 +761,6 @@ class InspectionDetailView(APIView):
         return inspection_response(request, get_task(request.user, number))
 
 
-class InspectionActionView(APIView):
-    """Take one step of an inspection: assign, start, record, finish, close, cancel."""
-
-    parser_classes = FORMS
-
-    @extend_schema(
-        operation_id="inspections_act",
-        request={
-            "application/json": InspectionActionInput,
-            "multipart/form-data": InspectionActionInput,
-        },
-        responses={200: InspectionDetailSerializer, **REFUSALS},
-    )
-    def post(self, request, number, action):
-        task = get_task(request.user, number)
-        data = validated(
-            InspectionActionInput, form_or_json(request.data, request.FILES, ("officers",))
-        )
-        task = run_inspection_action(request, task, action, data)
-        try:
-            return inspection_response(request, task)
-        except NotFound:  # e.g. reassigned away from the officer who acted
-            return Response({"number": task.number, "status": task.status, "version": task.version})
-
-
 class TargetListCreateView(generics.ListAPIView):
     """Inspection targets in your area, and adding one (PLAN_INSPECTIONS)."""
 
@@ -941,48 +841,7 @@ class RectificationDetailView(APIView):
         return _finding_response(request, RectificationSerializer, order)
 
 
-class RectificationActionView(APIView):
-    """A step of a rectification order: report_rectified, pass, fail, escalate."""
-
-    parser_classes = FORMS
-
-    @extend_schema(
-        operation_id="rectifications_act",
-        request={
-            "application/json": FindingActionInput,
-            "multipart/form-data": FindingActionInput,
-        },
-        responses={200: RectificationSerializer, **REFUSALS},
-    )
-    def post(self, request, number, action):
-        order = get_rectification(request.user, number)
-        data = validated(FindingActionInput, form_or_json(request.data, request.FILES))
-        order = run_rectification_action(request, order, action, data)
-        order = get_rectification(request.user, order.number)
-        return _finding_response(request, RectificationSerializer, order)
-
-
 class CaseDetailView(APIView):
     @extend_schema(operation_id="cases_read", responses={200: CaseSerializer})
     def get(self, request, number):
         return _finding_response(request, CaseSerializer, get_case(request.user, number))
-
-
-class CaseActionView(APIView):
-    """A step of an enforcement case: investigate, decide, close, dismiss."""
-
-    parser_classes = FORMS
-
-    @extend_schema(
-        operation_id="cases_act",
-        request={
-            "application/json": FindingActionInput,
-            "multipart/form-data": FindingActionInput,
-        },
-        responses={200: CaseSerializer, **REFUSALS},
-    )
-    def post(self, request, number, action):
-        case = get_case(request.user, number)
-        data = validated(FindingActionInput, form_or_json(request.data, request.FILES))
-        case = run_case_action(request, case, action, data)
-        return _finding_response(request, CaseSerializer, get_case(request.user, case.number))

@@ -5,11 +5,6 @@ from . import api, planning_api
 urlpatterns = [
     path("inspections", api.InspectionListCreateView.as_view(), name="api-inspections"),
     path("inspections/<str:number>", api.InspectionDetailView.as_view(), name="api-inspection"),
-    path(
-        "inspections/<str:number>/<str:action>",
-        api.InspectionActionView.as_view(),
-        name="api-inspection-action",
-    ),
     path("inspection-targets", api.TargetListCreateView.as_view(), name="api-inspection-targets"),
     path(
         "inspection-targets/<int:pk>", api.TargetDetailView.as_view(), name="api-inspection-target"
@@ -21,13 +16,7 @@ urlpatterns = [
         api.RectificationDetailView.as_view(),
         name="api-rectification",
     ),
-    path(
-        "rectifications/<str:number>/<str:action>",
-        api.RectificationActionView.as_view(),
-        name="api-rectification-action",
-    ),
     path("cases/<str:number>", api.CaseDetailView.as_view(), name="api-case"),
-    path("cases/<str:number>/<str:action>", api.CaseActionView.as_view(), name="api-case-action"),
     path("inspection-needs", planning_api.NeedListCreateView.as_view(), name="api-needs"),
     path("inspection-plans", planning_api.PlanCreateView.as_view(), name="api-plans"),
     path("inspection-plans/<int:pk>", planning_api.PlanDetailView.as_view(), name="api-plan"),

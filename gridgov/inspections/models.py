@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.org.choices import DepartmentKind
 from gridgov.org.scoping import ScopeRule
 from gridgov.regions.models import Placed
-from gridgov.workflow.models import Attachment, TimelineEntry
+from gridgov.workflow.models import Attachment, TimelineEntry, WorkItem
 
 from .choices import (
     CaseStatus,
@@ -142,7 +142,7 @@ class ChecklistItem(models.Model):
         return self.text
 
 
-class InspectionTask(Placed):
+class InspectionTask(Placed, WorkItem):
     """One visit to one target by officers of one or more departments (a joint inspection).
 
     Its status changes only through `INSPECTION_WORKFLOW`.
@@ -190,13 +190,9 @@ class InspectionTask(Placed):
     )
 
     status = models.CharField(_("status"), max_length=16, choices=InspectionStatus.choices)
-    version = models.PositiveIntegerField(_("version"), default=0)
     step = models.CharField(
         _("timed step"), max_length=16, choices=InspectionStep.choices, blank=True
     )
-    warn_at = models.DateTimeField(_("due soon from"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
-    late = models.BooleanField(_("ever overdue"), default=False)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -208,7 +204,6 @@ class InspectionTask(Placed):
     rating = models.PositiveSmallIntegerField(_("rating (1–5)"), null=True, blank=True)
     rating_comment = models.CharField(_("rating comment"), max_length=255, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # Staff see the inspections in their area; officers only those of their departments.
     scope_rule = ScopeRule(region="", department="assignments__department", department_many=True)
@@ -302,13 +297,8 @@ class InspectionTimelineEntry(TimelineEntry):
             models.UniqueConstraint(fields=["item", "seq"], name="inspection_timeline_seq")
         ]
 
-    def get_action_label(self) -> str:
-        from .workflow import INSPECTION_WORKFLOW
 
-        return str(INSPECTION_WORKFLOW.transition(self.action).label)
-
-
-class Finding(models.Model):
+class Finding(WorkItem):
     """What rectification orders and enforcement cases share: the failed check they come from."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
@@ -324,10 +314,6 @@ class Finding(models.Model):
     department = models.ForeignKey(
         "org.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
-    version = models.PositiveIntegerField(_("version"), default=0)
-    warn_at = models.DateTimeField(_("due soon from"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
-    late = models.BooleanField(_("ever overdue"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -370,11 +356,6 @@ class RectificationTimelineEntry(TimelineEntry):
             models.UniqueConstraint(fields=["item", "seq"], name="rectification_timeline_seq")
         ]
 
-    def get_action_label(self) -> str:
-        from .workflow import RECTIFICATION_WORKFLOW
-
-        return str(RECTIFICATION_WORKFLOW.transition(self.action).label)
-
 
 class EnforcementCase(Finding):
     """立案: a violation pursued under the 行政处罚 item the checklist names."""
@@ -409,11 +390,6 @@ class CaseTimelineEntry(TimelineEntry):
 
     class Meta(TimelineEntry.Meta):
         constraints = [models.UniqueConstraint(fields=["item", "seq"], name="case_timeline_seq")]
-
-    def get_action_label(self) -> str:
-        from .workflow import CASE_WORKFLOW
-
-        return str(CASE_WORKFLOW.transition(self.action).label)
 
 
 class InspectionNeed(models.Model):

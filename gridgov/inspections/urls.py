@@ -1,5 +1,7 @@
 from django.urls import path
 
+from gridgov.workflow import pages
+
 from . import planning_views, public, views
 
 app_name = "inspections"
@@ -16,16 +18,17 @@ urlpatterns = [
     path("rectifications/<str:number>/", views.rectification_detail, name="rectification"),
     path(
         "rectifications/<str:number>/act/<str:action>/",
-        views.rectification_act,
+        pages.act,
+        {"kind": "rectifications"},
         name="rectification-act",
     ),
     path("cases/<str:number>/", views.case_detail, name="case"),
-    path("cases/<str:number>/act/<str:action>/", views.case_act, name="case-act"),
+    path("cases/<str:number>/act/<str:action>/", pages.act, {"kind": "cases"}, name="case-act"),
     path("plans/", planning_views.plan_list, name="plans"),
     path("plans/<int:pk>/", planning_views.plan_detail, name="plan"),
     path("plans/<int:pk>/<str:decision>/", planning_views.plan_decide, name="plan-decide"),
     path("kpi/", planning_views.kpi, name="kpi"),
     # An inspection's number last: every fixed path above would otherwise read as a number.
     path("<str:number>/", views.inspection_detail, name="detail"),
-    path("<str:number>/act/<str:action>/", views.inspection_act, name="act"),
+    path("<str:number>/act/<str:action>/", pages.act, {"kind": "inspections"}, name="act"),
 ]

@@ -3,8 +3,9 @@ its page (checklist with the powers behind every check, results, the action form
 行政行为码), targets, scenarios, and the rectification orders and cases failed checks lead to.
 
 Pages parse their input with the API's input classes and call the same functions as the API
-(`api.create_*`, `api.run_*_action`), so a step taken on a phone page and one taken by an app
-are the same write.
+(`api.create_*`; the loop's steps go through the one action view of every kind of work item,
+`gridgov.workflow.pages.act`), so a step taken on a phone page and one taken by an app are the
+same write.
 """
 
 import re
@@ -16,22 +17,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
-from gridgov.core.errors import GridGovError, InvalidInput, NotFound
-from gridgov.events.selectors import urgency_of
+from gridgov.core.errors import GridGovError, InvalidInput
 from gridgov.org.choices import Capability, DepartmentKind, Role
 from gridgov.org.roles import capability_required, has_capability, post_of
 from gridgov.regions.choices import CRS
 from gridgov.regions.selectors import map_centre_for
+from gridgov.workflow.models import urgency_of
 
 from . import codes
 from .api import (
     CHOSEN_TRIGGERS,
     MAX_ID,
-    FindingActionInput,
-    InspectionActionInput,
     InspectionInput,
     ScenarioInput,
     create_inspection,
@@ -45,9 +43,6 @@ from .api import (
     get_target,
     get_task,
     jurisdictions_for,
-    run_case_action,
-    run_inspection_action,
-    run_rectification_action,
     task_filter_from,
     validated,
 )
@@ -226,7 +221,8 @@ def inspection_detail(request, number, error=None, status=200):
         {
             "task": task,
             "details": details,
-            "forms": [t for t in available if t.action != "record"],
+            "item": task,
+            "available": [t for t in available if t.action != "record"],
             "assignable": officers_of(details.departments)
             if any(t.action == "assign" for t in available)
             else [],
@@ -241,25 +237,6 @@ def inspection_detail(request, number, error=None, status=200):
         },
         status=status,
     )
-
-
-@login_required
-@require_POST
-def inspection_act(request, number, action):
-    task = get_task(request.user, number)
-    try:
-        payload = form_or_json(request.POST, request.FILES, ("officers",))
-        data = _parsed(lambda: validated(InspectionActionInput, payload))
-        task = run_inspection_action(request, task, action, data)
-    except GridGovError as error:
-        return inspection_detail(request, number, error=error, status=error.status_code)
-    label = INSPECTION_WORKFLOW.transition(action).label
-    messages.success(request, _("Done: %(action)s.") % {"action": label})
-    try:
-        url = get_task(request.user, task.number).get_absolute_url()
-    except NotFound:  # the step took it out of the actor's sight
-        return redirect("inspections:list")
-    return redirect(url + ("#checklist" if action == "record" else ""))
 
 
 # --- Targets --------------------------------------------------------------------------------
@@ -453,19 +430,6 @@ def _finding_page(request, template, finding, workflow, error=None, status=200):
     )
 
 
-def _finding_act(request, finding, action, run, workflow, show):
-    """Take a step on a rectification order or a case from its page's form."""
-    try:
-        payload = form_or_json(request.POST, request.FILES)
-        data = _parsed(lambda: validated(FindingActionInput, payload))
-        finding = run(request, finding, action, data)
-    except GridGovError as error:
-        return show(request, finding.number, error=error, status=error.status_code)
-    label = workflow.transition(action).label
-    messages.success(request, _("Done: %(action)s.") % {"action": label})
-    return redirect(finding.get_absolute_url())
-
-
 @login_required
 def rectification_detail(request, number, error=None, status=200):
     order = get_rectification(request.user, number)
@@ -475,27 +439,6 @@ def rectification_detail(request, number, error=None, status=200):
 
 
 @login_required
-@require_POST
-def rectification_act(request, number, action):
-    order = get_rectification(request.user, number)
-    return _finding_act(
-        request,
-        order,
-        action,
-        run_rectification_action,
-        RECTIFICATION_WORKFLOW,
-        rectification_detail,
-    )
-
-
-@login_required
 def case_detail(request, number, error=None, status=200):
     case = get_case(request.user, number)
     return _finding_page(request, "inspections/case.html", case, CASE_WORKFLOW, error, status)
-
-
-@login_required
-@require_POST
-def case_act(request, number, action):
-    case = get_case(request.user, number)
-    return _finding_act(request, case, action, run_case_action, CASE_WORKFLOW, case_detail)

@@ -38,6 +38,7 @@ from .selectors import command_user_ids, department_user_ids, officer_user_ids
 
 R = Role
 T = Transition
+INPUTS = "gridgov.inspections.api"
 COMMAND = frozenset({R.DISPATCHER, R.ADMIN})
 OFFICERS = frozenset({R.OFFICER, R.ADMIN})
 
@@ -95,12 +96,17 @@ INSPECTION_TRANSITIONS = (
     T("create", (), S.PLANNED, COMMAND | {R.OFFICER, SYSTEM}, _("create inspection"),
       step=InspectionStep.ASSIGN),
     T("assign", (S.PLANNED, S.ASSIGNED), S.ASSIGNED, COMMAND | {SYSTEM}, _("assign officers"),
-      guard="command", step=InspectionStep.INSPECT),
-    T("start", (S.ASSIGNED,), S.INSPECTING, OFFICERS, _("start inspection"), guard="assigned"),
-    T("record", (S.INSPECTING,), None, OFFICERS, _("record a check"), guard="assigned"),
+      guard="command", step=InspectionStep.INSPECT, input=f"{INPUTS}.AssignInput"),
+    T("start", (S.ASSIGNED,), S.INSPECTING, OFFICERS, _("start inspection"), guard="assigned",
+      stamps="started_at"),
+    T("record", (S.INSPECTING,), None, OFFICERS, _("record a check"), guard="assigned",
+      input=f"{INPUTS}.RecordInput", photos=True, anchor="checklist"),
+    # A failed check becomes a rectification order or a case when the inspection finishes.
     T("finish", (S.INSPECTING,), S.INSPECTED, OFFICERS, _("finish inspection"),
-      guard="assigned", step=InspectionStep.REVIEW),
-    T("close", (S.INSPECTED,), S.CLOSED, COMMAND, _("close"), guard="command"),
+      guard="assigned", step=InspectionStep.REVIEW, input=f"{INPUTS}.FinishInput",
+      spawns=("rectifications", "cases")),
+    T("close", (S.INSPECTED,), S.CLOSED, COMMAND, _("close"), guard="command",
+      stamps="closed_at"),
     T("cancel", (S.PLANNED, S.ASSIGNED), S.CANCELLED, COMMAND, _("cancel"), guard="command",
       note_required=True),
     T("rate", (S.INSPECTED, S.CLOSED), None, frozenset({CITIZEN}), _("rate the inspection"),
@@ -154,9 +160,19 @@ INSPECTION_WORKFLOW = Workflow(
     recipients=inspection_recipients,
     notification_text=lambda task, t: f"{task.number} {task.target.name}: {t.label}",
     notify_on=frozenset({"assign", "finish", OVERDUE}),
+    lock_related=("command_region",),
+    lookup="gridgov.inspections.api.get_task",
+    serializer="gridgov.inspections.api.InspectionDetailSerializer",
+    page="gridgov.inspections.views.inspection_detail",
+    list_url="inspections:list",
 )
 # No one above an inspection takes it over: a late one is marked overdue, and its people told.
 chase(INSPECTION_WORKFLOW, DeadlineRule(OVERDUE))
+
+
+def reinspected(order, now) -> set[str]:
+    order.reinspections += 1
+    return {"reinspections"}
 
 
 RS = RectificationStatus
@@ -164,13 +180,14 @@ RECTIFICATION_TRANSITIONS = (
     T("issue", (), RS.ISSUED, OFFICERS | {SYSTEM}, _("issue rectification order"),
       step=RectificationStep.RECTIFY),
     T("report_rectified", (RS.ISSUED,), RS.RECTIFIED, OFFICERS, _("record rectification"),
-      guard="department", step=RectificationStep.REINSPECT, note_required=True),
+      guard="department", step=RectificationStep.REINSPECT, note_required=True, photos=True),
     T("pass", (RS.RECTIFIED,), RS.PASSED, OFFICERS, _("pass re-inspection"),
-      guard="department"),
+      guard="department", stamps="closed_at", changes=reinspected, photos=True),
     T("fail", (RS.RECTIFIED,), RS.ISSUED, OFFICERS, _("fail re-inspection"),
-      guard="department", step=RectificationStep.RECTIFY, note_required=True),
+      guard="department", step=RectificationStep.RECTIFY, note_required=True,
+      input=f"{INPUTS}.FailInput"),
     T("escalate", (RS.ISSUED, RS.RECTIFIED), RS.ESCALATED, OFFICERS, _("file a case"),
-      guard="department", note_required=True),
+      guard="department", note_required=True, stamps="closed_at", spawns=("cases",)),
     overdue_transition(RS, frozenset({RS.PASSED, RS.ESCALATED})),
 )  # fmt: skip
 
@@ -203,6 +220,11 @@ RECTIFICATION_WORKFLOW = Workflow(
     recipients=finding_recipients,
     notification_text=lambda order, t: f"{order.number} {order.target.name}: {t.label}",
     notify_on=frozenset({OVERDUE}),
+    lock_related=("department",),
+    lookup="gridgov.inspections.api.get_rectification",
+    serializer="gridgov.inspections.api.RectificationSerializer",
+    page="gridgov.inspections.views.rectification_detail",
+    list_url="inspections:list",
 )
 # A target that did not rectify in time is the department's to follow up (re-inspect, or file
 # a case): the order is marked overdue and the department told.
@@ -215,10 +237,11 @@ CASE_TRANSITIONS = (
     T("investigate", (CS.FILED,), CS.INVESTIGATING, OFFICERS, _("start investigation"),
       guard="department", step=CaseStep.DECIDE),
     T("decide", (CS.INVESTIGATING,), CS.DECIDED, OFFICERS, _("record the decision"),
-      guard="department", note_required=True),
-    T("close", (CS.DECIDED,), CS.CLOSED, OFFICERS, _("close the case"), guard="department"),
+      guard="department", note_required=True, input=f"{INPUTS}.DecideInput"),
+    T("close", (CS.DECIDED,), CS.CLOSED, OFFICERS, _("close the case"), guard="department",
+      stamps="closed_at"),
     T("dismiss", (CS.FILED, CS.INVESTIGATING), CS.DISMISSED, OFFICERS, _("dismiss"),
-      guard="department", note_required=True),
+      guard="department", note_required=True, stamps="closed_at"),
     overdue_transition(CS, frozenset({CS.CLOSED, CS.DISMISSED})),
 )  # fmt: skip
 
@@ -246,5 +269,10 @@ CASE_WORKFLOW = Workflow(
     recipients=finding_recipients,
     notification_text=lambda case, t: f"{case.number} {case.target.name}: {t.label}",
     notify_on=frozenset({OVERDUE}),
+    lock_related=("department",),
+    lookup="gridgov.inspections.api.get_case",
+    serializer="gridgov.inspections.api.CaseSerializer",
+    page="gridgov.inspections.views.case_detail",
+    list_url="inspections:list",
 )
 chase(CASE_WORKFLOW, DeadlineRule(OVERDUE))

@@ -11,10 +11,12 @@ after commit. Nothing else sets a status.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
@@ -48,6 +50,27 @@ class PublicActor(str):
         return actor
 
 
+# What every step saves besides the action's own fields.
+ENGINE_FIELDS = frozenset({"status", "version", "step", "warn_at", "due_at", "late", "updated_at"})
+
+
+def prepared(photos) -> list:
+    """Photos decoded and checked, before any transaction opens (uploads are prepared here;
+    photos prepared already pass through)."""
+    from .attachments import PreparedPhoto, prepare_photos
+
+    photos = list(photos or ())
+    if all(isinstance(p, PreparedPhoto) for p in photos):
+        return photos
+    return prepare_photos(photos)
+
+
+def _save_photos(photos, *, uploaded_by):
+    from .attachments import save_photos
+
+    return save_photos(photos, uploaded_by=uploaded_by)
+
+
 # Transition.step value: start the clock of the running step again (a 督办 urging a late unit).
 RESTART = "*"
 
@@ -62,6 +85,18 @@ class Transition:
     guard: the name of a workflow guard — the actor's relation to this item (the unit it is
         assigned to, the command centre that holds it…); None when the role is enough.
     step: the deadline step it starts (None keeps the running deadline); terminal states end it.
+
+    What the glue (the one action view, API endpoint, panel and OpenAPI description) reads:
+    input: the serializer class (or its dotted path) of what the action takes beyond the
+        version, note and photos every action may carry — a unit, people, a number…
+    stamps: the timestamp field the step sets to its time (accepted_at…).
+    changes: (item, now) → names of the fields it set: the step's own pure field changes
+        (a counter, fields cleared), no queries; the engine and the demo's history apply them.
+    photos: the step takes photos (always so when they are required).
+    spawns: the kinds of work item the step may start (a failed check starts a rectification
+        order or a case; a warning an inspection or an event).
+    An action with real logic (routing, planning, checklist results) registers its function
+    with `Workflow.runs`; every other action is the table's row and nothing else.
     """
 
     action: str
@@ -73,6 +108,30 @@ class Transition:
     step: str | None = None
     note_required: bool = False
     photos_required: bool = False
+    input: object = None
+    stamps: str | None = None
+    changes: Callable | None = None
+    photos: bool = False
+    spawns: tuple[str, ...] = ()
+    anchor: str = ""  # the part of the item's page its form lives in, to come back to
+
+    @property
+    def takes_photos(self) -> bool:
+        return self.photos or self.photos_required
+
+    @property
+    def input_class(self):
+        return import_string(self.input) if isinstance(self.input, str) else self.input
+
+    def apply(self, item, now) -> set[str]:
+        """The step's own field changes (its timestamp and `changes`), in memory."""
+        changed = set()
+        if self.stamps:
+            setattr(item, self.stamps, now)
+            changed.add(self.stamps)
+        if self.changes is not None:
+            changed |= set(self.changes(item, now))
+        return changed
 
 
 @dataclass(frozen=True)
@@ -82,16 +141,27 @@ class Deadline:
     due_at: object  # datetime: red (overdue) from here
 
 
-@dataclass
+@dataclass(eq=False)  # one object per kind: hashable, compared by identity
 class Workflow:
     """A kind of work item and its transition table.
 
-    model: the item model. It has `status`, `version` (bumped by every step), `step`,
-        `warn_at`, `due_at`, `late` fields and a `scope_rule`.
+    model: the item model, a `gridgov.workflow.models.WorkItem` (status, version, step,
+        warn_at, due_at, late, updated_at) with a `number` and a `scope_rule`.
     timeline_model: its TimelineEntry subclass, with an `item` foreign key.
+    terminal: the states that end the loop (no deadline runs there); every other state is
+        open (`open_states`). Lists, sweeps and figures read them from here, never re-list them.
     guards: name → predicate(item, actor, post) for Transition.guard.
     deadline: (item, step, start) → Deadline | None; how long a step may take.
     recipients: (item, transition) → ids of the users to notify after the step commits.
+    lock_related: relations the guards read, loaded with the locked row.
+
+    What the one action view, API endpoint and OpenAPI description need (dotted paths, read
+    when first used, so the table's module imports no view):
+    lookup: (user, number) → the item as that user may see it, or NotFound; default: the
+        model's `number` within the user's scope.
+    serializer: the API's detail serializer, the answer to an action.
+    page: the detail page view (request, number, error=, status=), shown again on a refusal.
+    list_url: the URL name to go to when a step takes the item out of the actor's sight.
     """
 
     name: str
@@ -105,10 +175,16 @@ class Workflow:
     recipients: Callable | None = None
     notification_text: Callable | None = None
     notify_on: frozenset[str] = frozenset()  # the actions whose step people are told of
+    lock_related: tuple[str, ...] = ()
+    lookup: str | Callable | None = None
+    serializer: str | None = None
+    page: str | None = None
+    list_url: str | None = None
 
     def __post_init__(self):
         WORKFLOWS[self.name] = self
         self._by_action = {t.action: t for t in self.transitions}
+        self._runners: dict[str, Callable] = {}
         known = set(self.states.values)
         for t in self.transitions:
             # A typo in the table must stop the program at start-up, not at the first click.
@@ -144,6 +220,79 @@ class Workflow:
 
     def state_label(self, state: str | None) -> str:
         return str(self.states(state).label) if state else _("not yet reported")
+
+    @cached_property
+    def open_states(self) -> frozenset[str]:
+        return frozenset(self.states.values) - self.terminal
+
+    def steps(self) -> list[Transition]:
+        """The actions people take on an existing item: its endpoint's and its page's. Not
+        the creating ones, nor those only the worker or an anonymous party takes (a rating
+        through an inspection's QR code has its own public page)."""
+        return [t for t in self.transitions if t.sources and t.roles - {SYSTEM, CITIZEN}]
+
+    def step(self, action: str) -> Transition:
+        """The transition of an action people take on an existing item; NotFound for anything
+        else (the action is part of the URL)."""
+        t = self._by_action.get(action)
+        if t is None or t not in self.steps():
+            raise NotFound(_("Unknown action: %(action)s.") % {"action": action})
+        return t
+
+    # --- The glue's view of the kind ------------------------------------------------------
+
+    def item_for(self, user, number: str):
+        """The item numbered `number` as `user` may see it, or NotFound."""
+        if self.lookup is not None:
+            lookup = import_string(self.lookup) if isinstance(self.lookup, str) else self.lookup
+            return lookup(user, number)
+        from gridgov.org.scoping import scoped
+
+        item = scoped(self.model.objects.all(), user).filter(number=number).first()
+        if item is None:
+            raise NotFound()
+        return item
+
+    def runs(self, action: str):
+        """Register the function of an action with real logic: it is called as
+        run(pk, actor=, note=, photos=, version=, **input) with the action's validated input."""
+        self.transition(action)
+
+        def register(function):
+            self._runners[action] = function
+            return function
+
+        return register
+
+    def act(self, pk, action: str, *, actor, note="", photos=(), version=None, **input):
+        """Take an action on an existing item: its registered function if it has real logic,
+        otherwise the table's row (its timestamp, its field changes, its photos)."""
+        t = self.transition(action)
+        if not t.sources:
+            raise InvalidInput(_("“%(action)s” creates an item.") % {"action": t.label})
+        run = self._runner(action)
+        photos = prepared(photos)
+        if run is not None:
+            return run(pk, actor=actor, note=note, photos=photos, version=version, **input)
+        if input:
+            raise InvalidInput(_("“%(action)s” takes no such input.") % {"action": t.label})
+        return self.perform(
+            pk, action, actor=actor, note=note, photos=photos, expected_version=version
+        )
+
+    def _runner(self, action: str) -> Callable | None:
+        if not self._runners:
+            # The functions register when their module loads; a worker or a command may not
+            # have imported it yet.
+            from importlib import import_module
+
+            package = self.model.__module__.rsplit(".", 1)[0]
+            try:
+                import_module(f"{package}.actions")
+            except ModuleNotFoundError as error:
+                if error.name != f"{package}.actions":
+                    raise
+        return self._runners.get(action)
 
     # --- Who may do what ------------------------------------------------------------------
 
@@ -229,6 +378,7 @@ class Workflow:
             if prepare is not None:
                 prepare(item)
             item.version = 0
+            t.apply(item, now)
             self.advance(item, t, now)
             item.save()
             self._append(item, t, None, actor, now, note, photos, data, save_photos)
@@ -247,27 +397,39 @@ class Workflow:
         data: dict | None = None,
         save_photos: Callable | None = None,
         lock_related: tuple[str, ...] = (),
+        then: Callable | None = None,
     ):
         """Take `action` on the item with primary key `pk`, as `actor`.
 
         apply(item, now) makes the action's own changes and returns the names of the fields it
         set, or raises a GridGovError — before anything is saved — when its input is wrong.
+        then(item, entry) runs in the same transaction once the step is written: what the step
+        leads to (its photos attached to a row it made, the items it starts) commits or rolls
+        back with it.
         expected_version: the version the actor saw; if someone acted since, 409.
         """
         t = self.transition(action)
+        photos = list(photos)
         self._check_inputs(t, note, photos)
+        if photos and not t.takes_photos:
+            raise InvalidInput(_("“%(action)s” takes no photos.") % {"action": t.label})
         with transaction.atomic():
-            item = self._lock(pk, lock_related)
+            item = self._lock(pk, lock_related or self.lock_related)
             self.check(item, t, actor)  # first: an item out of scope stays a 404
             if expected_version is not None and item.version != expected_version:
                 raise Conflict()
             now = timezone.now()
             previous = item.status
-            changed = set(apply(item, now) if apply else ())
+            changed = set(apply(item, now) if apply else ()) | t.apply(item, now)
             self.advance(item, t, now)
-            changed |= {"status", "version", "step", "warn_at", "due_at", "late"}
+            changed |= ENGINE_FIELDS
+            # The step is an update of the item: clients polling for changes (Open311's
+            # updated_datetime) must see it, and update_fields skips auto_now otherwise.
+            item.updated_at = now
             item.save(update_fields=sorted(changed))
-            self._append(item, t, previous, actor, now, note, photos, data, save_photos)
+            entry = self._append(item, t, previous, actor, now, note, photos, data, save_photos)
+            if then is not None:
+                then(item, entry)
         return item
 
     def _lock(self, pk, related: tuple[str, ...]):
@@ -330,7 +492,7 @@ class Workflow:
         )
         photos = list(photos)
         if photos:
-            photos = save_photos(photos, uploaded_by=actor) if save_photos else photos
+            photos = (save_photos or _save_photos)(photos, uploaded_by=actor)
             entry.attachments.set(photos)
         entry._photos = photos
         # The caller may answer with the step it just took, without reading it back.

@@ -1,4 +1,5 @@
-"""What every kind of work item shares: photos, notifications and the timeline's row shape.
+"""What every kind of work item shares: the engine's fields (`WorkItem`), photos,
+notifications and the timeline's row shape.
 
 Each kind (events, inspection tasks, rectification orders…) keeps its own timeline table, built
 from `TimelineEntry`, so its history is indexed and partitioned with the items it describes.
@@ -11,6 +12,47 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.org.scoping import ScopeRule
+
+
+class Urgency(models.TextChoices):
+    """How a deadline looks now: green, yellow before it, red after it."""
+
+    GREEN = "green", _("on time")
+    YELLOW = "yellow", _("due soon")
+    RED = "red", _("overdue")
+
+
+class WorkItem(models.Model):
+    """A closed-loop work item: the fields `Workflow.perform` owns, and nothing else sets.
+
+    A kind re-declares `status` and `step` with its own choices; its table
+    (`gridgov.workflow.engine.Workflow`) says which states there are and which end the loop.
+    """
+
+    status = models.CharField(_("status"), max_length=16)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    # The running deadline: the step being timed, yellow from warn_at, overdue after due_at.
+    step = models.CharField(_("timed step"), max_length=16, blank=True)
+    warn_at = models.DateTimeField(_("due soon from"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    late = models.BooleanField(_("ever overdue"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def urgency_of(item, now=None) -> str:
+    """Red once a work item's deadline has passed (or it ever ran late), yellow from its
+    warning time, green before; empty when no step is timed."""
+    now = now or timezone.now()
+    if item.due_at is None:
+        return ""
+    if now > item.due_at or item.late:
+        return Urgency.RED
+    if item.warn_at is not None and now >= item.warn_at:
+        return Urgency.YELLOW
+    return Urgency.GREEN
 
 
 class Attachment(models.Model):
@@ -111,6 +153,14 @@ class TimelineEntry(models.Model):
         if self.pk is not None:
             raise RuntimeError("Timeline entries are append-only.")
         super().save(*args, **kwargs)
+
+    def get_action_label(self) -> str:
+        from .engine import WORKFLOWS
+
+        for flow in WORKFLOWS.values():
+            if flow.timeline_model is type(self):
+                return str(flow.transition(self.action).label)
+        return self.action
 
     def photos(self) -> list:
         """The step's photos: known already when the engine has just written the step."""

@@ -9,10 +9,10 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from gridgov.alerts import evaluation
-from gridgov.alerts.actions import do_close_warning, do_dismiss_warning, do_handle_warning
 from gridgov.alerts.choices import WarningStatus
 from gridgov.alerts.models import Cursor, EarlyWarning, Signal
 from gridgov.alerts.selectors import warnings_at_targets, warnings_for
+from gridgov.alerts.workflow import WARNING_WORKFLOW
 from gridgov.core.errors import InvalidInput, NotFound
 from gridgov.events.choices import EventSource, Priority
 from gridgov.filings.selectors import FilingIndex
@@ -118,8 +118,8 @@ def test_a_closed_warning_lets_the_rule_raise_again(night_rules, site, dispatche
     night_of_noise(site, days_ago=5)
     evaluate()
     first = EarlyWarning.objects.get()
-    do_handle_warning(first.pk, actor=dispatcher_town, note="已责令停工")
-    do_close_warning(first.pk, actor=dispatcher_town)
+    WARNING_WORKFLOW.act(first.pk, "handle", actor=dispatcher_town, note="已责令停工")
+    WARNING_WORKFLOW.act(first.pk, "close", actor=dispatcher_town)
     night_of_noise(site, days_ago=4)
     evaluate()
     assert EarlyWarning.objects.count() == 2
@@ -143,8 +143,8 @@ def test_the_third_warning_in_thirty_days_escalates_to_an_urgent_county_event(
         night_of_noise(site, days_ago=days_ago)
         evaluate()
         warning = EarlyWarning.objects.filter(rule=enforce).order_by("-pk").first()
-        do_handle_warning(warning.pk, actor=dispatcher_town)
-        do_close_warning(warning.pk, actor=dispatcher_town)
+        WARNING_WORKFLOW.act(warning.pk, "handle", actor=dispatcher_town)
+        WARNING_WORKFLOW.act(warning.pk, "close", actor=dispatcher_town)
     evaluate()  # the third warning's own signal
     assert EarlyWarning.objects.filter(rule=enforce).count() == 3
     third = EarlyWarning.objects.filter(rule=enforce).order_by("-pk").first()
@@ -160,11 +160,13 @@ def test_warnings_are_worked_through_their_loop(night_rules, site, dispatcher_to
     night_of_noise(site, days_ago=5)
     evaluate()
     warning = EarlyWarning.objects.get()
-    warning = do_handle_warning(warning.pk, actor=dispatcher_town, note="已到现场")
+    warning = WARNING_WORKFLOW.act(warning.pk, "handle", actor=dispatcher_town, note="已到现场")
     assert warning.status == WarningStatus.HANDLED and warning.handled_at is not None
     with pytest.raises(InvalidInput):
-        do_dismiss_warning(warning.pk, actor=dispatcher_town, reason="")
-    warning = do_dismiss_warning(warning.pk, actor=dispatcher_town, reason="设备故障误报")
+        WARNING_WORKFLOW.act(warning.pk, "dismiss", actor=dispatcher_town, note="")
+    warning = WARNING_WORKFLOW.act(
+        warning.pk, "dismiss", actor=dispatcher_town, note="设备故障误报"
+    )
     assert warning.status == WarningStatus.DISMISSED
     assert list(warning.timeline.values_list("action", flat=True)) == ["raise", "handle", "dismiss"]
 
@@ -178,7 +180,7 @@ def test_staff_of_another_town_neither_see_nor_work_a_warning(
     assert not warnings_for(dispatcher_other_town).exists()
     assert warnings_for(county_leader).get() == warning
     with pytest.raises(NotFound):
-        do_handle_warning(warning.pk, actor=dispatcher_other_town)
+        WARNING_WORKFLOW.act(warning.pk, "handle", actor=dispatcher_other_town)
 
 
 def test_a_restarted_worker_resumes_from_its_cursor_with_its_windows_refilled(night_rules, site):
@@ -208,8 +210,8 @@ def test_an_inspection_cap_reached_is_recorded_on_the_warning(night_rules, site,
         night_of_noise(site, days_ago=days_ago)
         evaluate()
         warning = EarlyWarning.objects.order_by("-pk").first()
-        do_handle_warning(warning.pk, actor=dispatcher_town)
-        do_close_warning(warning.pk, actor=dispatcher_town)
+        WARNING_WORKFLOW.act(warning.pk, "handle", actor=dispatcher_town)
+        WARNING_WORKFLOW.act(warning.pk, "close", actor=dispatcher_town)
     warnings = list(EarlyWarning.objects.order_by("pk"))
     assert [w.inspection is not None for w in warnings] == [True, True, False]
     # Written in the site's language, as the worker writes it.

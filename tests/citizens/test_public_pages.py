@@ -13,6 +13,7 @@ from gridgov.core.models import AuditEntry
 from gridgov.events import actions
 from gridgov.events.choices import EventStatus
 from gridgov.events.models import Event
+from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.org.models import Department
 from tests.conftest import DEMO_TOWN, GRID_A, client_for
 from tests.events.conftest import jpeg, point_in
@@ -46,12 +47,12 @@ def submitted_ticket(client) -> tuple[str, str]:
 
 def close(event, dispatcher, officer):
     squad = Department.objects.get(code=f"{DEMO_TOWN}-ZD")
-    actions.do_accept_event(event.pk, actor=dispatcher)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher)
     actions.do_dispatch_event(event.pk, actor=dispatcher, lead=squad)
-    actions.do_start_event(event.pk, actor=officer)
-    actions.do_handle_event(event.pk, actor=officer, feedback="执法队员王强已劝离摊主")
-    actions.do_verify_event(event.pk, actor=dispatcher)
-    return actions.do_close_event(event.pk, actor=dispatcher)
+    EVENT_WORKFLOW.act(event.pk, "start", actor=officer)
+    EVENT_WORKFLOW.act(event.pk, "handle", actor=officer, note="执法队员王强已劝离摊主")
+    EVENT_WORKFLOW.act(event.pk, "verify", actor=dispatcher)
+    return EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher)
 
 
 def test_the_pages_are_in_chinese_and_need_no_account():

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from gridgov.events import actions
 from gridgov.events.models import Event
+from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.org.models import Department
 from tests.conftest import DEMO_TOWN
 
@@ -18,14 +19,14 @@ pytestmark = pytest.mark.browser
 
 def _close(number, dispatcher, officer):
     event = Event.objects.get(number=number)
-    actions.do_accept_event(event.pk, actor=dispatcher)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher)
     actions.do_dispatch_event(
         event.pk, actor=dispatcher, lead=Department.objects.get(code=f"{DEMO_TOWN}-ZD")
     )
-    actions.do_start_event(event.pk, actor=officer)
-    actions.do_handle_event(event.pk, actor=officer, feedback="已清理")
-    actions.do_verify_event(event.pk, actor=dispatcher)
-    actions.do_close_event(event.pk, actor=dispatcher)
+    EVENT_WORKFLOW.act(event.pk, "start", actor=officer)
+    EVENT_WORKFLOW.act(event.pk, "handle", actor=officer, note="已清理")
+    EVENT_WORKFLOW.act(event.pk, "verify", actor=dispatcher)
+    EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher)
 
 
 def test_a_citizen_reports_tracks_and_rates_on_a_phone(

@@ -5,6 +5,7 @@ import pytest
 
 from gridgov.events.choices import EventStatus
 from gridgov.events.models import Event
+from gridgov.events.workflow import EVENT_WORKFLOW
 from tests.conftest import DEMO_TOWN, GRID_A, client_for
 
 from .conftest import jpeg, point_in, report
@@ -155,11 +156,10 @@ def test_a_stale_version_gets_409(gridworker_a, dispatcher_town):
 
 
 def test_bulk_dispatch_reports_each_event(gridworker_a, dispatcher_town, dispatcher_other_town):
-    from gridgov.events import actions
 
     first, second, third = report(gridworker_a), report(gridworker_a), report(gridworker_a)
     for e in (first, second):
-        actions.do_accept_event(e.pk, actor=dispatcher_town)
+        EVENT_WORKFLOW.act(e.pk, "accept", actor=dispatcher_town)
     response = client_for(dispatcher_town).post(
         "/api/v1/events/bulk-dispatch",
         {"events": [first.number, second.number, third.number, "SJ000"], "lead": f"{DEMO_TOWN}-ZD"},

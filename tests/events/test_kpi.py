@@ -7,6 +7,7 @@ import pytest
 from gridgov.events import actions
 from gridgov.events.kpi import KpiQuery, event_kpis
 from gridgov.events.models import Event
+from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.org.models import Department
 from gridgov.regions.models import Region
 from tests.conftest import DEMO_TOWN, client_for
@@ -25,15 +26,15 @@ def fresh_town(gridworker_a):
 
 def _close(event, dispatcher, officer, *, rework=False):
     squad = Department.objects.get(code=f"{DEMO_TOWN}-ZD")
-    actions.do_accept_event(event.pk, actor=dispatcher)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher)
     actions.do_dispatch_event(event.pk, actor=dispatcher, lead=squad)
-    actions.do_start_event(event.pk, actor=officer)
-    actions.do_handle_event(event.pk, actor=officer, feedback="ok")
+    EVENT_WORKFLOW.act(event.pk, "start", actor=officer)
+    EVENT_WORKFLOW.act(event.pk, "handle", actor=officer, note="ok")
     if rework:
-        actions.do_rework_event(event.pk, actor=dispatcher, reason="未到位")
-        actions.do_handle_event(event.pk, actor=officer, feedback="ok")
-    actions.do_verify_event(event.pk, actor=dispatcher)
-    return actions.do_close_event(event.pk, actor=dispatcher)
+        EVENT_WORKFLOW.act(event.pk, "rework", actor=dispatcher, note="未到位")
+        EVENT_WORKFLOW.act(event.pk, "handle", actor=officer, note="ok")
+    EVENT_WORKFLOW.act(event.pk, "verify", actor=dispatcher)
+    return EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher)
 
 
 def test_rates_are_computed_from_the_events(
@@ -45,7 +46,7 @@ def test_rates_are_computed_from_the_events(
     Event.objects.filter(pk=late.pk).update(late=True)
     report(gridworker_a)  # still open
     rejected = report(gridworker_a)
-    actions.do_reject_event(rejected.pk, actor=dispatcher_town, reason="不予受理")
+    EVENT_WORKFLOW.act(rejected.pk, "reject", actor=dispatcher_town, note="不予受理")
     original = report(gridworker_a)
     duplicate = report(gridworker_b)
     actions.do_mark_duplicate(duplicate.pk, actor=dispatcher_town, original=original)

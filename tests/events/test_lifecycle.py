@@ -54,13 +54,13 @@ def test_the_whole_loop_closes_with_a_timeline_of_every_step(
     gridworker_a, dispatcher_town, officer_squad, django_capture_on_commit_callbacks
 ):
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
-    actions.do_start_event(event.pk, actor=officer_squad)
-    actions.do_handle_event(event.pk, actor=officer_squad, feedback="已劝离", photos=[jpeg()])
-    actions.do_verify_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "start", actor=officer_squad)
+    EVENT_WORKFLOW.act(event.pk, "handle", actor=officer_squad, note="已劝离", photos=[jpeg()])
+    EVENT_WORKFLOW.act(event.pk, "verify", actor=dispatcher_town)
     with django_capture_on_commit_callbacks(execute=True):
-        event = actions.do_close_event(event.pk, actor=dispatcher_town)
+        event = EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher_town)
     assert event.status == EventStatus.CLOSED
     assert event.closed_at and event.handled_at and event.dispatched_at and event.accepted_at
     assert event.step == "" and event.due_at is None
@@ -76,7 +76,7 @@ def test_an_action_not_allowed_in_this_state_is_a_conflict_and_changes_nothing(
 ):
     event = report(gridworker_a)
     with pytest.raises(Conflict):
-        actions.do_close_event(event.pk, actor=dispatcher_town)
+        EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher_town)
     event.refresh_from_db()
     assert event.status == EventStatus.REPORTED and event.version == 1
     assert event.timeline.count() == 1
@@ -85,42 +85,42 @@ def test_an_action_not_allowed_in_this_state_is_a_conflict_and_changes_nothing(
 def test_a_grid_worker_may_not_accept(gridworker_a):
     event = report(gridworker_a)
     with pytest.raises(NotPermitted):
-        actions.do_accept_event(event.pk, actor=gridworker_a)
+        EVENT_WORKFLOW.act(event.pk, "accept", actor=gridworker_a)
 
 
 def test_another_towns_dispatcher_cannot_even_see_the_event(gridworker_a, dispatcher_other_town):
     event = report(gridworker_a)
     with pytest.raises(NotFound):
-        actions.do_accept_event(event.pk, actor=dispatcher_other_town)
+        EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_other_town)
 
 
 def test_a_stale_version_is_a_conflict(gridworker_a, dispatcher_town):
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town, version=1)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town, version=1)
     with pytest.raises(Conflict):
-        actions.do_reject_event(event.pk, actor=dispatcher_town, reason="重复", version=1)
+        EVENT_WORKFLOW.act(event.pk, "reject", actor=dispatcher_town, note="重复", version=1)
 
 
 def test_rejecting_needs_a_reason(gridworker_a, dispatcher_town):
     event = report(gridworker_a)
     with pytest.raises(InvalidInput):
-        actions.do_reject_event(event.pk, actor=dispatcher_town, reason="  ")
-    event = actions.do_reject_event(event.pk, actor=dispatcher_town, reason="不属于受理范围")
+        EVENT_WORKFLOW.act(event.pk, "reject", actor=dispatcher_town, note="  ")
+    event = EVENT_WORKFLOW.act(event.pk, "reject", actor=dispatcher_town, note="不属于受理范围")
     assert event.status == EventStatus.REJECTED and event.due_at is None
 
 
 def test_only_the_lead_unit_handles(gridworker_a, dispatcher_town, officer_market):
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
     with pytest.raises((NotPermitted, NotFound)):
-        actions.do_start_event(event.pk, actor=officer_market)
+        EVENT_WORKFLOW.act(event.pk, "start", actor=officer_market)
 
 
 def test_an_assisting_unit_sees_the_event(gridworker_a, dispatcher_town, officer_market):
     market = Department.objects.get(code="330402-SCJGJ")
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad(), assisting=[market])
     assert EVENT_WORKFLOW.visible(Event.objects.get(pk=event.pk), officer_market)
 
@@ -128,7 +128,7 @@ def test_an_assisting_unit_sees_the_event(gridworker_a, dispatcher_town, officer
 def test_a_unit_outside_the_events_area_cannot_lead(gridworker_a, dispatcher_town):
     elsewhere = Department.objects.filter(region__code="330411").first()  # 秀洲区
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     with pytest.raises(InvalidInput):
         actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=elsewhere)
     assert Event.objects.get(pk=event.pk).status == EventStatus.ACCEPTED
@@ -138,9 +138,9 @@ def test_a_unit_returns_it_and_the_dispatcher_dispatches_again(
     gridworker_a, dispatcher_town, officer_squad
 ):
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
-    event = actions.do_give_back_event(event.pk, actor=officer_squad, reason="非本单位职责")
+    event = actions.do_give_back_event(event.pk, actor=officer_squad, note="非本单位职责")
     assert event.status == EventStatus.ACCEPTED and event.lead_unit is None
     assert not event.assignments.exists()
 
@@ -149,11 +149,11 @@ def test_failed_verification_sends_it_back_for_rework(
     gridworker_a, dispatcher_town, officer_squad, supervisor_town
 ):
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
-    actions.do_start_event(event.pk, actor=officer_squad)
-    actions.do_handle_event(event.pk, actor=officer_squad, feedback="已处理")
-    event = actions.do_rework_event(event.pk, actor=supervisor_town, reason="仍有摊点")
+    EVENT_WORKFLOW.act(event.pk, "start", actor=officer_squad)
+    EVENT_WORKFLOW.act(event.pk, "handle", actor=officer_squad, note="已处理")
+    event = EVENT_WORKFLOW.act(event.pk, "rework", actor=supervisor_town, note="仍有摊点")
     assert event.status == EventStatus.HANDLING and event.rework_count == 1
     assert event.step == "handle"
 
@@ -162,22 +162,22 @@ def test_escalation_climbs_the_levels_and_stops_at_the_city(
     gridworker_a, dispatcher_town, dispatcher_county
 ):
     event = report(gridworker_a)
-    event = actions.do_escalate_event(event.pk, actor=dispatcher_town, reason="需区级协调")
+    event = actions.do_escalate_event(event.pk, actor=dispatcher_town, note="需区级协调")
     assert event.command_region.code == "330402" and event.escalation_count == 1
     # The town no longer holds it; the county does.
     with pytest.raises(NotPermitted):
-        actions.do_accept_event(event.pk, actor=dispatcher_town)
-    event = actions.do_escalate_event(event.pk, actor=dispatcher_county, reason="需市级协调")
+        EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
+    event = actions.do_escalate_event(event.pk, actor=dispatcher_county, note="需市级协调")
     assert event.command_region.level == "city"
     with pytest.raises((Conflict, NotPermitted)):
-        actions.do_escalate_event(event.pk, actor="system", reason="again")
+        actions.do_escalate_event(event.pk, actor="system", note="again")
 
 
 def test_the_county_hands_an_event_down_to_the_town(
     gridworker_a, dispatcher_town, dispatcher_county
 ):
     event = report(gridworker_a)
-    actions.do_escalate_event(event.pk, actor=dispatcher_town, reason="需区级协调")
+    actions.do_escalate_event(event.pk, actor=dispatcher_town, note="需区级协调")
     event = actions.do_hand_down_event(event.pk, actor=dispatcher_county)
     assert event.command_region.code == DEMO_TOWN
 
@@ -187,8 +187,8 @@ def test_a_small_matter_is_handled_on_the_spot_with_photo_evidence(gridworker_a,
         report(gridworker_a, on_the_spot=True)  # no photo
     event = report(gridworker_a, on_the_spot=True, photos=[jpeg()])
     assert event.status == EventStatus.HANDLED and event.step == "verify"
-    actions.do_verify_event(event.pk, actor=dispatcher_town)
-    assert actions.do_close_event(event.pk, actor=dispatcher_town).status == EventStatus.CLOSED
+    EVENT_WORKFLOW.act(event.pk, "verify", actor=dispatcher_town)
+    assert EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher_town).status == EventStatus.CLOSED
 
 
 def test_a_duplicate_is_merged_and_its_reporter_hears_of_the_close(
@@ -199,37 +199,37 @@ def test_a_duplicate_is_merged_and_its_reporter_hears_of_the_close(
     second = actions.do_mark_duplicate(second.pk, actor=dispatcher_town, original=first)
     assert second.status == EventStatus.MERGED and second.duplicate_of == first
     for step in (
-        lambda: actions.do_accept_event(first.pk, actor=dispatcher_town),
+        lambda: EVENT_WORKFLOW.act(first.pk, "accept", actor=dispatcher_town),
         lambda: actions.do_dispatch_event(first.pk, actor=dispatcher_town, lead=squad()),
-        lambda: actions.do_start_event(first.pk, actor=officer_squad),
-        lambda: actions.do_handle_event(first.pk, actor=officer_squad, feedback="ok"),
-        lambda: actions.do_verify_event(first.pk, actor=dispatcher_town),
+        lambda: EVENT_WORKFLOW.act(first.pk, "start", actor=officer_squad),
+        lambda: EVENT_WORKFLOW.act(first.pk, "handle", actor=officer_squad, note="ok"),
+        lambda: EVENT_WORKFLOW.act(first.pk, "verify", actor=dispatcher_town),
     ):
         step()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.do_close_event(first.pk, actor=dispatcher_town)
+        EVENT_WORKFLOW.act(first.pk, "close", actor=dispatcher_town)
     assert Notification.objects.filter(user=gridworker_b, url=first.get_absolute_url()).exists()
 
 
 def test_the_reporter_reopens_within_the_period_and_rates(gridworker_a, dispatcher_town, settings):
     event = report(gridworker_a, on_the_spot=True, photos=[jpeg()])
-    actions.do_verify_event(event.pk, actor=dispatcher_town)
-    actions.do_close_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "verify", actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher_town)
     event = actions.do_rate_event(event.pk, actor=gridworker_a, satisfaction=4)
     assert event.satisfaction == 4 and event.status == EventStatus.CLOSED
     with pytest.raises(InvalidInput):
         actions.do_rate_event(event.pk, actor=gridworker_a, satisfaction=9)
-    event = actions.do_reopen_event(event.pk, actor=gridworker_a, reason="又出现了")
+    event = EVENT_WORKFLOW.act(event.pk, "reopen", actor=gridworker_a, note="又出现了")
     assert event.status == EventStatus.REPORTED and event.reopen_count == 1
 
 
 def test_reopening_after_the_period_is_refused(gridworker_a, dispatcher_town):
     event = report(gridworker_a, on_the_spot=True, photos=[jpeg()])
-    actions.do_verify_event(event.pk, actor=dispatcher_town)
-    actions.do_close_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "verify", actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher_town)
     Event.objects.filter(pk=event.pk).update(closed_at=timezone.now() - timedelta(days=30))
     with pytest.raises(NotPermitted):
-        actions.do_reopen_event(event.pk, actor=gridworker_a, reason="又出现了")
+        EVENT_WORKFLOW.act(event.pk, "reopen", actor=gridworker_a, note="又出现了")
 
 
 def test_a_point_outside_the_region_is_refused_and_nothing_is_written(gridworker_a):
@@ -276,7 +276,7 @@ def test_a_late_event_is_escalated_by_the_worker_with_the_reason(gridworker_a):
 
 def test_a_late_unit_is_urged_and_its_clock_restarts(gridworker_a, dispatcher_town):
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
     Event.objects.filter(pk=event.pk).update(due_at=timezone.now() - timedelta(hours=1))
     sweep()
@@ -286,10 +286,11 @@ def test_a_late_unit_is_urged_and_its_clock_restarts(gridworker_a, dispatcher_to
 
 
 def test_an_urged_event_stays_red_until_it_is_done(gridworker_a, dispatcher_town):
-    from gridgov.events.selectors import EventFilter, filtered_events, urgency_of
+    from gridgov.events.selectors import EventFilter, filtered_events
+    from gridgov.workflow.models import urgency_of
 
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
     Event.objects.filter(pk=event.pk).update(due_at=timezone.now() - timedelta(hours=1))
     sweep()

@@ -3,6 +3,7 @@
 import pytest
 
 from gridgov.events import actions
+from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.workflow.models import Notification
 from tests.conftest import client_for
 
@@ -16,7 +17,7 @@ def test_the_command_centre_hears_of_an_escalated_event_and_reads_it(
 ):
     event = report(gridworker_a)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.do_escalate_event(event.pk, actor=dispatcher_town, reason="需区级协调")
+        actions.do_escalate_event(event.pk, actor=dispatcher_town, note="需区级协调")
     assert Notification.objects.filter(
         user=dispatcher_county, url=event.get_absolute_url()
     ).exists()
@@ -48,7 +49,7 @@ def test_nobody_reads_another_persons_messages(
 ):
     event = report(gridworker_a)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.do_escalate_event(event.pk, actor=dispatcher_town, reason="需区级协调")
+        actions.do_escalate_event(event.pk, actor=dispatcher_town, note="需区级协调")
     assert event.number not in client_for(gridworker_a).get("/messages/").content.decode()
 
 
@@ -58,7 +59,7 @@ def test_the_unit_hears_of_a_dispatch(
     from gridgov.org.models import Department
 
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     with django_capture_on_commit_callbacks(execute=True):
         actions.do_dispatch_event(
             event.pk, actor=dispatcher_town, lead=Department.objects.get(code="330402013-ZD")

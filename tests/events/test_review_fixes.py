@@ -12,6 +12,7 @@ from gridgov.core.errors import Conflict, InvalidInput, NotPermitted
 from gridgov.events import actions
 from gridgov.events.choices import EventStatus
 from gridgov.events.models import Event
+from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.org.models import Department
 from tests.conftest import DEMO_TOWN, GRID_A, OTHER_TOWN, client_for
 
@@ -71,8 +72,8 @@ def test_an_on_the_spot_matter_sent_back_can_be_finished_by_its_grid_worker(
     gridworker_a, dispatcher_town
 ):
     event = report(gridworker_a, on_the_spot=True, photos=[jpeg()])
-    actions.do_rework_event(event.pk, actor=dispatcher_town, reason="还有残留")
-    event = actions.do_handle_event(event.pk, actor=gridworker_a, feedback="已清理干净")
+    EVENT_WORKFLOW.act(event.pk, "rework", actor=dispatcher_town, note="还有残留")
+    event = EVENT_WORKFLOW.act(event.pk, "handle", actor=gridworker_a, note="已清理干净")
     assert event.status == EventStatus.HANDLED
 
 
@@ -81,28 +82,28 @@ def test_a_command_centre_cannot_restart_its_own_late_clock(
 ):
     event = report(gridworker_a)
     with pytest.raises(NotPermitted):  # not late yet
-        actions.do_urge_event(event.pk, actor=county_leader, note="催办")
+        EVENT_WORKFLOW.act(event.pk, "urge", actor=county_leader, note="催办")
     Event.objects.filter(pk=event.pk).update(due_at=timezone.now() - timedelta(hours=1))
     with pytest.raises(NotPermitted):  # its own accept step
-        actions.do_urge_event(event.pk, actor=dispatcher_town, note="催办")
-    assert actions.do_urge_event(event.pk, actor=county_leader, note="催办").late
+        EVENT_WORKFLOW.act(event.pk, "urge", actor=dispatcher_town, note="催办")
+    assert EVENT_WORKFLOW.act(event.pk, "urge", actor=county_leader, note="催办").late
 
 
 def test_the_sweep_leaves_an_event_someone_acted_on_meanwhile(gridworker_a, dispatcher_town):
     event = report(gridworker_a)
     with pytest.raises(Conflict):
-        actions.do_escalate_event(event.pk, actor="system", reason="超时", version=0)
+        actions.do_escalate_event(event.pk, actor="system", note="超时", version=0)
     assert Event.objects.get(pk=event.pk).command_region.code == DEMO_TOWN
 
 
 def test_reopening_measures_the_steps_afresh_and_rating_happens_once(gridworker_a, dispatcher_town):
     event = report(gridworker_a, on_the_spot=True, photos=[jpeg()])
-    actions.do_verify_event(event.pk, actor=dispatcher_town)
-    actions.do_close_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "verify", actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher_town)
     actions.do_rate_event(event.pk, actor=gridworker_a, satisfaction=3)
     with pytest.raises(Conflict):
         actions.do_rate_event(event.pk, actor=gridworker_a, satisfaction=5)
-    event = actions.do_reopen_event(event.pk, actor=gridworker_a, reason="又出现了")
+    event = EVENT_WORKFLOW.act(event.pk, "reopen", actor=gridworker_a, note="又出现了")
     assert event.handled_at is None and event.accepted_at is None and event.closed_at is None
 
 
@@ -132,8 +133,8 @@ def test_a_decompression_bomb_is_refused_cleanly(gridworker_a):
 
 def test_a_bad_rating_on_the_page_is_a_400(gridworker_a, dispatcher_town):
     event = report(gridworker_a, on_the_spot=True, photos=[jpeg()])
-    actions.do_verify_event(event.pk, actor=dispatcher_town)
-    actions.do_close_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "verify", actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "close", actor=dispatcher_town)
     response = client_for(gridworker_a).post(
         f"/events/{event.number}/act/rate/", {"satisfaction": "abc"}
     )
@@ -165,7 +166,7 @@ def test_the_units_answer_after_giving_an_event_back_is_not_an_error(
     gridworker_a, dispatcher_town, officer_squad
 ):
     event = report(gridworker_a)
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     actions.do_dispatch_event(event.pk, actor=dispatcher_town, lead=squad())
     response = client_for(officer_squad).post(
         f"/api/v1/events/{event.number}/give_back",

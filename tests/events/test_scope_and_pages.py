@@ -5,6 +5,7 @@ import pytest
 from gridgov.events import actions
 from gridgov.events.models import Event
 from gridgov.events.selectors import events_for
+from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.org.models import Department
 from tests.conftest import DEMO_TOWN, GRID_A, GRID_B, client_for
 
@@ -46,7 +47,7 @@ def test_an_officer_sees_only_their_units_work(
 ):
     event = report(gridworker_a)
     assert not events_for(officer_squad).filter(pk=event.pk).exists()
-    actions.do_accept_event(event.pk, actor=dispatcher_town)
+    EVENT_WORKFLOW.act(event.pk, "accept", actor=dispatcher_town)
     actions.do_dispatch_event(
         event.pk, actor=dispatcher_town, lead=Department.objects.get(code=f"{DEMO_TOWN}-ZD")
     )

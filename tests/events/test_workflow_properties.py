@@ -10,21 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gridgov.core.errors import GridGovError
-from gridgov.events.api import run_action
 from gridgov.events.choices import EventStatus
 from gridgov.events.models import Event
 from gridgov.events.workflow import EVENT_WORKFLOW, TRANSITIONS
+from gridgov.workflow.api import take_action
 from tests.conftest import DEMO_TOWN
 
 from .conftest import report
 
 ACTIONS = [t.action for t in TRANSITIONS if t.sources]
 ACTORS = ["reporter", "dispatcher", "officer", "other_officer", "supervisor", "system"]
-
-
-class _Request:
-    def __init__(self, user):
-        self.user = user
 
 
 def test_the_table_only_names_known_states():
@@ -81,7 +76,7 @@ def test_no_sequence_by_any_role_leaves_the_table_and_the_timeline_replays(
                 if who == "system":
                     _system(action, event)
                 else:
-                    run_action(_Request(people[who]), before, action, data)
+                    take_action(EVENT_WORKFLOW, people[who], before, action, data, None)
             except GridGovError:
                 after = Event.objects.get(pk=event.pk)
                 assert (after.status, after.version) == (before.status, before.version)
@@ -101,8 +96,8 @@ def _system(action, event):
     from gridgov.events import actions
 
     if action == "escalate":
-        actions.do_escalate_event(event.pk, actor="system", reason="超时")
+        actions.do_escalate_event(event.pk, actor="system", note="超时")
     elif action == "urge":
-        actions.do_urge_event(event.pk, actor="system", note="超时督办")
+        EVENT_WORKFLOW.act(event.pk, "urge", actor="system", note="超时督办")
     else:
         EVENT_WORKFLOW.perform(event.pk, action, actor="system", note="x")

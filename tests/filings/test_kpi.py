@@ -19,10 +19,11 @@ from django.utils import timezone
 from gridgov.events.actions import ReportData, do_report_event
 from gridgov.events.models import Event
 from gridgov.filings import kpi
-from gridgov.filings.actions import do_approve_filing, do_reject_filing, do_submit_filing
+from gridgov.filings.actions import do_approve_filing, do_submit_filing
 from gridgov.filings.api import kpi_query_from
 from gridgov.filings.kpi import KpiQuery, night_construction_kpis
 from gridgov.filings.models import NightWorkFiling
+from gridgov.filings.workflow import FILING_WORKFLOW
 from gridgov.inspections.actions import (
     ChecklistData,
     InspectionData,
@@ -84,9 +85,13 @@ def example(admin_user, dispatcher_other_town, housing_officer):
     do_approve_filing(approved.pk, actor=housing_officer)
     pivot = at(7, 1) - dt.timedelta(hours=12)  # midnight, 1 July
     NightWorkFiling.objects.filter(pk=approved.pk).update(decided_at=pivot)
-    do_reject_filing(filed(a, staff, at(8, 1)).pk, actor=housing_officer, reason="理由不充分")
+    FILING_WORKFLOW.act(
+        filed(a, staff, at(8, 1)).pk, "reject", actor=housing_officer, note="理由不充分"
+    )
     filed(a, staff, at(9, 1))
-    do_reject_filing(filed(b, staff, at(5, 5)).pk, actor=housing_officer, reason="措施不具体")
+    FILING_WORKFLOW.act(
+        filed(b, staff, at(5, 5)).pk, "reject", actor=housing_officer, note="措施不具体"
+    )
     for when, north, east in [((3, 10), 100, 0), ((5, 20), 0, 150), ((8, 15), -50, 0),
                               ((8, 16), 180, 180), ((8, 17), 0, -300)]:  # fmt: skip
         complaint(admin_user, a, at(*when), north=north, east=east)

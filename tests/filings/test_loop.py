@@ -10,7 +10,6 @@ from gridgov.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from gridgov.core.models import AuditEntry
 from gridgov.filings.actions import (
     do_approve_filing,
-    do_reject_filing,
     do_revoke_filing,
     do_submit_filing,
 )
@@ -83,8 +82,10 @@ def test_a_dispatcher_who_sees_the_filing_still_may_not_approve_it(submitted, di
 
 def test_a_rejection_needs_a_reason(submitted, housing_officer):
     with pytest.raises(InvalidInput):
-        do_reject_filing(submitted.pk, actor=housing_officer, reason="  ")
-    rejected = do_reject_filing(submitted.pk, actor=housing_officer, reason="降噪措施不具体")
+        FILING_WORKFLOW.act(submitted.pk, "reject", actor=housing_officer, note="  ")
+    rejected = FILING_WORKFLOW.act(
+        submitted.pk, "reject", actor=housing_officer, note="降噪措施不具体"
+    )
     assert rejected.status == FilingStatus.REJECTED
     assert rejected.timeline.order_by("-seq").first().note == "降噪措施不具体"
     with pytest.raises(Conflict):
@@ -93,17 +94,17 @@ def test_a_rejection_needs_a_reason(submitted, housing_officer):
 
 def test_only_an_approved_filing_can_be_revoked_and_only_with_a_reason(submitted, housing_officer):
     with pytest.raises(Conflict):
-        do_revoke_filing(submitted.pk, actor=housing_officer, reason="多次投诉")
+        do_revoke_filing(submitted.pk, actor=housing_officer, note="多次投诉")
     do_approve_filing(submitted.pk, actor=housing_officer)
     with pytest.raises(InvalidInput):
-        do_revoke_filing(submitted.pk, actor=housing_officer, reason="")
-    revoked = do_revoke_filing(submitted.pk, actor=housing_officer, reason="夜间噪声超出承诺限值")
+        do_revoke_filing(submitted.pk, actor=housing_officer, note="")
+    revoked = do_revoke_filing(submitted.pk, actor=housing_officer, note="夜间噪声超出承诺限值")
     assert revoked.status == FilingStatus.REVOKED and revoked.revoked_at is not None
     assert revoked.validity() == ""
 
 
 def test_the_worker_may_revoke_an_approval(approved):
-    revoked = do_revoke_filing(approved.pk, actor="system", reason="重复违规")
+    revoked = do_revoke_filing(approved.pk, actor="system", note="重复违规")
     assert revoked.status == FilingStatus.REVOKED
 
 
@@ -119,7 +120,7 @@ def test_a_filing_whose_nights_are_over_cannot_be_approved_or_revoked(submitted,
     )
     with pytest.raises(Conflict):
         do_approve_filing(submitted.pk, actor=housing_officer)
-    rejected = do_reject_filing(submitted.pk, actor=housing_officer, reason="已过期")
+    rejected = FILING_WORKFLOW.act(submitted.pk, "reject", actor=housing_officer, note="已过期")
     assert rejected.status == FilingStatus.REJECTED
 
 
@@ -127,7 +128,7 @@ def test_an_expired_approval_has_nothing_left_to_revoke(approved, housing_office
     long_ago = timezone.localdate() - dt.timedelta(days=10)
     NightWorkFiling.objects.filter(pk=approved.pk).update(first_night=long_ago, last_night=long_ago)
     with pytest.raises(Conflict):
-        do_revoke_filing(approved.pk, actor=housing_officer, reason="多次投诉")
+        do_revoke_filing(approved.pk, actor=housing_officer, note="多次投诉")
 
 
 def test_a_company_files_on_the_public_page_without_an_account(site, housing_officer):

@@ -7,9 +7,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from gridgov.filings.actions import do_approve_filing, do_reject_filing, do_submit_filing
+from gridgov.filings.actions import do_approve_filing, do_submit_filing
 from gridgov.filings.choices import FilingChannel, FilingStatus
 from gridgov.filings.models import NightWorkFiling
+from gridgov.filings.workflow import FILING_WORKFLOW
 
 from .conftest import HOUSING, filing_data
 
@@ -49,7 +50,7 @@ def test_filings_that_are_not_approved_or_are_over_are_not_shown(
     pending = do_submit_filing(filing_data(site, company_name="待审批公司"), actor=dispatcher_town)
     rejected = do_submit_filing(filing_data(site, company_name="被驳回公司"), actor=dispatcher_town)
     over = do_submit_filing(filing_data(site, company_name="已结束公司"), actor=dispatcher_town)
-    do_reject_filing(rejected.pk, actor=housing_officer, reason="理由不充分")
+    FILING_WORKFLOW.act(rejected.pk, "reject", actor=housing_officer, note="理由不充分")
     do_approve_filing(over.pk, actor=housing_officer)
     long_ago = timezone.localdate() - dt.timedelta(days=5)
     NightWorkFiling.objects.filter(pk=over.pk).update(first_night=long_ago, last_night=long_ago)

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from gridgov.filings import nights
 from gridgov.filings.actions import (
     do_approve_filing,
-    do_reject_filing,
     do_revoke_filing,
     do_submit_filing,
 )
 from gridgov.filings.choices import FilingStatus
 from gridgov.filings.models import NightWorkFiling
 from gridgov.filings.selectors import FilingIndex, expiring, filings_revision, valid_filing
+from gridgov.filings.workflow import FILING_WORKFLOW
 
 from .conftest import filing_data, make_site
 
@@ -66,8 +66,8 @@ def world(admin_user, dispatcher_town, housing_officer):
     }
     for name in ("tonight", "evenings", "small_hours", "revoked", "month", "one_night"):
         do_approve_filing(made[name].pk, actor=housing_officer)
-    do_revoke_filing(made["revoked"].pk, actor=housing_officer, reason="多次投诉")
-    do_reject_filing(made["rejected"].pk, actor=housing_officer, reason="理由不充分")
+    do_revoke_filing(made["revoked"].pk, actor=housing_officer, note="多次投诉")
+    FILING_WORKFLOW.act(made["rejected"].pk, "reject", actor=housing_officer, note="理由不充分")
     return {"sites": (a, b, c), "filings": {k: v.pk for k, v in made.items()}}
 
 

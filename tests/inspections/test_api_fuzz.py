@@ -10,10 +10,10 @@ from gridgov.inspections.actions import (
     do_assign_inspection,
     do_finish_inspection,
     do_record_result,
-    do_start_inspection,
 )
 from gridgov.inspections.models import EnforcementCase, RectificationOrder
 from gridgov.inspections.selectors import checklist_of
+from gridgov.inspections.workflow import INSPECTION_WORKFLOW
 from gridgov.org.models import Staff
 from tests.fuzzing import FUZZ_SETTINGS, bearer_headers
 
@@ -29,7 +29,7 @@ def findings(joint_task, dispatcher_town, officer_squad, officer_police):
     """An inspected task whose two failed checks became a case and a rectification order."""
     officers = Staff.objects.filter(user__in=[officer_squad, officer_police])
     do_assign_inspection(joint_task.pk, list(officers), actor=dispatcher_town)
-    do_start_inspection(joint_task.pk, actor=officer_squad)
+    INSPECTION_WORKFLOW.act(joint_task.pk, "start", actor=officer_squad)
     items = {item.department_kind: item for item in checklist_of(joint_task)}
     do_record_result(
         joint_task.pk,

@@ -11,19 +11,13 @@ from gridgov.inspections.actions import (
     InspectionData,
     ResultData,
     do_assign_inspection,
-    do_cancel_inspection,
-    do_close_inspection,
     do_create_inspection,
     do_decide_case,
     do_escalate_rectification,
     do_fail_reinspection,
     do_finish_inspection,
-    do_investigate_case,
-    do_pass_reinspection,
     do_rate_inspection,
     do_record_result,
-    do_report_rectified,
-    do_start_inspection,
 )
 from gridgov.inspections.choices import (
     CaseStatus,
@@ -35,7 +29,7 @@ from gridgov.inspections.choices import (
 )
 from gridgov.inspections.models import EnforcementCase, InspectionTask, RectificationOrder
 from gridgov.inspections.selectors import checklist_of
-from gridgov.inspections.workflow import INSPECTION_WORKFLOW
+from gridgov.inspections.workflow import CASE_WORKFLOW, INSPECTION_WORKFLOW, RECTIFICATION_WORKFLOW
 from gridgov.org.models import Staff
 
 
@@ -45,7 +39,7 @@ def staff(user):
 
 def run_to_inspecting(task, dispatcher, *officers):
     task = do_assign_inspection(task.pk, [staff(o) for o in officers], actor=dispatcher)
-    return do_start_inspection(task.pk, actor=officers[0])
+    return INSPECTION_WORKFLOW.act(task.pk, "start", actor=officers[0])
 
 
 def items_by_kind(task):
@@ -105,11 +99,13 @@ def test_the_whole_loop_with_a_rectification_and_a_rating(
     assert rectification.status == RectificationStatus.ISSUED
     assert rectification.department.code.endswith("-ZD")
     assert rectification.due_at is not None
-    do_report_rectified(rectification.pk, actor=officer_squad, note="摊点已清理")
-    rectification = do_pass_reinspection(rectification.pk, actor=officer_squad)
+    RECTIFICATION_WORKFLOW.act(
+        rectification.pk, "report_rectified", actor=officer_squad, note="摊点已清理"
+    )
+    rectification = RECTIFICATION_WORKFLOW.act(rectification.pk, "pass", actor=officer_squad)
     assert rectification.status == RectificationStatus.PASSED
 
-    task = do_close_inspection(task.pk, actor=dispatcher_town)
+    task = INSPECTION_WORKFLOW.act(task.pk, "close", actor=dispatcher_town)
     assert task.status == InspectionStatus.CLOSED
     task = do_rate_inspection(task.number, rating=5, comment="检查规范")
     assert task.rating == 5
@@ -173,8 +169,8 @@ def test_a_failed_item_can_go_straight_to_a_case_under_its_penalty_power(
     do_finish_inspection(task.pk, actor=officer_squad, acknowledged_by="拒绝签字")
     case = EnforcementCase.objects.get(task=task)
     assert case.number.startswith("AJ") and case.penalty_power == powers["punish_stalls"]
-    do_investigate_case(case.pk, actor=officer_squad)
-    case = do_decide_case(case.pk, actor=officer_squad, decision="罚款 2000 元", fine_yuan="2000")
+    CASE_WORKFLOW.act(case.pk, "investigate", actor=officer_squad)
+    case = do_decide_case(case.pk, actor=officer_squad, note="罚款 2000 元", fine_yuan="2000")
     assert case.status == CaseStatus.DECIDED and str(case.fine_yuan) == "2000.00"
 
 
@@ -195,7 +191,7 @@ def test_a_rectification_not_put_right_gets_more_time_or_becomes_a_case(
     )
     do_finish_inspection(task.pk, actor=officer_squad, acknowledged_by="王校长")
     order = RectificationOrder.objects.get(task=task)
-    do_report_rectified(order.pk, actor=officer_squad, note="已整改")
+    RECTIFICATION_WORKFLOW.act(order.pk, "report_rectified", actor=officer_squad, note="已整改")
     order = do_fail_reinspection(order.pk, actor=officer_squad, note="仍有摊点", days=5)
     assert order.status == RectificationStatus.ISSUED and order.reinspections == 1
     order = do_escalate_rectification(order.pk, actor=officer_squad, note="逾期未改")
@@ -221,7 +217,9 @@ def test_a_police_officer_cannot_act_on_the_squads_rectification(
     do_finish_inspection(task.pk, actor=officer_squad, acknowledged_by="王校长")
     order = RectificationOrder.objects.get(task=task)
     with pytest.raises((NotPermitted, Exception)) as refused:
-        do_report_rectified(order.pk, actor=officer_police, note="已整改")
+        RECTIFICATION_WORKFLOW.act(
+            order.pk, "report_rectified", actor=officer_police, note="已整改"
+        )
     assert refused.value.status_code in (403, 404)
 
 
@@ -272,7 +270,9 @@ def test_another_towns_dispatcher_cannot_assign_or_cancel(
             [staff(officer_squad), staff(officer_police)],
             actor=dispatcher_other_town,
         ),
-        lambda: do_cancel_inspection(joint_task.pk, actor=dispatcher_other_town, note="不需要"),
+        lambda: INSPECTION_WORKFLOW.act(
+            joint_task.pk, "cancel", actor=dispatcher_other_town, note="不需要"
+        ),
     ):
         with pytest.raises(Exception) as refused:
             act()

@@ -20,6 +20,7 @@ from gridgov.inspections.models import (
     Scenario,
 )
 from gridgov.inspections.selectors import checklist_of, departments_for, tasks_for
+from gridgov.inspections.workflow import INSPECTION_WORKFLOW
 from gridgov.org.models import Staff
 from tests.conftest import DEMO_TOWN, OTHER_TOWN, client_for
 from tests.events.conftest import jpeg, report
@@ -274,11 +275,11 @@ def test_a_bad_form_on_the_new_inspection_page_says_why_and_writes_nothing(
 def test_an_officer_records_only_the_items_of_their_kind_on_the_page(
     joint_task, dispatcher_town, officer_squad, officer_police
 ):
-    from gridgov.inspections.actions import do_assign_inspection, do_start_inspection
+    from gridgov.inspections.actions import do_assign_inspection
 
     officers = Staff.objects.filter(user__in=[officer_squad, officer_police])
     do_assign_inspection(joint_task.pk, list(officers), actor=dispatcher_town)
-    do_start_inspection(joint_task.pk, actor=officer_squad)
+    INSPECTION_WORKFLOW.act(joint_task.pk, "start", actor=officer_squad)
     police_item = items_by_kind(joint_task)["public_security"]
     response = client_for(officer_squad).post(
         f"/inspections/{joint_task.number}/act/record/",
@@ -369,12 +370,11 @@ def test_a_rectification_through_the_api_gets_more_time(
         do_assign_inspection,
         do_finish_inspection,
         do_record_result,
-        do_start_inspection,
     )
 
     officers = Staff.objects.filter(user__in=[officer_squad, officer_police])
     do_assign_inspection(joint_task.pk, list(officers), actor=dispatcher_town)
-    do_start_inspection(joint_task.pk, actor=officer_squad)
+    INSPECTION_WORKFLOW.act(joint_task.pk, "start", actor=officer_squad)
     items = items_by_kind(joint_task)
     do_record_result(
         joint_task.pk,

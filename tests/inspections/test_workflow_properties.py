@@ -36,7 +36,7 @@ def _take(action, task, actor, officers):
     if action == "assign":
         return a.do_assign_inspection(task.pk, officers, actor=actor)
     if action == "start":
-        return a.do_start_inspection(task.pk, actor=actor)
+        return INSPECTION_WORKFLOW.act(task.pk, "start", actor=actor)
     if action == "record":
         for item in checklist_of(task):
             a.do_record_result(
@@ -48,9 +48,9 @@ def _take(action, task, actor, officers):
     if action == "finish":
         return a.do_finish_inspection(task.pk, actor=actor, acknowledged_by="负责人")
     if action == "close":
-        return a.do_close_inspection(task.pk, actor=actor)
+        return INSPECTION_WORKFLOW.act(task.pk, "close", actor=actor)
     if action == "cancel":
-        return a.do_cancel_inspection(task.pk, actor=actor, note="取消")
+        return INSPECTION_WORKFLOW.act(task.pk, "cancel", actor=actor, note="取消")
     return a.do_rate_inspection(task.number, rating=4)
 
 

@@ -1,4 +1,4 @@
-""""Department A is above B" is one method, read from the units' paths."""
+""" "Department A is above B" is one method, read from the units' paths."""
 
 import pytest
 

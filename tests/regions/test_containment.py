@@ -1,4 +1,4 @@
-""""Region A contains B" is one method, read from B's own ancestor columns."""
+""" "Region A contains B" is one method, read from B's own ancestor columns."""
 
 import pytest
 
