@@ -295,6 +295,7 @@ def _apply(event, action, at, world, original) -> dict:
         above = "county" if event.command_region.level == RegionLevel.TOWN else "city"
         escalated(event, getattr(event.microgrid, f"{above}_id"))
         event.command_region = getattr(event.microgrid, above)
+        return {"to": event.command_region.name}
     elif action == "rate":
         event.satisfaction = 5 if event.rework_count == 0 else 3
         return {"satisfaction": event.satisfaction}
