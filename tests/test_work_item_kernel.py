@@ -125,6 +125,9 @@ def test_every_kind_declares_its_terminal_states_once_and_they_end_the_clock():
 def test_the_openapi_description_of_every_kinds_steps_comes_from_its_table(admin_user):
     schema = client_for(admin_user).get("/api/schema/", {"format": "json"}).json()
     for name, flow in WORKFLOWS.items():
+        if not flow.endpoint:
+            assert f"/api/v1/{name}/{{number}}/{{action}}" not in schema["paths"]
+            continue
         operation = schema["paths"][f"/api/v1/{name}/{{number}}/{{action}}"]["post"]
         assert operation["operationId"] == f"{name}_act"
         (action,) = [p for p in operation["parameters"] if p["name"] == "action"]

@@ -291,25 +291,28 @@ def do_mark_duplicate(
 ) -> Event:
     """Merge a report into an earlier event of the same problem (given as itself or by its
     number); it then counts once."""
-    if isinstance(original, str):
-        found = events_for(actor).filter(number=original).first()
-        if found is None:
-            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": original})
-        original = found
+    merged = {}
 
     def apply(event, now):
-        if not WORKFLOW.visible(original, actor):  # first: never say what is out of sight
-            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": original.number})
-        if original.pk == event.pk:
+        earlier = original
+        if isinstance(earlier, str):  # looked up once the actor may merge at all
+            earlier = events_for(actor).filter(number=earlier).first()
+        elif not WORKFLOW.visible(earlier, actor):  # first: never say what is out of sight
+            earlier = None
+        if earlier is None:
+            number = original if isinstance(original, str) else original.number
+            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": number})
+        if earlier.pk == event.pk:
             raise InvalidInput(_("An event cannot duplicate itself."))
-        if original.status in (EventStatus.MERGED, EventStatus.REJECTED):
+        if earlier.status in (EventStatus.MERGED, EventStatus.REJECTED):
             raise InvalidInput(_("Merge into an event that is being worked on."))
-        event.duplicate_of = original
+        event.duplicate_of = earlier
+        merged["original"] = earlier.number
         return {"duplicate_of"}
 
     return WORKFLOW.perform(
         pk, "mark_duplicate", actor=actor, note=note, expected_version=version, apply=apply,
-        data={"original": original.number},
+        data=merged,
     )  # fmt: skip
 
 

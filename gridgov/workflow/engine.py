@@ -179,6 +179,9 @@ class Workflow:
     serializer: str | None = None
     page: str | None = None
     list_url: str | None = None
+    # False for a kind whose steps are taken only inside other actions (a plan's needs are
+    # planned when the plan is confirmed): no endpoint or page of its own.
+    endpoint: bool = True
 
     def __post_init__(self):
         WORKFLOWS[self.name] = self
@@ -362,10 +365,12 @@ class Workflow:
         data: dict | None = None,
         save_photos: Callable | None = None,
         prepare: Callable | None = None,
+        then: Callable | None = None,
     ):
         """Create an item with a creating action ("report"). `item` is unsaved, filled in;
         prepare(item), if given, runs inside the transaction just before the insert (to draw
-        the item's number from a counter that must commit or roll back with it)."""
+        the item's number from a counter that must commit or roll back with it); then(item,
+        entry) right after it (to fill in its many-to-many relations)."""
         t = self.transition(action)
         if t.sources:
             raise InvalidInput(_("“%(action)s” does not create an item.") % {"action": t.label})
@@ -380,7 +385,9 @@ class Workflow:
             t.apply(item, now)
             self.advance(item, t, now)
             item.save()
-            self._append(item, t, None, actor, now, note, photos, data, save_photos)
+            entry = self._append(item, t, None, actor, now, note, photos, data, save_photos)
+            if then is not None:
+                then(item, entry)
         return item
 
     def perform(
