@@ -480,6 +480,20 @@ class Workflow:
         item.version += 1
         self._stamp_deadline(item, t, now)
 
+    def history_step(self, row, action: str, at, **entry):
+        """One step of a history written in bulk (the demo's), at a time its caller controls:
+        the table's own changes (timestamp, field changes), then `advance`; returns the
+        unsaved timeline row (`entry`: its actor label, note, data, item…). The actions'
+        real logic (a unit chosen, a result recorded) is the caller's."""
+        t = self.transition(action)
+        previous = row.status if row.version else ""
+        t.apply(row, at)
+        self.advance(row, t, at)
+        return self.timeline_model(
+            seq=row.version, action=action, from_state=previous or "", to_state=row.status,
+            at=at, **entry,
+        )  # fmt: skip
+
     def _stamp_deadline(self, item, t: Transition, now) -> None:
         state = item.status
         if state in self.terminal:
