@@ -81,8 +81,9 @@ KINDS = {
 }
 
 
-def test_every_kind_of_work_item_is_chased():
-    assert sorted(CHASED) == sorted(WORKFLOWS)
+def test_every_kind_of_work_item_with_deadlines_is_chased():
+    with_deadlines = [name for name, flow in WORKFLOWS.items() if flow.deadline is not None]
+    assert sorted(CHASED) == sorted(with_deadlines)
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

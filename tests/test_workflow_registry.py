@@ -1,4 +1,5 @@
-"""The worker finds every kind of work item by name, whatever it imported before."""
+"""The worker finds every kind of work item by name, whatever it imported before (the tests'
+own kind, errands, among them)."""
 
 import os
 import subprocess
@@ -15,5 +16,6 @@ def test_a_fresh_process_knows_every_kind_of_work_item_after_setup():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == [
-        "cases", "events", "filings", "inspections", "rectifications", "warnings",
+        "cases", "errands", "events", "filings", "inspections", "needs", "plans",
+        "rectifications", "warnings",
     ]  # fmt: skip

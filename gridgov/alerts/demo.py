@@ -358,15 +358,8 @@ def _play(warning, steps, fired, task, h) -> list:
 
 
 def _step(warning, action, at) -> WarningTimelineEntry:
-    previous = warning.status if warning.version else ""
-    WARNING_WORKFLOW.advance(warning, WARNING_WORKFLOW.transition(action), at)
-    if action == "handle":
-        warning.handled_at = at
-    elif action in ("close", "dismiss"):
-        warning.closed_at = at
-    return WarningTimelineEntry(
-        seq=warning.version, action=action, from_state=previous, to_state=warning.status,
-        actor_label=actions.ACTOR if action == "raise" else "demo", at=at,
+    return WARNING_WORKFLOW.history_step(
+        warning, action, at, actor_label=actions.ACTOR if action == "raise" else "demo",
         note=NOTES.get(action, ""),
     )  # fmt: skip
 

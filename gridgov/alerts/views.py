@@ -23,6 +23,7 @@ from gridgov.org.choices import Capability
 from gridgov.org.roles import capability_required, has_capability
 from gridgov.regions.choices import RegionLevel
 from gridgov.regions.models import Region
+from gridgov.workflow.models import history_of
 
 from . import actions
 from .api import dry_run_result, warning_filter_from
@@ -89,7 +90,7 @@ def warning_detail(request, number, error=None, status=200):
         {
             "warning": warning,
             "signals": signals_of(warning),
-            "timeline": list(warning.timeline.order_by("seq")),
+            "timeline": history_of(warning),
             "available": WARNING_WORKFLOW.actions_for(warning, request.user),
             "error": error,
         },

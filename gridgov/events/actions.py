@@ -199,9 +199,11 @@ def _check_units(event, lead: Department, assisting: list[Department]) -> None:
 
 @WORKFLOW.runs("dispatch")
 def do_dispatch_event(
-    pk, *, actor, lead: Department, assisting=(), note="", photos=(), version=None
+    pk, *, actor, lead: Department | None = None, assisting=(), note="", photos=(), version=None
 ) -> Event:
     """派遣: give the event to a lead unit, and optionally to assisting units."""
+    if lead is None:
+        raise InvalidInput(_("Unknown unit: %(code)s.") % {"code": "—"})
     assisting = list(dict.fromkeys(assisting))
 
     def apply(event, now):
@@ -250,16 +252,20 @@ def do_bulk_dispatch_events(numbers, *, actor, lead: Department, assisting=()) -
 def do_escalate_event(pk, *, actor, note, photos=(), version=None) -> Event:
     """上报上级: move the event to the command centre one level up (village → … → city)."""
 
+    destination = {}
+
     def apply(event, now):
         up = parent_level(event.command_region.level)
-        target = getattr(event.command_region, f"{up}_id", None) if up else None
+        target = getattr(event.command_region, up, None) if up else None
         if target is None:
             raise Conflict(_("This event is already with the city's command centre."))
-        return escalated(event, target)
+        destination["to"] = target.name  # the timeline says where it went
+        return escalated(event, target.pk)
 
     return WORKFLOW.perform(
-        pk, "escalate", actor=actor, note=note, expected_version=version, apply=apply
-    )
+        pk, "escalate", actor=actor, note=note, expected_version=version, apply=apply,
+        data=destination,
+    )  # fmt: skip
 
 
 @WORKFLOW.runs("hand_down")
@@ -267,45 +273,52 @@ def do_hand_down_event(pk, *, actor, note="", photos=(), version=None) -> Event:
     """下派: give the event to the command centre one level down, on its own path."""
     levels = ("city", "county", "town", "village")
 
+    destination = {}
+
     def apply(event, now):
         level = event.command_region.level
         down = levels[levels.index(level) + 1] if level in levels[:-1] else None
-        target = getattr(event, f"{down}_id", None) if down else None
+        target = getattr(event, down, None) if down else None
         if target is None:
             raise Conflict(_("There is no lower command centre to hand this event to."))
-        event.command_region_id = target
+        event.command_region = target
+        destination["to"] = target.name  # the timeline says where it went
         return {"command_region"}
 
     return WORKFLOW.perform(
-        pk, "hand_down", actor=actor, note=note, expected_version=version, apply=apply
-    )
+        pk, "hand_down", actor=actor, note=note, expected_version=version, apply=apply,
+        data=destination,
+    )  # fmt: skip
 
 
 @WORKFLOW.runs("mark_duplicate")
 def do_mark_duplicate(
-    pk, *, actor, original: Event | str, note="", photos=(), version=None
+    pk, *, actor, original: Event | str = "", note="", photos=(), version=None
 ) -> Event:
     """Merge a report into an earlier event of the same problem (given as itself or by its
     number); it then counts once."""
-    if isinstance(original, str):
-        found = events_for(actor).filter(number=original).first()
-        if found is None:
-            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": original})
-        original = found
+    merged = {}
 
     def apply(event, now):
-        if not WORKFLOW.visible(original, actor):  # first: never say what is out of sight
-            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": original.number})
-        if original.pk == event.pk:
+        earlier = original
+        if isinstance(earlier, str):  # looked up once the actor may merge at all
+            earlier = events_for(actor).filter(number=earlier).first()
+        elif not WORKFLOW.visible(earlier, actor):  # first: never say what is out of sight
+            earlier = None
+        if earlier is None:
+            number = original if isinstance(original, str) else original.number
+            raise InvalidInput(_("Unknown event: %(number)s.") % {"number": number})
+        if earlier.pk == event.pk:
             raise InvalidInput(_("An event cannot duplicate itself."))
-        if original.status in (EventStatus.MERGED, EventStatus.REJECTED):
+        if earlier.status in (EventStatus.MERGED, EventStatus.REJECTED):
             raise InvalidInput(_("Merge into an event that is being worked on."))
-        event.duplicate_of = original
+        event.duplicate_of = earlier
+        merged["original"] = earlier.number
         return {"duplicate_of"}
 
     return WORKFLOW.perform(
         pk, "mark_duplicate", actor=actor, note=note, expected_version=version, apply=apply,
-        data={"original": original.number},
+        data=merged,
     )  # fmt: skip
 
 
@@ -330,7 +343,7 @@ def do_give_back_event(pk, *, actor, note, photos=(), version=None) -> Event:
 
 @WORKFLOW.runs("rate")
 def do_rate_event(
-    pk, *, actor, satisfaction: int | None, note="", photos=(), version=None
+    pk, *, actor, satisfaction: int | None = None, note="", photos=(), version=None
 ) -> Event:
     if satisfaction not in range(1, 6):
         raise InvalidInput(_("Satisfaction is rated from 1 to 5."))

@@ -196,7 +196,9 @@ class ReportInput(serializers.Serializer):
 
 
 class DispatchInput(serializers.Serializer):
-    lead = serializers.CharField(help_text=_("dispatch: the lead unit's code"))
+    lead = serializers.CharField(
+        required=False, default="", help_text=_("dispatch: the lead unit's code")
+    )
     assisting = serializers.ListField(
         child=serializers.CharField(), required=False, default=list,
         help_text=_("dispatch: assisting units' codes"),
@@ -211,12 +213,14 @@ class DispatchInput(serializers.Serializer):
 
 class DuplicateInput(serializers.Serializer):
     original = serializers.CharField(
-        max_length=20, help_text=_("mark_duplicate: the number of the earlier event")
+        required=False, default="", help_text=_("mark_duplicate: the number of the earlier event")
     )
 
 
 class RateInput(serializers.Serializer):
-    satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    satisfaction = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=5
+    )
 
 
 class BulkDispatchInput(serializers.Serializer):

@@ -264,27 +264,19 @@ def _play(event, actions, rng, world, now, original) -> list:
             at = at + timedelta(hours=rng.uniform(low, high))
             if at > now:
                 break
-        previous = event.status if event.version else ""
         data = _apply(event, action, at, world, original)
-        EVENT_WORKFLOW.advance(event, EVENT_WORKFLOW.transition(action), at)
         entries.append(
-            EventTimelineEntry(
-                action=action,
-                from_state=previous,
-                to_state=event.status,
-                actor_label=world.actor_label(event, action),
-                at=at,
-                note=NOTES.get(action, ""),
-                data=data,
+            EVENT_WORKFLOW.history_step(
+                event, action, at, actor_label=world.actor_label(event, action),
+                note=NOTES.get(action, ""), data=data,
             )
-        )
+        )  # fmt: skip
     return entries
 
 
 def _apply(event, action, at, world, original) -> dict:
-    """The step's own changes: the table's (its timestamp and field changes), and for the
-    steps with real logic the field changes their actions make; returns timeline data."""
-    EVENT_WORKFLOW.transition(action).apply(event, at)
+    """What the steps with real logic change beyond the table's own changes (which
+    `history_step` applies), as their actions make it; returns timeline data."""
     if action == "dispatch":
         dispatched(event, event.routed_unit or world.centre(event), at)
         return {"lead": event.lead_unit.name if event.lead_unit else ""}
@@ -295,6 +287,7 @@ def _apply(event, action, at, world, original) -> dict:
         above = "county" if event.command_region.level == RegionLevel.TOWN else "city"
         escalated(event, getattr(event.microgrid, f"{above}_id"))
         event.command_region = getattr(event.microgrid, above)
+        return {"to": event.command_region.name}
     elif action == "rate":
         event.satisfaction = 5 if event.rework_count == 0 else 3
         return {"satisfaction": event.satisfaction}

@@ -21,7 +21,7 @@ from gridgov.org.choices import Capability, Role
 from gridgov.org.roles import capability_required, post_of
 from gridgov.regions.choices import CRS
 from gridgov.regions.selectors import map_centre_for
-from gridgov.workflow.models import Urgency, urgency_of
+from gridgov.workflow.models import Urgency, history_of, urgency_of
 
 from . import actions
 from .api import event_filter_from, kpi_query_from
@@ -181,7 +181,7 @@ def _sources_for(user) -> list:
 @login_required
 def event_detail(request, number, error=None, status=200):
     event = event_for(request.user, number)
-    timeline = list(event.timeline.prefetch_related("attachments").order_by("seq"))
+    timeline = history_of(event)
     available = WORKFLOW.actions_for(event, request.user)
     return render(
         request,

@@ -173,16 +173,9 @@ def _play(demo, filing, history, submitted_at) -> list[FilingTimelineEntry]:
             if at >= min(demo.now, last_end):
                 break
             note = REVOKE_NOTE
-        previous = filing.status if filing.version else ""
-        step = FILING_WORKFLOW.transition(action)
-        step.apply(filing, at)  # the step's own changes, as the table declares them
-        FILING_WORKFLOW.advance(filing, step, at)
         entries.append(
-            FilingTimelineEntry(
-                action=action, from_state=previous, to_state=filing.status,
-                actor_label=label, at=at, note=note,
-            )
-        )  # fmt: skip
+            FILING_WORKFLOW.history_step(filing, action, at, actor_label=label, note=note)
+        )
     return entries
 
 

@@ -23,6 +23,7 @@ from gridgov.org.choices import Capability
 from gridgov.org.models import Department
 from gridgov.org.roles import capability_required, has_capability, post_of
 from gridgov.workflow.engine import CITIZEN
+from gridgov.workflow.models import history_of
 
 from . import actions
 from .api import filing_filter_from, kpi_query_from
@@ -119,7 +120,7 @@ def filing_detail(request, number, error=None, status=200):
         "filings/detail.html",
         {
             "filing": filing,
-            "timeline": list(filing.timeline.order_by("seq")),
+            "timeline": history_of(filing),
             "available": WORKFLOW.actions_for(filing, request.user),
             "validity": Validity(filing.validity()) if filing.validity() else None,
             "can_reveal": has_capability(request.user, Capability.REVEAL_PII),

@@ -494,6 +494,7 @@ def do_record_result(
     """Record (or correct, until the inspection is finished) one checklist item's finding:
     given as ResultData, or as the action's input fields (checklist_item, outcome…)."""
     if data is None:
+        fields = {"checklist_item": None, "outcome": "", **fields}
         data = ResultData(note=note, photos=list(photos), **fields)
     photos = prepared(data.photos)
     recorded = {}
@@ -536,7 +537,7 @@ def do_record_result(
 
 @INSPECTION_WORKFLOW.runs("finish")
 def do_finish_inspection(
-    pk, *, actor, acknowledged_by: str, acknowledgement: str = "", note="", photos=(), version=None
+    pk, *, actor, acknowledged_by="", acknowledgement="", note="", photos=(), version=None
 ) -> InspectionTask:
     """Finish on site: every item checked, the inspected party's acknowledgement taken (or
     their refusal noted); failed items become rectification orders or cases."""
@@ -651,7 +652,7 @@ def do_rate_inspection(number: str, *, rating, comment: str = "") -> InspectionT
 
 
 @RECTIFICATION_WORKFLOW.runs("fail")
-def do_fail_reinspection(pk, *, actor, note: str, days: int | None, photos=(), version=None):
+def do_fail_reinspection(pk, *, actor, note: str, days: int | None = None, photos=(), version=None):
     """Not put right: a new deadline, the order stays open."""
     if not (isinstance(days, int) and 1 <= days <= MAX_RECTIFY_DAYS):
         raise InvalidInput(

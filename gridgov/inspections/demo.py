@@ -7,7 +7,6 @@ inspections is generated as histories replayed through the workflow's transition
 every stored state is one the table reaches and each timeline leads to it) and written in bulk.
 """
 
-import itertools
 import random
 from collections import defaultdict
 from datetime import timedelta
@@ -38,7 +37,6 @@ from .actions import (
 from .choices import (
     InspectionStatus,
     Outcome,
-    RectificationStatus,
     TargetKind,
     Trigger,
 )
@@ -362,42 +360,26 @@ def _generate(demo) -> None:
     at = created
     task.version = 0
     for step, action in enumerate(history):
-        t = INSPECTION_WORKFLOW.transition(action)
         at = min(at + timedelta(hours=rng.uniform(0.5, 30) if step else 0), now)
-        INSPECTION_WORKFLOW.advance(task, t, at)
         on_site = action in ("start", "record", "finish")
         actor = officers[0].user if on_site else None
         label = {"rate": f"qr:{task.number}"}.get(action, officers[0].name if on_site else "demo")
         demo.rows["timeline"].append(
-            InspectionTimelineEntry(
-                item=task, seq=task.version, action=action, from_state="", to_state=task.status,
-                actor=actor, actor_label=label, at=at,
-            )
+            INSPECTION_WORKFLOW.history_step(task, action, at, item=task, actor=actor,
+                                             actor_label=label)
         )  # fmt: skip
-        if action == "start":
-            task.started_at = at
-        elif action == "record":
+        if action == "record":
             _results(demo, task, checklist, officers, at)
         elif action == "finish":
             task.inspected_at = at
             task.acknowledged_by = "负责人"
-        elif action == "close":
-            task.closed_at = at
         elif action == "rate":
             task.rating = rng.choice((4, 5, 5, 5, 3))
             task.rated_at = at
-    _fill_from_states(demo.rows["timeline"], task)
     demo.rows["tasks"].append(task)
     demo.rows["assignments"] += [InspectionAssignment(task=task, department=d) for d in departments]
     if task.status != InspectionStatus.PLANNED and task.status != InspectionStatus.CANCELLED:
         demo.rows["officers"] += [(task, o) for o in officers]
-
-
-def _fill_from_states(timeline, task) -> None:
-    """Each timeline row's `from` is the state of the row before it."""
-    rows = [e for e in timeline[-12:] if e.item is task]
-    for before, entry in itertools.pairwise(rows):
-        entry.from_state = before.to_state
 
 
 def _results(demo, task, checklist, officers, at) -> None:
@@ -464,18 +446,12 @@ def _rectifications(demo) -> None:
         history = ["issue"] if recent else ["issue", "report_rectified", "pass"]
         when = at
         for action in history:
-            t = RECTIFICATION_WORKFLOW.transition(action)
             when = min(when + timedelta(days=demo.rng.uniform(0, 6)), demo.now)
-            previous = order.status
-            RECTIFICATION_WORKFLOW.advance(order, t, when)
             timeline.append(
-                RectificationTimelineEntry(
-                    item=order, seq=order.version, action=action, from_state=previous or "",
-                    to_state=order.status, actor_label="demo", at=when,
+                RECTIFICATION_WORKFLOW.history_step(
+                    order, action, when, item=order, actor_label="demo"
                 )
-            )  # fmt: skip
-        if order.status == RectificationStatus.PASSED:
-            order.closed_at = when
+            )
         orders.append(order)
     RectificationOrder.objects.bulk_create(orders, batch_size=2000)
     RectificationTimelineEntry.objects.bulk_create(timeline, batch_size=5000)

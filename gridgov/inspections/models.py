@@ -392,7 +392,7 @@ class CaseTimelineEntry(TimelineEntry):
         constraints = [models.UniqueConstraint(fields=["item", "seq"], name="case_timeline_seq")]
 
 
-class InspectionNeed(models.Model):
+class InspectionNeed(WorkItem):
     """A department's pending wish to inspect a target in a window: the planner's input.
     Planning merges the needs of several departments for one target into one visit."""
 
@@ -442,7 +442,7 @@ class InspectionNeed(models.Model):
         return f"{self.target_id}/{self.department_id} {self.earliest}–{self.latest}"
 
 
-class InspectionPlan(models.Model):
+class InspectionPlan(WorkItem):
     """A "综合查一次" plan a dispatcher reviews: the planner's proposal for a period and area,
     turned into inspection tasks when confirmed."""
 
@@ -480,3 +480,17 @@ class InspectionPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("inspections:plan", args=[self.pk])
+
+
+class NeedTimelineEntry(TimelineEntry):
+    item = models.ForeignKey(InspectionNeed, on_delete=models.CASCADE, related_name="timeline")
+
+    class Meta(TimelineEntry.Meta):
+        constraints = [models.UniqueConstraint(fields=["item", "seq"], name="need_timeline_seq")]
+
+
+class PlanTimelineEntry(TimelineEntry):
+    item = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="timeline")
+
+    class Meta(TimelineEntry.Meta):
+        constraints = [models.UniqueConstraint(fields=["item", "seq"], name="plan_timeline_seq")]

@@ -18,12 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core import audit
 from gridgov.core.errors import (
-    Conflict,
     GridGovError,
     InvalidInput,
-    NotFound,
     NotPermitted,
     field_problem,
 )
@@ -35,7 +32,7 @@ from gridgov.worktime.calendar import is_working_day
 
 from . import planner
 from .actions import InspectionData, do_create_inspection
-from .choices import InspectionStatus, NeedStatus, PlanStatus, Trigger
+from .choices import InspectionStatus, NeedStatus, Trigger
 from .models import (
     ChecklistItem,
     InspectionNeed,
@@ -44,6 +41,7 @@ from .models import (
     InspectionTask,
     Scenario,
 )
+from .workflow import NEED_WORKFLOW, PLAN_WORKFLOW
 
 MAX_PLAN_DAYS = 62
 
@@ -99,17 +97,15 @@ def do_create_need(data: NeedData, *, actor) -> InspectionNeed:
         problems.append(field_problem("items", _("Pick checklist items of the department's kind.")))
     if problems:
         raise InvalidInput(_("The inspection need is not complete."), details=problems)
-    with transaction.atomic():
-        need = InspectionNeed.objects.create(
-            scenario=scenario,
-            target=data.target,
-            department=department,
-            earliest=data.earliest,
-            latest=data.latest,
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        need.items.set(items)
-        audit.record("inspections.create_need", actor=actor, target=need, summary=str(need))
+    need = InspectionNeed(
+        scenario=scenario,
+        target=data.target,
+        department=department,
+        earliest=data.earliest,
+        latest=data.latest,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    NEED_WORKFLOW.start(need, "create", actor=actor, then=lambda need, entry: need.items.set(items))
     return need
 
 
@@ -239,33 +235,20 @@ def do_propose_plan(area, start: dt.date, end: dt.date, *, actor) -> InspectionP
         "lower_bound": result.lower_bound,
         "unplanned": len(result.unplanned),
     }
-    with transaction.atomic():
-        plan = InspectionPlan.objects.create(
-            area=area,
-            start=start,
-            end=end,
-            summary=summary,
-            visits=visits,
-            unplanned=[{"need": u.need, "reason": str(u.reason)} for u in result.unplanned],
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        audit.record("inspections.propose_plan", actor=actor, target=plan, changes=summary)
+    plan = InspectionPlan(
+        area=area,
+        start=start,
+        end=end,
+        summary=summary,
+        visits=visits,
+        unplanned=[{"need": u.need, "reason": str(u.reason)} for u in result.unplanned],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    PLAN_WORKFLOW.start(plan, "propose", actor=actor, data=summary)
     return plan
 
 
 # --- Confirming it ------------------------------------------------------------------------
-
-
-def _lock_draft(pk, actor) -> InspectionPlan:
-    plans = InspectionPlan.objects.select_for_update().select_related("area")
-    if not isinstance(actor, str):
-        plans = scoped(plans, actor)
-    plan = plans.filter(pk=pk).first()
-    if plan is None:
-        raise NotFound(_("No such inspection plan in your area."))
-    if plan.status != PlanStatus.DRAFT:
-        raise Conflict(_("This plan has been confirmed or discarded already."))
-    return plan
 
 
 def do_confirm_plan(pk, *, actor) -> dict:
@@ -273,9 +256,9 @@ def do_confirm_plan(pk, *, actor) -> dict:
     departments and officers, and mark the needs it covers as planned. A visit whose needs
     were planned or cancelled meanwhile, or that the rules refuse now, is skipped and said so."""
     _require(actor, Capability.PLAN_INSPECTIONS)
-    with transaction.atomic():
-        plan = _lock_draft(pk, actor)
-        created, skipped = [], []
+    created, skipped, counts = [], [], {}
+
+    def apply(plan, now):
         needs = _needs_of(plan)
         targets = InspectionTarget.objects.in_bulk({v["target"] for v in plan.visits})
         scenarios = Scenario.objects.in_bulk({v["scenario"] for v in plan.visits})
@@ -304,23 +287,33 @@ def do_confirm_plan(pk, *, actor) -> dict:
                         ),
                         actor=actor,
                     )
-                    InspectionNeed.objects.filter(pk__in=visit["needs"]).update(
-                        status=NeedStatus.PLANNED, task=task
-                    )
+                    for need in visit_needs:
+                        _plan_need(need, task, actor)
             except GridGovError as refused:
                 skipped.append({"visit": i, "reason": str(refused.message)})
                 continue
             created.append(task.number)
-        plan.status, plan.confirmed_at = PlanStatus.CONFIRMED, timezone.now()
         plan.summary = {**plan.summary, "created": len(created), "skipped": skipped}
-        plan.save(update_fields=["status", "confirmed_at", "summary"])
-        audit.record(
-            "inspections.confirm_plan",
-            actor=actor,
-            target=plan,
-            changes={"created": len(created), "skipped": len(skipped)},
-        )
+        counts.update(created=len(created), skipped=len(skipped))  # for the timeline and audit
+        return ["summary"]
+
+    PLAN_WORKFLOW.perform(
+        pk,
+        "confirm",
+        actor=actor,
+        apply=apply,
+        lock_related=("area",),
+        data=counts,
+    )
     return {"created": created, "skipped": skipped}
+
+
+def _plan_need(need, task, actor) -> None:
+    def planned(need, now):
+        need.task = task
+        return ["task"]
+
+    NEED_WORKFLOW.perform(need.pk, "plan", actor=actor, apply=planned, data={"task": task.number})
 
 
 def _needs_of(plan) -> dict[int, InspectionNeed]:
@@ -334,12 +327,7 @@ def _needs_of(plan) -> dict[int, InspectionNeed]:
 
 def do_discard_plan(pk, *, actor) -> InspectionPlan:
     _require(actor, Capability.PLAN_INSPECTIONS)
-    with transaction.atomic():
-        plan = _lock_draft(pk, actor)
-        plan.status = PlanStatus.DISCARDED
-        plan.save(update_fields=["status"])
-        audit.record("inspections.discard_plan", actor=actor, target=plan)
-    return plan
+    return PLAN_WORKFLOW.perform(pk, "discard", actor=actor, lock_related=("area",))
 
 
 def plan_rows(plan) -> tuple[list[dict], list[dict]]:

@@ -10,6 +10,7 @@ from gridgov.org.choices import Role
 from gridgov.org.models import Department, Staff
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import scoped
+from gridgov.workflow.models import history_of
 
 from .choices import InspectionStatus
 from .models import (
@@ -299,7 +300,7 @@ def task_details(user, task) -> TaskDetails:
             .order_by("department__code", "name", "id")
         ),
         checklist=checklist,
-        timeline=list(task.timeline.prefetch_related("attachments").order_by("seq")),
+        timeline=history_of(task),
         rectifications=rectifications_of(user, task),
         cases=cases_of(user, task),
     )

@@ -24,7 +24,7 @@ from gridgov.org.choices import Capability, DepartmentKind, Role
 from gridgov.org.roles import capability_required, has_capability, post_of
 from gridgov.regions.choices import CRS
 from gridgov.regions.selectors import map_centre_for
-from gridgov.workflow.models import urgency_of
+from gridgov.workflow.models import history_of, urgency_of
 
 from . import codes
 from .api import (
@@ -414,7 +414,7 @@ def scenario_new(request):
 
 
 def _finding_page(request, template, finding, workflow, error=None, status=200):
-    timeline = list(finding.timeline.prefetch_related("attachments").order_by("seq"))
+    timeline = history_of(finding)
     return render(
         request,
         template,

@@ -23,14 +23,20 @@ from .choices import (
     CaseStep,
     InspectionStatus,
     InspectionStep,
+    NeedStatus,
+    PlanStatus,
     RectificationStatus,
     RectificationStep,
 )
 from .models import (
     CaseTimelineEntry,
     EnforcementCase,
+    InspectionNeed,
+    InspectionPlan,
     InspectionTask,
     InspectionTimelineEntry,
+    NeedTimelineEntry,
+    PlanTimelineEntry,
     RectificationOrder,
     RectificationTimelineEntry,
 )
@@ -276,3 +282,39 @@ CASE_WORKFLOW = Workflow(
     list_url="inspections:list",
 )
 chase(CASE_WORKFLOW, DeadlineRule(OVERDUE))
+
+
+# --- 综合查一次: needs and plans ------------------------------------------------------------
+# Who may plan is a capability (PLAN_INSPECTIONS), checked by the planning functions; the
+# tables say only how a need and a plan move, so that their statuses change through the engine.
+
+PLANNERS = frozenset(Role.values) | {SYSTEM}
+NS = NeedStatus
+NEED_WORKFLOW = Workflow(
+    name="needs",
+    model=InspectionNeed,
+    timeline_model=NeedTimelineEntry,
+    states=NeedStatus,
+    terminal=frozenset({NS.PLANNED, NS.CANCELLED}),
+    transitions=(
+        T("create", (), NS.PENDING, PLANNERS, _("record an inspection need")),
+        T("plan", (NS.PENDING,), NS.PLANNED, PLANNERS, _("plan as an inspection")),
+    ),
+    endpoint=False,
+)
+
+PS = PlanStatus
+PLAN_WORKFLOW = Workflow(
+    name="plans",
+    model=InspectionPlan,
+    timeline_model=PlanTimelineEntry,
+    states=PlanStatus,
+    terminal=frozenset({PS.CONFIRMED, PS.DISCARDED}),
+    transitions=(
+        T("propose", (), PS.DRAFT, PLANNERS, _("propose a plan")),
+        T("confirm", (PS.DRAFT,), PS.CONFIRMED, PLANNERS, _("confirm the plan"),
+          stamps="confirmed_at", spawns=("inspections",)),
+        T("discard", (PS.DRAFT,), PS.DISCARDED, PLANNERS, _("discard the plan")),
+    ),
+    endpoint=False,
+)  # fmt: skip

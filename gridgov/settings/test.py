@@ -11,3 +11,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Apps that exist only for the tests (a kind of work item defined under tests/, say): every
+# tests/<name>/apps.py is installed, with no other setting to touch.
+INSTALLED_APPS = [
+    *INSTALLED_APPS,  # noqa: F405
+    *(f"tests.{p.parent.name}" for p in sorted((BASE_DIR / "tests").glob("*/apps.py"))),  # noqa: F405
+]

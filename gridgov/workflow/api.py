@@ -19,7 +19,7 @@ from gridgov.core.api import body_object
 from gridgov.core.errors import MAX_ID, InvalidInput, NotFound
 
 from .engine import WORKFLOWS, Transition, Workflow
-from .models import urgency_of
+from .models import history_of, urgency_of, with_people
 
 REFUSALS = {400: dict, 403: dict, 404: dict, 409: dict}
 
@@ -129,18 +129,30 @@ class TimelineSerializer(serializers.Serializer):
     from_state = serializers.CharField()
     to_state = serializers.CharField()
     by = serializers.CharField(source="actor_label")
+    by_name = serializers.CharField(help_text=_("who took the step: a person's name"))
+    by_unit = serializers.CharField(help_text=_("their department, or where they are posted"))
+    to = serializers.SerializerMethodField(
+        help_text=_("where the step sent the item (hand_down, escalate): the region")
+    )
     at = serializers.DateTimeField()
     note = serializers.CharField()
     data = serializers.JSONField()
     photos = serializers.SerializerMethodField()
 
+    def get_to(self, entry) -> str:
+        return (entry.data or {}).get("to", "")
+
     def get_photos(self, entry) -> list[str]:
         return [a.get_absolute_url() for a in entry.photos()]
 
+    def to_representation(self, entry):
+        if not hasattr(entry, "by_name"):  # a row read on its own
+            with_people([entry])
+        return super().to_representation(entry)
+
 
 def timeline_of(item) -> list[dict]:
-    entries = item.timeline.prefetch_related("attachments").order_by("seq")
-    return TimelineSerializer(entries, many=True).data
+    return TimelineSerializer(history_of(item), many=True).data
 
 
 def actions_of(flow: Workflow, item, request) -> list[str]:

@@ -8,4 +8,5 @@ from .engine import WORKFLOWS
 urlpatterns = [
     path(f"{name}/<str:number>/<str:action>", action_view(flow), name=f"api-{name}-action")
     for name, flow in sorted(WORKFLOWS.items())
+    if flow.endpoint
 ]

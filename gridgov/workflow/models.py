@@ -55,6 +55,32 @@ def urgency_of(item, now=None) -> str:
     return Urgency.GREEN
 
 
+def history_of(item) -> list:
+    """An item's timeline, oldest step first, with its photos and who took each step as
+    people know them (`by_name`, `by_unit`): the pages and the API show these."""
+    return with_people(item.timeline.prefetch_related("attachments").order_by("seq"))
+
+
+def with_people(entries) -> list:
+    """Timeline rows with the name and unit of whoever took each step — a staff member's name
+    and department (or the region they are posted to), not a login name; a worker's or a
+    public channel's label as it is. One query for all the rows."""
+    from gridgov.org.models import Staff
+
+    entries = list(entries)
+    users = {e.actor_id for e in entries if e.actor_id}
+    posts = {}
+    if users:
+        staff = Staff.objects.filter(user_id__in=users).select_related("department", "region")
+        posts = {s.user_id: s for s in staff.only("user_id", "name", "department__name",
+                                                  "region__name")}  # fmt: skip
+    for entry in entries:
+        post = posts.get(entry.actor_id)
+        entry.by_name = post.name if post else entry.actor_label
+        entry.by_unit = "" if post is None else (post.department or post.region).name
+    return entries
+
+
 class Attachment(models.Model):
     """A photo taken as evidence: at a report, at handling, at verification.
 

@@ -20,7 +20,7 @@ from gridgov.core.errors import GridGovError, NotFound
 
 from .api import invalid, take_action
 from .engine import WORKFLOWS, Workflow
-from .models import urgency_of
+from .models import history_of, urgency_of
 
 
 def workflow_named(kind: str) -> Workflow:
@@ -68,7 +68,7 @@ def detail(request, number, kind, error=None, status=200):
         {
             "item": item,
             "kind": flow,
-            "timeline": list(item.timeline.prefetch_related("attachments").order_by("seq")),
+            "timeline": history_of(item),
             "available": flow.actions_for(item, request.user),
             "urgency": urgency_of(item),
             "error": error,
