@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversized one is refused unread (413).
+    "gridgov.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session is looked up by its cookie, and before any view.
     "gridgov.core.middleware.RefuseNulMiddleware",
@@ -282,7 +284,24 @@ GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES = env_int("GRIDGOV_MAX_BOUNDARY_UPLOAD_MB", 10
 GRIDGOV_MAX_PHOTO_BYTES = env_int("GRIDGOV_MAX_PHOTO_MB", 10) * 2**20
 # Large uploads go to a temporary file, not memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# The fields of a form or a JSON body read whole (files excepted).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("GRIDGOV_MAX_FORM_MB", 5) * 2**20
+# The largest request body, by path (gridgov.core.middleware.BodyLimitMiddleware): a 413,
+# before anything is read. Photo uploads take up to MAX_PHOTOS photos of the largest size,
+# imports their files; everything else GRIDGOV_MAX_BODY_BYTES.
+GRIDGOV_MAX_BODY_BYTES = env_int("GRIDGOV_MAX_BODY_MB", 2) * 2**20
+_PHOTOS_BODY = env_int("GRIDGOV_MAX_PHOTOS_PER_REQUEST", 9) * GRIDGOV_MAX_PHOTO_BYTES + 2**20
+_PUBLIC_PHOTOS_BODY = env_int("GRIDGOV_MAX_PUBLIC_PHOTOS", 6) * GRIDGOV_MAX_PHOTO_BYTES + 2**20
+GRIDGOV_BODY_LIMITS = [
+    # staff steps and reports with photos: pages and API
+    (r"^/(api/v1/)?(events|inspections|rectifications|cases)(/|$)", _PHOTOS_BODY),
+    # the public's reports with photos
+    (r"^/(open311/v2/requests\.|public/new/)", _PUBLIC_PHOTOS_BODY),
+    (r"^/regions/import/", GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES + 2**20),
+    (r"^/powers/import/", env_int("GRIDGOV_MAX_SPREADSHEET_UPLOAD_MB", 20) * 2**20 + 2**20),
+    # a batch of up to 5,000 signals
+    (r"^/api/v1/signals$", 16 * 2**20),
+]
 
 # --- Events -------------------------------------------------------------------------------
 # How long after closing a reporter may reopen an event (and rate it).
