@@ -6,7 +6,6 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from django.conf import settings
-
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
