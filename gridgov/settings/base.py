@@ -141,10 +141,15 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout after repeated failures, per account and address: a stolen password list tried
-# from one machine is stopped, while a colleague at another desk can still sign in.
+# from one machine is stopped, while a colleague at another desk can still sign in; and per
+# address across usernames, so that spraying many usernames from one machine is stopped too
+# (GRIDGOV_LOGIN_LOCKOUT_BY_IP=0 turns that off, e.g. when a whole office shares one address
+# that the proxies cannot tell apart).
 AXES_FAILURE_LIMIT = env_int("GRIDGOV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("GRIDGOV_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]] + (
+    ["ip_address"] if env_int("GRIDGOV_LOGIN_LOCKOUT_BY_IP", 1) else []
+)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "gridgov.core.audit.client_ip"
@@ -229,6 +234,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["gridgov.core.throttles.UserWriteThrottle"],
     "DEFAULT_PAGINATION_CLASS": "gridgov.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -239,6 +245,17 @@ REST_FRAMEWORK = {
 # How deep a JSON body (or uploaded JSON file) may nest: deeper ones are refused with a 400
 # before parsing (Python's decoder recurses once per level).
 GRIDGOV_JSON_MAX_DEPTH = env_int("GRIDGOV_JSON_MAX_DEPTH", 64)
+# API writes per user (any token or session) and window: beyond it a 429 with Retry-After.
+GRIDGOV_API_WRITE_LIMIT = {
+    "limit": env_int("GRIDGOV_API_WRITES_PER_MINUTE", 300),
+    "seconds": 60,
+}
+# Signing in for a token (POST /api/v1/auth/token), per address and per username an hour.
+GRIDGOV_TOKEN_IP_LIMIT = {"limit": env_int("GRIDGOV_TOKENS_PER_IP_HOUR", 60), "seconds": 3600}
+GRIDGOV_TOKEN_USER_LIMIT = {
+    "limit": env_int("GRIDGOV_TOKENS_PER_USER_HOUR", 20),
+    "seconds": 3600,
+}
 # Tokens issued by POST /api/v1/auth/token expire after this many days (0: never).
 GRIDGOV_API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {
