@@ -182,3 +182,53 @@ class BodyLimitMiddleware:
             "mb": f"{limit / 2**20:.0f}"
         }
         return refusal(request, message, status=413, code="too_large")
+
+
+# --- Content-Security-Policy ----------------------------------------------------------------
+
+
+def content_security_policy() -> str:
+    """Scripts, styles and everything else from this site only (no inline script anywhere:
+    pages load their scripts from static files); images may also come from the map tile
+    server (MAP_TILE_URL). GRIDGOV_CSP replaces the whole policy."""
+    if settings.GRIDGOV_CSP:
+        return settings.GRIDGOV_CSP
+    images = ["'self'", "data:", "blob:"]
+    tiles = _origin(settings.MAP_TILE_URL)
+    if tiles:
+        images.append(tiles)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {' '.join(images)}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a tile URL template ("https://t{s}.example/{z}/{x}/{y}.png")."""
+    match = re.match(r"^(https?://[^/]+)", url or "")
+    if not match:
+        return ""
+    return re.sub(r"\{s\}", "*", match[1])
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every answer carries the Content-Security-Policy (unless a view set its own)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = content_security_policy()
+        return response

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gridgov.core.middleware.ContentSecurityPolicyMiddleware",
     # Before anything reads the body: an oversized one is refused unread (413).
     "gridgov.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -166,6 +167,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The Content-Security-Policy of every answer (gridgov.core.middleware): empty, the built-in
+# one (this site only, plus the map tile server); set, it replaces it whole.
+GRIDGOV_CSP = env_str("GRIDGOV_CSP", "")
 
 # --- Personal information (PIPL) ----------------------------------------------------------
 # Fernet keys, newest first; older keys stay listed until every row is re-encrypted.
