@@ -233,7 +233,7 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
         lambda f: Attempt({"number": f.number, "action": "approve"}, {}, f)
     )(in_county(NightWorkFiling, status="submitted")),
     ("POST", "/api/v1/staff/{id}/reveal"): lambda: (
-        lambda s: Attempt({"id": s.pk}, {"field": "phone", "purpose": "other"}, s)
+        lambda s: Attempt({"id": s.pk}, {"field": "phone", "purpose": "contact"}, s)
     )(a_nanhu_staff_member()),
     ("POST", "/api/v1/warnings/{number}/{action}"): lambda: (
         lambda w: Attempt({"number": w.number, "action": "handle"}, {}, w)

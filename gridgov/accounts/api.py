@@ -7,12 +7,14 @@ from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core.audit import client_ip
 from gridgov.core.errors import InvalidInput, NotPermitted
+from gridgov.core.ratelimit import allow, seconds_left
 from gridgov.org.roles import post_of
 
 from .actions import do_issue_token, do_revoke_token
@@ -65,6 +67,7 @@ class TokenView(APIView):
         # The Django request, not DRF's wrapper: django-axes counts failures and flags the
         # lockout on it.
         django_request = request._request
+        _count_minting(client_ip(django_request), username)
         user = authenticate(request=django_request, username=username, password=password)
         if getattr(django_request, "axes_locked_out", False):
             # Answered here in JSON; left set, AxesMiddleware would replace it with the HTML page.
@@ -105,6 +108,20 @@ class TokenView(APIView):
             raise InvalidInput(_("Sign out with the token itself."))
         do_revoke_token(request.auth, actor=request.user, ip_address=client_ip(request._request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _count_minting(ip: str, username: str) -> None:
+    """Signing in for tokens is counted per address and per username, successes included: a
+    script minting tokens, or trying passwords across accounts, is slowed (429)."""
+    for bucket, limit in (
+        (f"token:ip:{ip}", settings.GRIDGOV_TOKEN_IP_LIMIT),
+        (f"token:user:{username.lower()}", settings.GRIDGOV_TOKEN_USER_LIMIT),
+    ):
+        if not allow(bucket, **limit):
+            raise Throttled(
+                wait=seconds_left(limit["seconds"]),
+                detail=_("Too many sign-ins from here or for this account; try again later."),
+            )
 
 
 class MeView(APIView):

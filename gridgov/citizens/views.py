@@ -86,18 +86,22 @@ def submit(request):
             context.update(error=error, values=request.POST)
             return render(request, "citizens/submit.html", context, status=error.status_code)
         _remember(request, event.number)
-        request.session["citizen_new_code"] = {"number": event.number, "code": code}
-        return redirect("citizens:submitted")
+        return _shown_once(request, event.number, code)
     return render(request, "citizens/submit.html", context)
+
+
+def _shown_once(request, number: str, code: str):
+    """The number and tracking code, in the answer to the POST itself: the code is kept
+    nowhere readable (not in the session either), and no cache may keep this page."""
+    response = render(request, "citizens/submitted.html", {"number": number, "code": code})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
 def submitted(request):
-    """The number and tracking code, shown once: the code is not stored anywhere readable."""
-    fresh = request.session.pop("citizen_new_code", None)
-    if fresh is None:
-        return redirect("citizens:home")
-    return render(request, "citizens/submitted.html", fresh)
+    """Where the code used to be shown after a redirect: nothing to show any more."""
+    return redirect("citizens:home")
 
 
 @require_http_methods(["GET", "POST"])

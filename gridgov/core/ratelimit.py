@@ -1,4 +1,4 @@
-"""Rate limits for public endpoints: a fixed window per bucket, counted in the database.
+"""Rate limits: a fixed window per bucket, counted in the database.
 
 `allow("open311:ip:1.2.3.4", limit=30, seconds=3600)` counts one request and says whether it is
 within the limit. The database keeps the count, so two web processes share it; one upsert per
@@ -26,6 +26,12 @@ def allow(bucket: str, *, limit: int, seconds: int, now=None) -> bool:
         except IntegrityError:  # another process opened the window first
             counter.update(count=F("count") + 1)
     return counter.values_list("count", flat=True).first() <= limit
+
+
+def seconds_left(seconds: int, now=None) -> int:
+    """How long until the current window of `seconds` ends: a 429's Retry-After."""
+    now = now or timezone.now()
+    return max(1, seconds - int(now.timestamp()) % seconds)
 
 
 def purge_rate_counters(*, older_than_hours: int = 48) -> int:

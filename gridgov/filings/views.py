@@ -9,19 +9,16 @@ taken by an app are the same write.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gridgov.core.audit import client_ip
 from gridgov.core.errors import GridGovError
 from gridgov.events.selectors import divisions_of
-from gridgov.org.actions import do_reveal
 from gridgov.org.choices import Capability
 from gridgov.org.models import Department
 from gridgov.org.roles import capability_required, has_capability, post_of
+from gridgov.org.views import reveal_answer
 from gridgov.workflow.engine import CITIZEN
 from gridgov.workflow.models import history_of
 
@@ -134,12 +131,7 @@ def filing_detail(request, number, error=None, status=200):
 @require_POST
 def filing_reveal(request, number):
     """htmx: replace the masked contact phone with the full number. Audited."""
-    filing = filing_for(request.user, number)
-    try:
-        value = do_reveal(filing, "contact_phone", user=request.user, ip_address=client_ip(request))
-    except GridGovError as exc:
-        return HttpResponse(escape(str(exc.message)), status=exc.status_code)
-    return HttpResponse(escape(value))
+    return reveal_answer(request, filing_for(request.user, number), "contact_phone")
 
 
 @capability_required(Capability.VIEW_KPI)

@@ -3,7 +3,7 @@
 No account is needed. It shows that the inspection is genuine — the departments, the officers'
 names (officers act in public and show their warrant cards), the day and the scenario — and,
 once the inspection is finished, lets the business rate it once. Forged codes are a 400,
-expired ones a 410; every POST is counted per address.
+expired ones and those of cancelled inspections a 410; every POST is counted per address.
 """
 
 from django.conf import settings
@@ -37,7 +37,9 @@ def _task(number: str) -> InspectionTask:
 @require_http_methods(["GET", "POST"])
 def verify(request, code: str):
     try:
-        task = _task(codes.number_from(code))
+        number, signed = codes.read(code)
+        task = _task(number)
+        codes.check(task, signed)
     except GridGovError as error:
         return render(
             request, "inspections/verify_refused.html", {"error": error}, status=error.status_code

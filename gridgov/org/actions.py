@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.actions import check_password
 from gridgov.core import audit
 from gridgov.core.bulk import update_rows
-from gridgov.core.errors import InvalidInput, NotPermitted
+from gridgov.core.errors import InvalidInput, NotPermitted, field_problem
 from gridgov.core.pii import EncryptedTextField, mask_name
 from gridgov.core.validators import validate_id_number, validate_phone
 from gridgov.regions.choices import RegionLevel
 from gridgov.regions.models import Region
 
-from .choices import Capability, Role
+from .choices import Capability, RevealPurpose, Role
 from .models import Department, Staff
 from .roles import has_capability
 
@@ -218,20 +218,47 @@ def do_deactivate_staff(staff: Staff, *, actor) -> None:
     audit.record("org.staff.deactivate", actor=actor, target=staff, summary=mask_name(staff.name))
 
 
-def do_reveal(instance, field_name: str, *, user, ip_address=None) -> str:
-    """The plaintext of one encrypted field (PIPL: allowed to some roles, always audited).
-    The caller has already found `instance` through the scoping helper."""
+MAX_PURPOSE_NOTE = 200
+
+
+def _check_purpose(purpose: str, note: str) -> None:
+    """A reveal says why: one of the listed purposes, and in words when it is "other"."""
+    if purpose not in RevealPurpose.values:
+        raise InvalidInput(
+            _("Say why you need to see it in full."),
+            details=[field_problem("purpose", _("Pick a purpose from the list."))],
+        )
+    note = (note or "").strip()
+    if (purpose == RevealPurpose.OTHER and not note) or len(note) > MAX_PURPOSE_NOTE:
+        raise InvalidInput(
+            _("Say why you need to see it in full."),
+            details=[
+                field_problem(
+                    "purpose_note",
+                    _("In a few words (at most %(n)d characters).") % {"n": MAX_PURPOSE_NOTE},
+                )
+            ],
+        )
+
+
+def do_reveal(
+    instance, field_name: str, *, user, purpose: str, purpose_note: str = "", ip_address=None
+) -> str:
+    """The plaintext of one encrypted field (PIPL: allowed to some roles, for a stated
+    purpose, always audited with it). The caller has already found `instance` through the
+    scoping helper."""
     field = next((f for f in instance._meta.concrete_fields if f.name == field_name), None)
     if not isinstance(field, EncryptedTextField):
         raise InvalidInput(_("%(field)s is not personal information.") % {"field": field_name})
     if not has_capability(user, Capability.REVEAL_PII):
         raise NotPermitted(_("Your role may not see personal information in full."))
+    _check_purpose(purpose, purpose_note)
     audit.record(
         "pii.reveal",
         actor=user,
         target=instance,
-        summary=field_name,
-        changes={"field": field_name},
+        summary=f"{field_name}: {RevealPurpose(purpose).label}",
+        changes={"field": field_name, "purpose": purpose, "note": (purpose_note or "").strip()},
         ip_address=ip_address,
     )
     return getattr(instance, field_name)

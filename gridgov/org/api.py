@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -10,7 +11,7 @@ from gridgov.core.errors import InvalidInput
 from gridgov.regions.selectors import region_for, region_or_home_for
 
 from .actions import do_reveal
-from .choices import Capability, Role
+from .choices import Capability, RevealPurpose, Role
 from .kpi import enforcement_sinking
 from .models import Department, Staff
 from .permissions import requires
@@ -96,6 +97,14 @@ class StaffDetailView(generics.RetrieveAPIView):
 
 class RevealRequest(serializers.Serializer):
     field = serializers.ChoiceField(choices=["phone", "id_number"])
+    purpose = serializers.ChoiceField(choices=RevealPurpose.choices)
+    purpose_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=200,
+        help_text=_("why, in words: required when the purpose is other"),
+    )
 
 
 class StaffRevealView(APIView):
@@ -106,9 +115,18 @@ class StaffRevealView(APIView):
         body = RevealRequest(data=request.data)
         body.is_valid(raise_exception=True)
         staff = get_object_or_404(scoped(Staff.objects.all(), request.user), pk=pk)
-        field = body.validated_data["field"]
-        value = do_reveal(staff, field, user=request.user, ip_address=client_ip(request))
-        return Response({"field": field, "value": value})
+        data = body.validated_data
+        value = do_reveal(
+            staff,
+            data["field"],
+            user=request.user,
+            purpose=data["purpose"],
+            purpose_note=data["purpose_note"],
+            ip_address=client_ip(request),
+        )
+        response = Response({"field": data["field"], "value": value})
+        add_never_cache_headers(response)  # no-store: no cache keeps the plaintext
+        return response
 
 
 class EnforcementSinkingView(APIView):

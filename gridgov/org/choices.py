@@ -52,3 +52,12 @@ class Capability(models.TextChoices):
     MANAGE_SCENARIOS = "manage_scenarios", _("define inspection scenarios and targets")
     FEED_SIGNALS = "feed_signals", _("feed warning signals (sensors, other systems)")
     MANAGE_WARNING_RULES = "manage_warning_rules", _("define warning rules and signal sources")
+
+
+class RevealPurpose(models.TextChoices):
+    """Why someone asks to see personal information in full (PIPL: kept with the audit row)."""
+
+    CONTACT = "contact", _("to contact the person about this matter")
+    VERIFY = "verify", _("to verify the person's identity")
+    LAWFUL_REQUEST = "lawful_request", _("a request from an authority under the law")
+    OTHER = "other", _("other (say why)")

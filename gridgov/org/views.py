@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
@@ -41,11 +42,27 @@ def staff_list(request):
 def staff_reveal(request, pk):
     """htmx: replace a masked phone with the full number. Audited."""
     staff = get_object_or_404(scoped(Staff.objects.all(), request.user), pk=pk)
+    return reveal_answer(request, staff, "phone")
+
+
+def reveal_answer(request, instance, field_name: str) -> HttpResponse:
+    """htmx: the full value, for the purpose picked on the page (the button includes the
+    page's purpose list), or the refusal in its place. Never stored by any cache."""
     try:
-        value = do_reveal(staff, "phone", user=request.user, ip_address=client_ip(request))
+        value = do_reveal(
+            instance,
+            field_name,
+            user=request.user,
+            purpose=request.POST.get("purpose", ""),
+            purpose_note=request.POST.get("purpose_note", ""),
+            ip_address=client_ip(request),
+        )
+        response = HttpResponse(escape(value))
     except GridGovError as exc:  # htmx swaps the text in place of the number
-        return HttpResponse(escape(str(exc.message)), status=exc.status_code)
-    return HttpResponse(escape(value))
+        reasons = "".join(f" {d.get('message', '')}" for d in exc.details)
+        response = HttpResponse(escape(f"{exc.message}{reasons}"), status=exc.status_code)
+    add_never_cache_headers(response)
+    return response
 
 
 @capability_required(Capability.VIEW_KPI)

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gridgov.core.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body: an oversized one is refused unread (413).
+    "gridgov.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session is looked up by its cookie, and before any view.
     "gridgov.core.middleware.RefuseNulMiddleware",
@@ -139,10 +142,15 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout after repeated failures, per account and address: a stolen password list tried
-# from one machine is stopped, while a colleague at another desk can still sign in.
+# from one machine is stopped, while a colleague at another desk can still sign in; and per
+# address across usernames, so that spraying many usernames from one machine is stopped too
+# (GRIDGOV_LOGIN_LOCKOUT_BY_IP=0 turns that off, e.g. when a whole office shares one address
+# that the proxies cannot tell apart).
 AXES_FAILURE_LIMIT = env_int("GRIDGOV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("GRIDGOV_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]] + (
+    ["ip_address"] if env_int("GRIDGOV_LOGIN_LOCKOUT_BY_IP", 1) else []
+)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "gridgov.core.audit.client_ip"
@@ -159,6 +167,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The Content-Security-Policy of every answer (gridgov.core.middleware): empty, the built-in
+# one (this site only, plus the map tile server); set, it replaces it whole.
+GRIDGOV_CSP = env_str("GRIDGOV_CSP", "")
 
 # --- Personal information (PIPL) ----------------------------------------------------------
 # Fernet keys, newest first; older keys stay listed until every row is re-encrypted.
@@ -227,6 +238,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["gridgov.core.throttles.UserWriteThrottle"],
     "DEFAULT_PAGINATION_CLASS": "gridgov.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -237,6 +249,17 @@ REST_FRAMEWORK = {
 # How deep a JSON body (or uploaded JSON file) may nest: deeper ones are refused with a 400
 # before parsing (Python's decoder recurses once per level).
 GRIDGOV_JSON_MAX_DEPTH = env_int("GRIDGOV_JSON_MAX_DEPTH", 64)
+# API writes per user (any token or session) and window: beyond it a 429 with Retry-After.
+GRIDGOV_API_WRITE_LIMIT = {
+    "limit": env_int("GRIDGOV_API_WRITES_PER_MINUTE", 300),
+    "seconds": 60,
+}
+# Signing in for a token (POST /api/v1/auth/token), per address and per username an hour.
+GRIDGOV_TOKEN_IP_LIMIT = {"limit": env_int("GRIDGOV_TOKENS_PER_IP_HOUR", 60), "seconds": 3600}
+GRIDGOV_TOKEN_USER_LIMIT = {
+    "limit": env_int("GRIDGOV_TOKENS_PER_USER_HOUR", 20),
+    "seconds": 3600,
+}
 # Tokens issued by POST /api/v1/auth/token expire after this many days (0: never).
 GRIDGOV_API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {
@@ -282,7 +305,24 @@ GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES = env_int("GRIDGOV_MAX_BOUNDARY_UPLOAD_MB", 10
 GRIDGOV_MAX_PHOTO_BYTES = env_int("GRIDGOV_MAX_PHOTO_MB", 10) * 2**20
 # Large uploads go to a temporary file, not memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# The fields of a form or a JSON body read whole (files excepted).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("GRIDGOV_MAX_FORM_MB", 5) * 2**20
+# The largest request body, by path (gridgov.core.middleware.BodyLimitMiddleware): a 413,
+# before anything is read. Photo uploads take up to MAX_PHOTOS photos of the largest size,
+# imports their files; everything else GRIDGOV_MAX_BODY_BYTES.
+GRIDGOV_MAX_BODY_BYTES = env_int("GRIDGOV_MAX_BODY_MB", 2) * 2**20
+_PHOTOS_BODY = env_int("GRIDGOV_MAX_PHOTOS_PER_REQUEST", 9) * GRIDGOV_MAX_PHOTO_BYTES + 2**20
+_PUBLIC_PHOTOS_BODY = env_int("GRIDGOV_MAX_PUBLIC_PHOTOS", 6) * GRIDGOV_MAX_PHOTO_BYTES + 2**20
+GRIDGOV_BODY_LIMITS = [
+    # staff steps and reports with photos: pages and API
+    (r"^/(api/v1/)?(events|inspections|rectifications|cases)(/|$)", _PHOTOS_BODY),
+    # the public's reports with photos
+    (r"^/(open311/v2/requests\.|public/new/)", _PUBLIC_PHOTOS_BODY),
+    (r"^/regions/import/", GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES + 2**20),
+    (r"^/powers/import/", env_int("GRIDGOV_MAX_SPREADSHEET_UPLOAD_MB", 20) * 2**20 + 2**20),
+    # a batch of up to 5,000 signals
+    (r"^/api/v1/signals$", 16 * 2**20),
+]
 
 # --- Events -------------------------------------------------------------------------------
 # How long after closing a reporter may reopen an event (and rate it).

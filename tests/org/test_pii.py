@@ -70,7 +70,9 @@ def test_lists_never_show_a_full_phone_number(dispatcher_town):
 def test_a_dispatcher_may_reveal_a_phone_and_it_is_audited(dispatcher_town):
     target = Staff.objects.filter(region__code="330402013").exclude(phone_digest="").first()
     response = client_for(dispatcher_town).post(
-        f"/api/v1/staff/{target.pk}/reveal", {"field": "phone"}, content_type="application/json"
+        f"/api/v1/staff/{target.pk}/reveal",
+        {"field": "phone", "purpose": "contact"},
+        content_type="application/json",
     )
     assert response.status_code == 200
     assert response.json()["value"] == target.phone
@@ -83,7 +85,9 @@ def test_a_dispatcher_may_reveal_a_phone_and_it_is_audited(dispatcher_town):
 def test_a_grid_worker_may_not_reveal_and_nothing_is_audited(gridworker_a, person):
     before = AuditEntry.objects.filter(action="pii.reveal").count()
     response = client_for(gridworker_a).post(
-        f"/api/v1/staff/{person.pk}/reveal", {"field": "phone"}, content_type="application/json"
+        f"/api/v1/staff/{person.pk}/reveal",
+        {"field": "phone", "purpose": "contact"},
+        content_type="application/json",
     )
     assert response.status_code == 403
     assert AuditEntry.objects.filter(action="pii.reveal").count() == before
@@ -91,25 +95,33 @@ def test_a_grid_worker_may_not_reveal_and_nothing_is_audited(gridworker_a, perso
 
 def test_revealing_outside_ones_area_is_not_found(dispatcher_other_town, person):
     response = client_for(dispatcher_other_town).post(
-        f"/api/v1/staff/{person.pk}/reveal", {"field": "phone"}, content_type="application/json"
+        f"/api/v1/staff/{person.pk}/reveal",
+        {"field": "phone", "purpose": "contact"},
+        content_type="application/json",
     )
     assert response.status_code == 404
 
 
 def test_only_personal_fields_can_be_revealed(dispatcher_town, person):
     response = client_for(dispatcher_town).post(
-        f"/api/v1/staff/{person.pk}/reveal", {"field": "name"}, content_type="application/json"
+        f"/api/v1/staff/{person.pk}/reveal",
+        {"field": "name", "purpose": "contact"},
+        content_type="application/json",
     )
     assert response.status_code == 400
 
 
 def test_the_staff_page_reveals_a_phone_through_htmx(dispatcher_town, person):
-    response = client_for(dispatcher_town).post(f"/org/staff/{person.pk}/reveal/")
+    response = client_for(dispatcher_town).post(
+        f"/org/staff/{person.pk}/reveal/", {"purpose": "contact"}
+    )
     assert response.status_code == 200 and response.content.decode() == PHONE
 
 
 def test_the_page_refuses_to_reveal_for_a_grid_worker(gridworker_a, person):
-    response = client_for(gridworker_a).post(f"/org/staff/{person.pk}/reveal/")
+    response = client_for(gridworker_a).post(
+        f"/org/staff/{person.pk}/reveal/", {"purpose": "contact"}
+    )
     assert response.status_code == 403 and PHONE not in response.content.decode()
 
 
@@ -119,7 +131,9 @@ def test_revealing_needs_the_csrf_token(dispatcher_town, person):
     assert client.post(f"/org/staff/{person.pk}/reveal/").status_code == 403
     assert (
         client.post(
-            f"/api/v1/staff/{person.pk}/reveal", {"field": "phone"}, content_type="application/json"
+            f"/api/v1/staff/{person.pk}/reveal",
+            {"field": "phone", "purpose": "contact"},
+            content_type="application/json",
         ).status_code
         == 403
     )
@@ -127,7 +141,9 @@ def test_revealing_needs_the_csrf_token(dispatcher_town, person):
 
 def test_an_id_number_can_be_revealed_too(dispatcher_town, person):
     response = client_for(dispatcher_town).post(
-        f"/api/v1/staff/{person.pk}/reveal", {"field": "id_number"}, content_type="application/json"
+        f"/api/v1/staff/{person.pk}/reveal",
+        {"field": "id_number", "purpose": "verify"},
+        content_type="application/json",
     )
     assert response.json()["value"] == ID_NUMBER
 
@@ -167,3 +183,34 @@ def test_a_grid_worker_cannot_be_posted_to_a_town():
             actor="test",
         )
     assert caught.value.details[0]["field"] == "region"
+
+
+# --- Purpose and caching --------------------------------------------------------------------
+
+
+def test_a_reveal_needs_a_purpose_and_the_audit_row_keeps_it(dispatcher_town, person):
+    client = client_for(dispatcher_town)
+    url = f"/api/v1/staff/{person.pk}/reveal"
+    before = AuditEntry.objects.filter(action="pii.reveal").count()
+    for body in ({"field": "phone"}, {"field": "phone", "purpose": "curiosity"},
+                 {"field": "phone", "purpose": "other"}):  # fmt: skip
+        refused = client.post(url, body, content_type="application/json")
+        assert refused.status_code == 400 and PHONE not in refused.content.decode()
+    assert AuditEntry.objects.filter(action="pii.reveal").count() == before
+    body = {"field": "phone", "purpose": "other", "purpose_note": "居民投诉回访"}
+    shown = client.post(url, body, content_type="application/json")
+    assert shown.status_code == 200 and "no-store" in shown["Cache-Control"]
+    entry = AuditEntry.objects.filter(action="pii.reveal").latest("id")
+    assert entry.changes == {"field": "phone", "purpose": "other", "note": "居民投诉回访"}
+
+
+def test_the_page_sends_the_purpose_picked_and_is_never_cached(dispatcher_town, person):
+    client = client_for(dispatcher_town)
+    page = client.get("/org/staff/").content.decode()
+    assert 'id="reveal-purpose"' in page and 'hx-include="#reveal-purpose"' in page
+    without = client.post(f"/org/staff/{person.pk}/reveal/")
+    assert without.status_code == 400 and PHONE not in without.content.decode()
+    shown = client.post(f"/org/staff/{person.pk}/reveal/", {"purpose": "verify"})
+    assert shown.content.decode() == PHONE and "no-store" in shown["Cache-Control"]
+    entry = AuditEntry.objects.filter(action="pii.reveal").latest("id")
+    assert entry.changes["purpose"] == "verify"
