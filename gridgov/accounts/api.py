@@ -4,15 +4,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core.audit import client_ip
-from gridgov.core.errors import InvalidInput, NotPermitted
+from gridgov.core.errors import InvalidInput, NotPermitted, stored_id
 from gridgov.org.roles import post_of
 
 from .actions import do_issue_token, do_revoke_token
@@ -82,6 +83,11 @@ class TokenView(APIView):
             )
         if not user.is_active:  # ModelBackend already refuses these; belt and braces
             raise InvalidInput(_("This account is disabled."))
+        if user.must_change_password:
+            # Someone else chose this password: no token until the person has their own.
+            raise NotPermitted(
+                _("Choose your own password on the web first; then sign in here again.")
+            )
         # Like a sign-in on the web: clears the failure count (AXES_RESET_ON_SUCCESS), notes
         # last_login.
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
@@ -104,6 +110,33 @@ class TokenView(APIView):
         if not isinstance(request.auth, ApiToken):
             raise InvalidInput(_("Sign out with the token itself."))
         do_revoke_token(request.auth, actor=request.user, ip_address=client_ip(request._request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    revoked = serializers.BooleanField(source="is_revoked", read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "prefix", "name", "created_at", "last_used_at", "expires_at", "revoked"]
+
+
+class MyTokensView(generics.ListAPIView):
+    """Your own API tokens (never their secrets), newest first."""
+
+    serializer_class = TokenSerializer
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+
+
+class MyTokenView(APIView):
+    """Revoke one of your own tokens (another's is 404)."""
+
+    @extend_schema(request=None, responses={204: None, 404: dict, 409: dict})
+    def delete(self, request, pk):
+        token = get_object_or_404(ApiToken, pk=stored_id(pk) or 0, user=request.user)
+        do_revoke_token(token, actor=request.user, ip_address=client_ip(request._request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

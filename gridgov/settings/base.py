@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gridgov.accounts.middleware.PasswordChangeRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gridgov.core.middleware.DomainErrorMiddleware",
@@ -230,6 +231,9 @@ REST_FRAMEWORK = {
 }
 # Tokens issued by POST /api/v1/auth/token expire after this many days (0: never).
 GRIDGOV_API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 90)
+# Invitation links (logins created by a roster import) work once, for this many days.
+GRIDGOV_INVITATION_DAYS = env_int("GRIDGOV_INVITATION_DAYS", 14)
+PASSWORD_RESET_TIMEOUT = GRIDGOV_INVITATION_DAYS * 86400
 SPECTACULAR_SETTINGS = {
     "TITLE": "GridGov API",
     "DESCRIPTION": "基层治理综合信息平台 REST API",
