@@ -39,5 +39,14 @@ urlpatterns = [
         {"active": True},
         name="department-reactivate",
     ),
+    path("roster/import/", views.roster_import, name="roster-import"),
+    path("roster/jobs/<int:pk>/", views.roster_job, name="roster-job"),
+    path(
+        "roster/jobs/<int:pk>/invitations/",
+        views.roster_invitations,
+        name="roster-invitations",
+    ),
+    path("roster/template/", views.roster_template, name="roster-template"),
+    path("roster/export/", views.roster_export, name="roster-export"),
     path("kpi/enforcement-sinking/", views.kpi_sinking, name="kpi-sinking"),
 ]

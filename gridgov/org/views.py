@@ -1,5 +1,8 @@
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,11 +10,17 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gridgov.accounts.invitations import invitation_path
+from gridgov.core import audit
 from gridgov.core.audit import client_ip
 from gridgov.core.errors import Conflict, GridGovError, InvalidInput, NotFound, stored_id
-from gridgov.regions.selectors import region_for, region_or_home_for
+from gridgov.core.exports import CSV, FORMATS, table_response
+from gridgov.core.jobs import do_submit_job, problem_location
+from gridgov.core.models import Job
+from gridgov.regions.choices import RegionLevel
+from gridgov.regions.selectors import home_region_for, region_for, region_or_home_for, regions_for
 
-from . import forms
+from . import forms, roster
 from .actions import (
     StaffData,
     do_add_post,
@@ -27,6 +36,7 @@ from .actions import (
     do_update_staff,
 )
 from .choices import Capability, DepartmentKind, Role
+from .jobs import IMPORT_ROSTER, invitations_name
 from .kpi import enforcement_sinking
 from .models import Staff
 from .roles import capability_required, has_capability
@@ -355,3 +365,124 @@ def kpi_sinking(request):
         raise Http404
     figures = enforcement_sinking(request.user, region)
     return render(request, "org/kpi_sinking.html", {"region": region, "figures": figures})
+
+
+# --- The roster: import (a background job), its template, export, invitation links ----------
+
+ROSTER_AREA_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY)
+
+
+def _roster_areas(user):
+    """Counties and cities inside the user's area: the rosters they may import."""
+    return list(regions_for(user).filter(level__in=ROSTER_AREA_LEVELS).order_by("code"))
+
+
+@capability_required(Capability.MANAGE_STAFF)
+def roster_import(request):
+    areas = _roster_areas(request.user)
+    home = home_region_for(request.user)
+    form = forms.RosterUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        areas=areas,
+        initial={"area": home.code if home else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        job = do_submit_job(
+            IMPORT_ROSTER,
+            actor=request.user,
+            params={
+                "area": form.cleaned_data["area"],
+                "skip_bad_rows": form.cleaned_data["skip_bad_rows"],
+            },
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("org:roster-job", pk=job.pk)
+    recent = scoped(Job.objects.filter(kind=IMPORT_ROSTER), request.user)[:10]
+    context = {"form": form, "recent": recent, "columns": roster.COLUMNS, "formats": FORMATS}
+    return render(request, "org/roster_import.html", context, status=400 if form.errors else 200)
+
+
+@capability_required(Capability.MANAGE_STAFF)
+def roster_job(request, pk):
+    """The import's job page, with the invitation links to download once it is done."""
+    job = get_object_or_404(
+        scoped(Job.objects.filter(kind=IMPORT_ROSTER), request.user), pk=stored_id(pk) or 0
+    )
+    problems = [(problem_location(p), p.get("reason", "")) for p in job.problems]
+    context = {
+        "job": job,
+        "problems": problems,
+        "invitations": default_storage.exists(invitations_name(job.pk)),
+    }
+    return render(request, "org/roster_job.html", context)
+
+
+@capability_required(Capability.MANAGE_STAFF)
+def roster_invitations(request, pk):
+    """The invitation links of the logins an import created, downloadable once: the file of
+    ids is deleted as it is served. Each link is signed now and works once, until it expires."""
+    job = get_object_or_404(
+        scoped(Job.objects.filter(kind=IMPORT_ROSTER), request.user), pk=stored_id(pk) or 0
+    )
+    name = invitations_name(job.pk)
+    if not default_storage.exists(name):
+        raise Http404
+    with default_storage.open(name) as stored:
+        ids = json.load(stored)
+    default_storage.delete(name)
+    people = (
+        Staff.objects.filter(user_id__in=ids)
+        .select_related("user", "region")
+        .order_by("region__code", "name", "pk")
+    )
+    rows = [
+        [
+            s.name,
+            s.user.username,
+            s.region.name,
+            request.build_absolute_uri(invitation_path(s.user)),
+        ]
+        for s in people
+        if s.user.is_active and not s.user.has_usable_password()
+    ]
+    audit.record(
+        "org.roster.invitations",
+        actor=request.user,
+        target=job,
+        summary=f"{len(rows)} invitation links",
+        ip_address=client_ip(request),
+    )
+    response = table_response(
+        CSV, f"邀请链接-{job.pk}", ["姓名", "用户名", "岗位", "邀请链接"], rows
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@capability_required(Capability.MANAGE_STAFF)
+def roster_template(request):
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    return table_response(fmt, "花名册模板", roster.COLUMNS, roster.template_rows(), title="花名册")
+
+
+@capability_required(Capability.VIEW_STAFF)
+def roster_export(request):
+    """The staff of the list's filter, every page of it, masked, in the import's columns."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    unit_code = request.GET.get("department", "").strip()
+    staff = staff_for(
+        request.user,
+        role=request.GET.get("role", ""),
+        name=request.GET.get("q", "").strip(),
+        department=_unit_or_none(unit_code),
+        active=request.GET.get("inactive") != "1",
+    ).select_related("department__region", "department__parent")
+    if unit_code and _unit_or_none(unit_code) is None:
+        staff = staff.none()
+    rows = roster.export_rows(staff.iterator(chunk_size=2000))
+    return table_response(fmt, "花名册", roster.COLUMNS, rows, title="花名册")
