@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -375,6 +376,35 @@ def do_create_account(
     staff.save(update_fields=["user", "updated_at"])
     audit.record("org.account.create", actor=actor, target=staff, summary=username)
     return user
+
+
+@transaction.atomic
+def do_create_demo_accounts(staff_by_username: dict[str, Staff], *, actor, password: str) -> int:
+    """Logins for many demo staff sharing the demo's published password: hashed once (Argon2
+    takes about half a second a hash) and written at once. For the demo only: real people get
+    their own password or an invitation (see `do_create_login`, `roster`). Audited once."""
+    User = get_user_model()
+    check_password(password, User(username="demo"))
+    taken = User.objects.filter(username__in=list(staff_by_username)).exists()
+    if taken or any(staff.user_id for staff in staff_by_username.values()):
+        raise InvalidInput(_("Some of these demo logins exist already."))
+    encoded = make_password(password)
+    users = User.objects.bulk_create(
+        [User(username=username, password=encoded) for username in staff_by_username]
+    )
+    by_name = {user.username: user for user in users}
+    if any(user.pk is None for user in users):  # a database that does not return ids
+        by_name = {u.username: u for u in User.objects.filter(username__in=list(by_name))}
+    for username, staff in staff_by_username.items():
+        staff.user = by_name[username]
+    Staff.objects.bulk_update(list(staff_by_username.values()), ["user"])
+    audit.record(
+        "org.account.create_demo",
+        actor=actor,
+        summary=f"{len(users)} demo logins",
+        changes={"usernames": sorted(staff_by_username)},
+    )
+    return len(users)
 
 
 def do_create_login(staff: Staff, *, actor, username: str) -> tuple:
