@@ -6,10 +6,12 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from gridgov.core.audit import client_ip
 from gridgov.core.errors import Conflict, InvalidInput, stored_id
@@ -17,6 +19,7 @@ from gridgov.core.errors import Conflict, InvalidInput, stored_id
 from .actions import do_revoke_token, do_set_password
 from .invitations import invited_user
 from .models import ApiToken
+from .oidc import oidc_enabled
 
 
 class LoginView(auth_views.LoginView):
@@ -24,7 +27,26 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
+        return {
+            **super().get_context_data(**kwargs),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "oidc_name": settings.GRIDGOV_OIDC_NAME if oidc_enabled() else "",
+            "oidc_refused": self.request.GET.get("oidc") == "refused",
+        }
+
+
+def oidc_start(request):
+    """Off to the organisation's identity provider (404 where none is configured)."""
+    if not oidc_enabled():
+        raise Http404
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+def oidc_callback(request):
+    """Back from the provider: signed in as the staff member its claim names, or refused."""
+    if not oidc_enabled():
+        raise Http404
+    return OIDCAuthenticationCallbackView.as_view()(request)
 
 
 class LogoutView(auth_views.LogoutView):
