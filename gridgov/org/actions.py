@@ -407,6 +407,26 @@ def do_create_demo_accounts(staff_by_username: dict[str, Staff], *, actor, passw
     return len(users)
 
 
+@transaction.atomic
+def do_issue_invitation(staff: Staff, *, actor, ip_address=None) -> str:
+    """A fresh invitation link (its path) for a login that has no password yet — one created
+    by a roster import whose link was lost or expired. Shown once; audited, never stored."""
+    from gridgov.accounts.invitations import invitation_path
+
+    check_manages(actor, staff.region)
+    user = staff.user
+    if user is None or not user.is_active or user.has_usable_password():
+        raise Conflict(_("Only an active login that has no password yet can be invited."))
+    audit.record(
+        "org.account.invite",
+        actor=actor,
+        target=staff,
+        summary=user.get_username(),
+        ip_address=ip_address,
+    )
+    return invitation_path(user)
+
+
 def do_create_login(staff: Staff, *, actor, username: str) -> tuple:
     """A login with a one-time initial password, returned here and never stored in clear:
     shown once to whoever hands it over, changed by the person at their first sign-in."""

@@ -17,6 +17,7 @@ from .actions import (
     do_create_login,
     do_create_staff,
     do_deactivate_staff,
+    do_issue_invitation,
     do_move_staff,
     do_reactivate_staff,
     do_reveal,
@@ -327,6 +328,31 @@ class StaffReactivateView(StaffActiveView):
     """Take the post up again; the login works again."""
 
     active = True
+
+
+class StaffInvitationView(APIView):
+    """A fresh one-time invitation link for the person's login that has no password yet (a
+    roster import's, whose link was lost or expired). In this answer only."""
+
+    permission_classes = [requires(Capability.VIEW_STAFF)]
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: inline_serializer("Invitation", {"invitation_link": serializers.URLField()}),
+            403: dict,
+            404: dict,
+            409: dict,
+        },
+    )
+    def post(self, request, pk):
+        staff = staff_member_for(request.user, pk)
+        path = do_issue_invitation(staff, actor=request.user, ip_address=client_ip(request))
+        return Response(
+            {"invitation_link": request.build_absolute_uri(path)},
+            status=201,
+            headers={"Cache-Control": "no-store"},
+        )
 
 
 class StaffLoginView(APIView):

@@ -16,6 +16,11 @@ urlpatterns = [
         name="api-staff-reactivate",
     ),
     path("staff/<int:pk>/login", api.StaffLoginView.as_view(), name="api-staff-login"),
+    path(
+        "staff/<int:pk>/invitation",
+        api.StaffInvitationView.as_view(),
+        name="api-staff-invitation",
+    ),
     path("staff/<int:pk>/reveal", api.StaffRevealView.as_view(), name="api-staff-reveal"),
     path(
         "kpi/enforcement-sinking",

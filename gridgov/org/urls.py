@@ -23,6 +23,7 @@ urlpatterns = [
         name="staff-reactivate",
     ),
     path("staff/<int:pk>/login/", views.staff_login, name="staff-login"),
+    path("staff/<int:pk>/invitation/", views.staff_invitation, name="staff-invitation"),
     path("staff/<int:pk>/reveal/", views.staff_reveal, name="staff-reveal"),
     path("departments/", views.department_list, name="departments"),
     path("departments/new/", views.department_new, name="department-new"),

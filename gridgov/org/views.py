@@ -28,6 +28,7 @@ from .actions import (
     do_create_login,
     do_create_staff,
     do_deactivate_staff,
+    do_issue_invitation,
     do_move_staff,
     do_reactivate_staff,
     do_reveal,
@@ -40,7 +41,7 @@ from .jobs import IMPORT_ROSTER, invitations_name
 from .kpi import enforcement_sinking
 from .models import Staff
 from .roles import capability_required, has_capability
-from .scoping import scoped
+from .scoping import scope_of, scoped
 from .selectors import (
     department_named,
     departments_for,
@@ -161,6 +162,7 @@ def _staff_page(request, staff, *, status=200, **forms_given):
         "post_form": forms_given.get("post") or forms.PostForm(prefix="post"),
         "login_form": forms_given.get("login") or forms.LoginForm(prefix="login"),
         "initial_password": forms_given.get("initial_password"),
+        "invitation_link": forms_given.get("invitation_link"),
     }
     return render(request, "org/staff_detail.html", context, status=status)
 
@@ -252,6 +254,17 @@ def staff_login(request, pk):
     return _staff_page(request, staff, status=400, login=form)
 
 
+@capability_required(Capability.MANAGE_STAFF)
+@require_POST
+def staff_invitation(request, pk):
+    """A new invitation link for a login without a password, shown on this answer only."""
+    staff = staff_member_for(request.user, pk)
+    path = do_issue_invitation(staff, actor=request.user, ip_address=client_ip(request))
+    response = _staff_page(request, staff, invitation_link=request.build_absolute_uri(path))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @capability_required(Capability.VIEW_STAFF)
 def department_list(request):
     kind = request.GET.get("kind", "")
@@ -323,6 +336,7 @@ def department_detail(request, pk):
         status = 400
     staff = staff_for(request.user, department=unit, active=True)
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
+    manages = has_capability(request.user, Capability.MANAGE_STAFF)
     return render(
         request,
         "org/department_detail.html",
@@ -330,7 +344,8 @@ def department_detail(request, pk):
             "unit": unit,
             "form": form,
             "page": page,
-            "can_manage": has_capability(request.user, Capability.MANAGE_STAFF),
+            # The directory shows every unit; the forms only those of the user's own area.
+            "can_manage": manages and scope_of(request.user).covers_region(unit.region),
         },
         status=status,
     )

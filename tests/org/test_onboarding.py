@@ -36,8 +36,11 @@ def nanhu_admin():
 
 
 def first_officer(county_code: str) -> Staff:
+    """An officer of the county's departments who has no login yet."""
     return (
-        Staff.objects.filter(role=Role.OFFICER, region__code=county_code, is_active=True)
+        Staff.objects.filter(
+            role=Role.OFFICER, region__code=county_code, is_active=True, user__isnull=True
+        )
         .select_related("region", "department")
         .order_by("pk")
         .first()
@@ -417,3 +420,16 @@ def test_the_department_page_renames_a_unit(nanhu_admin):
     assert response.status_code == 302
     unit.refresh_from_db()
     assert unit.name == "南湖区住建局"
+
+
+def test_the_department_page_offers_no_forms_for_a_unit_of_the_neighbouring_county(nanhu_admin):
+    unit = Department.objects.get(code=f"{XIUZHOU}-ZJJ")
+    client = client_for(nanhu_admin)
+    response = client.get(f"/org/departments/{unit.pk}/")
+    assert response.status_code == 200 and not response.context["can_manage"]
+    assert (
+        client.post(f"/org/departments/{unit.pk}/", {"name": "改名", "kind": "housing"}).status_code
+        == 404
+    )
+    unit.refresh_from_db()
+    assert unit.name != "改名"

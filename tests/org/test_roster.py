@@ -256,3 +256,26 @@ def test_the_export_holds_only_the_users_area(nanhu_admin):
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     regions = {line[11][:6] for line in lines[1:]}
     assert regions == {NANHU}
+
+
+def test_a_lost_invitation_is_issued_again_once_and_the_old_one_still_works_once(
+    nanhu, nanhu_admin
+):
+    load(roster_file(good_rows()), "r.xlsx", nanhu, nanhu_admin)
+    zhang = Staff.objects.get(employee_number="NH1")
+    response = client_for(nanhu_admin).post(f"/api/v1/staff/{zhang.pk}/invitation")
+    assert response.status_code == 201 and response["Cache-Control"] == "no-store"
+    path = response.json()["invitation_link"].removeprefix("http://testserver")
+    new = "a-long-new-passphrase"
+    assert Client().post(path, {"new_password1": new, "new_password2": new}).status_code == 302
+    again = client_for(nanhu_admin).post(f"/api/v1/staff/{zhang.pk}/invitation")
+    assert again.status_code == 409  # the login has its password now
+    assert AuditEntry.objects.filter(action="org.account.invite").count() == 1
+
+
+def test_the_staff_page_issues_an_invitation_link(nanhu, nanhu_admin):
+    load(roster_file(good_rows()), "r.xlsx", nanhu, nanhu_admin)
+    zhang = Staff.objects.get(employee_number="NH1")
+    response = client_for(nanhu_admin).post(f"/org/staff/{zhang.pk}/invitation/")
+    assert response.status_code == 200
+    assert 'id="invitation-link"' in response.content.decode()
