@@ -15,6 +15,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from gridgov.core.audit import client_ip
 from gridgov.core.errors import Conflict, InvalidInput, stored_id
+from gridgov.org.roles import post_of
 
 from .actions import do_revoke_token, do_set_password
 from .invitations import invited_user
@@ -109,7 +110,10 @@ def invitation(request, uidb64, token):
 def tokens(request):
     """Your API tokens: when each was issued and last used; revoke any of them."""
     mine = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")[:200]
-    return render(request, "accounts/tokens.html", {"tokens": mine})
+    posts = list(request.user.posts.filter(is_active=True).select_related("region", "department"))
+    current = post_of(request.user)
+    context = {"tokens": mine, "posts": posts if len(posts) > 1 else [], "current": current}
+    return render(request, "accounts/tokens.html", context)
 
 
 @login_required

@@ -1,6 +1,7 @@
 import json
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -39,6 +40,7 @@ from .actions import (
 from .choices import Capability, DepartmentKind, Role
 from .jobs import IMPORT_ROSTER, invitations_name
 from .kpi import enforcement_sinking
+from .middleware import SESSION_KEY
 from .models import Staff
 from .roles import capability_required, has_capability
 from .scoping import scope_of, scoped
@@ -263,6 +265,18 @@ def staff_invitation(request, pk):
     response = _staff_page(request, staff, invitation_link=request.build_absolute_uri(path))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def choose_post(request):
+    """Act in another of one's own active posts, in this browser session."""
+    post = get_object_or_404(
+        Staff, pk=stored_id(request.POST.get("post")) or 0, user=request.user, is_active=True
+    )
+    request.session[SESSION_KEY] = post.pk
+    messages.success(request, _("You now act as %(role)s.") % {"role": post.get_role_display()})
+    return redirect("core:home")
 
 
 @capability_required(Capability.VIEW_STAFF)

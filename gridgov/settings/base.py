@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gridgov.accounts.middleware.PasswordChangeRequired",
+    "gridgov.org.middleware.ChosenPost",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gridgov.core.middleware.DomainErrorMiddleware",

@@ -433,3 +433,31 @@ def test_the_department_page_offers_no_forms_for_a_unit_of_the_neighbouring_coun
     )
     unit.refresh_from_db()
     assert unit.name != "改名"
+
+
+def test_someone_with_two_posts_chooses_the_one_they_act_in(nanhu_admin):
+    officer = first_officer(NANHU)
+    user = do_create_account(officer, actor="test", username="two-hats", password=PASSWORD)
+    second = (
+        api(nanhu_admin)
+        .post(
+            f"/api/v1/staff/{officer.pk}/posts",
+            {"role": Role.SUPERVISOR, "region_code": NANHU_TOWN},
+            content_type="application/json",
+        )
+        .json()
+    )
+    browser = client_for(user)
+    assert browser.get("/api/v1/me").json()["role"] == Role.OFFICER
+    page = browser.get("/accounts/tokens/").content.decode()
+    assert f'value="{second["id"]}"' in page
+    assert browser.post("/org/my-post/", {"post": second["id"]}).status_code == 302
+    me = browser.get("/api/v1/me").json()
+    assert (me["role"], me["region"]["code"]) == (Role.SUPERVISOR, NANHU_TOWN)
+
+
+def test_nobody_acts_in_a_post_that_is_not_theirs(nanhu_admin, gridworker_a):
+    officer = first_officer(NANHU)
+    browser = client_for(gridworker_a)
+    assert browser.post("/org/my-post/", {"post": officer.pk}).status_code == 404
+    assert browser.get("/api/v1/me").json()["role"] == Role.GRID_WORKER
