@@ -427,6 +427,20 @@ def do_issue_invitation(staff: Staff, *, actor, ip_address=None) -> str:
     return invitation_path(user)
 
 
+def do_reset_login(staff: Staff, *, actor) -> str:
+    """A forgotten password: a new one-time initial password for the person's login, returned
+    here only. Their API tokens are revoked and their other sessions end (the stored hash
+    changes); they choose their own at the next sign-in."""
+    from gridgov.accounts.actions import do_set_password
+
+    check_manages(actor, staff.region)
+    if staff.user is None or not staff.user.is_active:
+        raise Conflict(_("This person has no active login."))
+    password = new_initial_password()
+    do_set_password(staff.user, password, actor=actor, must_change=True)
+    return password
+
+
 def do_create_login(staff: Staff, *, actor, username: str) -> tuple:
     """A login with a one-time initial password, returned here and never stored in clear:
     shown once to whoever hands it over, changed by the person at their first sign-in."""

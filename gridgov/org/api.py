@@ -20,6 +20,7 @@ from .actions import (
     do_issue_invitation,
     do_move_staff,
     do_reactivate_staff,
+    do_reset_login,
     do_reveal,
     do_set_department_active,
     do_update_department,
@@ -351,6 +352,33 @@ class StaffInvitationView(APIView):
         return Response(
             {"invitation_link": request.build_absolute_uri(path)},
             status=201,
+            headers={"Cache-Control": "no-store"},
+        )
+
+
+class StaffPasswordResetView(APIView):
+    """A forgotten password (manage_staff): a new one-time initial password, in this answer
+    only; the person's API tokens are revoked and they choose their own at the next sign-in."""
+
+    permission_classes = [requires(Capability.VIEW_STAFF)]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "ResetLogin",
+                {"username": serializers.CharField(), "initial_password": serializers.CharField()},
+            ),
+            403: dict,
+            404: dict,
+            409: dict,
+        },
+    )
+    def post(self, request, pk):
+        staff = staff_member_for(request.user, pk)
+        password = do_reset_login(staff, actor=request.user)
+        return Response(
+            {"username": staff.user.username, "initial_password": password},
             headers={"Cache-Control": "no-store"},
         )
 

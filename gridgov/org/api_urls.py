@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("staff/<int:pk>/login", api.StaffLoginView.as_view(), name="api-staff-login"),
     path(
+        "staff/<int:pk>/password-reset",
+        api.StaffPasswordResetView.as_view(),
+        name="api-staff-password-reset",
+    ),
+    path(
         "staff/<int:pk>/invitation",
         api.StaffInvitationView.as_view(),
         name="api-staff-invitation",

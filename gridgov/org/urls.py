@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("staff/<int:pk>/login/", views.staff_login, name="staff-login"),
     path("staff/<int:pk>/invitation/", views.staff_invitation, name="staff-invitation"),
+    path(
+        "staff/<int:pk>/password-reset/",
+        views.staff_password_reset,
+        name="staff-password-reset",
+    ),
     path("staff/<int:pk>/reveal/", views.staff_reveal, name="staff-reveal"),
     path("my-post/", views.choose_post, name="choose-post"),
     path("departments/", views.department_list, name="departments"),

@@ -32,6 +32,7 @@ from .actions import (
     do_issue_invitation,
     do_move_staff,
     do_reactivate_staff,
+    do_reset_login,
     do_reveal,
     do_set_department_active,
     do_update_department,
@@ -254,6 +255,17 @@ def staff_login(request, pk):
             response["Cache-Control"] = "no-store"
             return response
     return _staff_page(request, staff, status=400, login=form)
+
+
+@capability_required(Capability.MANAGE_STAFF)
+@require_POST
+def staff_password_reset(request, pk):
+    """A new initial password for a forgotten one, shown on this answer only."""
+    staff = staff_member_for(request.user, pk)
+    password = do_reset_login(staff, actor=request.user)
+    response = _staff_page(request, staff, initial_password=password)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @capability_required(Capability.MANAGE_STAFF)

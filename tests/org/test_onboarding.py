@@ -461,3 +461,24 @@ def test_nobody_acts_in_a_post_that_is_not_theirs(nanhu_admin, gridworker_a):
     browser = client_for(gridworker_a)
     assert browser.post("/org/my-post/", {"post": officer.pk}).status_code == 404
     assert browser.get("/api/v1/me").json()["role"] == Role.GRID_WORKER
+
+
+def test_an_admin_resets_a_forgotten_password_and_the_tokens_go(nanhu_admin):
+    officer = first_officer(NANHU)
+    user = do_create_account(officer, actor="test", username="forgetful", password=PASSWORD)
+    _token, secret = do_issue_token(user, actor=user)
+    response = api(nanhu_admin).post(f"/api/v1/staff/{officer.pk}/password-reset")
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    user.refresh_from_db()
+    assert user.check_password(response.json()["initial_password"]) and user.must_change_password
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+
+
+def test_a_county_admin_cannot_reset_the_password_of_the_neighbouring_county(nanhu_admin):
+    officer = first_officer(XIUZHOU)
+    user = do_create_account(officer, actor="test", username="neighbour", password=PASSWORD)
+    assert (
+        client_for(nanhu_admin).post(f"/org/staff/{officer.pk}/password-reset/").status_code == 404
+    )
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
