@@ -279,3 +279,41 @@ def test_the_staff_page_issues_an_invitation_link(nanhu, nanhu_admin):
     response = client_for(nanhu_admin).post(f"/org/staff/{zhang.pk}/invitation/")
     assert response.status_code == 200
     assert 'id="invitation-link"' in response.content.decode()
+
+
+def test_the_command_imports_a_roster_and_writes_the_invitation_links(tmp_path):
+    from django.core.management import call_command
+
+    roster = tmp_path / "花名册.csv"
+    roster.write_bytes(roster_file(good_rows(), "csv"))
+    links = tmp_path / "links.csv"
+    out = io.StringIO()
+    call_command(
+        "import_roster", str(roster), area=NANHU, invitations=str(links),
+        site_url="https://gridgov.example", stdout=out, stderr=io.StringIO(),
+    )  # fmt: skip
+    assert "staff_created: 3" in out.getvalue()
+    lines = list(csv.reader(io.StringIO(links.read_text(encoding="utf-8-sig"))))
+    assert sorted(line[0] for line in lines[1:]) == ["wangqiang", "zhangwei"]
+    assert all(
+        line[1].startswith("https://gridgov.example/accounts/invitation/") for line in lines[1:]
+    )
+
+
+def test_the_command_refuses_a_roster_with_problems_by_row(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    roster = tmp_path / "花名册.xlsx"
+    roster.write_bytes(roster_file([row("无人", employee="X", role="厨师", posting=GRID)]))
+    with pytest.raises(CommandError, match="row: 2"):
+        call_command("import_roster", str(roster), area=NANHU, stdout=io.StringIO())
+
+
+def test_the_export_command_masks_the_roster(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "花名册.csv"
+    call_command("export_roster", str(out), area="330402013", stdout=io.StringIO())
+    lines = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert lines[0] == COLUMNS and len(lines) > 10
+    assert all("****" in line[9] for line in lines[1:] if line[9])
