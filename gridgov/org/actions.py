@@ -142,7 +142,9 @@ def do_create_staff(data: StaffData, *, actor) -> Staff:
 
 @transaction.atomic
 def do_bulk_create_staff(rows: list[StaffData], *, actor) -> list[Staff]:
-    """Create many staff at once (roster imports, the demo); all rows are checked first."""
+    """Create many staff at once (the demo); all rows are checked first."""
+    for region in {data.region for data in rows}:
+        check_manages(actor, region)
     problems = [
         {"row": number, **item}
         for number, data in enumerate(rows, start=1)

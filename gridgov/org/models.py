@@ -63,7 +63,8 @@ class Department(models.Model):
 class Staff(models.Model):
     """A person's post in the governance network: a role in a region (and department). May
     exist without a login (HR roster). Someone holding a second post has a second row with the
-    same person fields and login; their first active post decides what they see."""
+    same person fields and login; they act in their first active post unless they choose
+    another (org.middleware.ChosenPost)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
