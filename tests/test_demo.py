@@ -32,7 +32,7 @@ def test_every_grid_and_micro_grid_has_a_leader_posted_there():
 
 
 def test_there_is_one_demo_login_per_role():
-    users = get_user_model().objects.filter(username__in=DEMO_USERNAMES).select_related("staff")
+    users = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
     assert {u.staff.role for u in users} == set(Role.values)
 
 

@@ -31,11 +31,88 @@ def check_password(password: str, user) -> None:
 
 
 @transaction.atomic
-def do_set_password(user, password: str, *, actor) -> None:
+def do_set_password(user, password: str, *, actor, must_change: bool | None = None) -> int:
+    """Set a password: the person's own (a change), or one someone else chose (a reset).
+
+    Either way every API token of the user is revoked: whoever held the old password may have
+    minted one. Someone else's choice must be replaced at the next sign-in unless
+    `must_change` says otherwise. Returns how many tokens were revoked."""
     check_password(password, user)
+    own = isinstance(actor, models.Model) and actor.pk == user.pk
     user.set_password(password)
-    user.save(update_fields=["password"])
-    audit.record("accounts.user.set_password", actor=actor, target=user)
+    user.must_change_password = (not own) if must_change is None else must_change
+    user.save(update_fields=["password", "must_change_password"])
+    revoked = revoke_all_tokens(user, actor=actor, reason="password")
+    audit.record(
+        "accounts.user.set_password",
+        actor=actor,
+        target=user,
+        changes={"tokens_revoked": revoked, "must_change": user.must_change_password},
+    )
+    return revoked
+
+
+def revoke_all_tokens(user, *, actor, reason: str) -> int:
+    """Revoke every live token of `user` (inside the caller's transaction, audited there)."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        audit.record(
+            "accounts.token.revoke_all",
+            actor=actor,
+            target=user,
+            summary=f"{user.get_username()}: {revoked} ({reason})",
+            changes={"count": revoked, "reason": reason},
+        )
+    return revoked
+
+
+def end_sessions(user, *, keep: str | None = None) -> int:
+    """Sign `user` out of every browser: delete their sessions (but `keep`, a session key).
+
+    Sessions are stored by key, not by user, so the live ones are read; a county's live
+    sessions are a few thousand rows at most."""
+    from django.contrib.sessions.models import Session
+
+    user_id = str(user.pk)
+    doomed = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.session_key != keep and session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(session_key__in=doomed).delete()
+    return len(doomed)
+
+
+@transaction.atomic
+def do_disable_login(user, *, actor, ip_address=None) -> None:
+    """Nobody may sign in as `user` any more: sessions ended, tokens revoked. Audited."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    sessions = end_sessions(user)
+    tokens = revoke_all_tokens(user, actor=actor, reason="disabled")
+    audit.record(
+        "accounts.user.disable",
+        actor=actor,
+        target=user,
+        summary=user.get_username(),
+        changes={"sessions_ended": sessions, "tokens_revoked": tokens},
+        ip_address=ip_address,
+    )
+
+
+@transaction.atomic
+def do_enable_login(user, *, actor, ip_address=None) -> None:
+    if user.is_active:
+        return
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(
+        "accounts.user.enable", actor=actor, target=user, summary=user.get_username(),
+        ip_address=ip_address,
+    )  # fmt: skip
 
 
 def token_digest(secret: str) -> str:

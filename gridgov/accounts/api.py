@@ -4,16 +4,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core.audit import client_ip
-from gridgov.core.errors import InvalidInput, NotPermitted
+from gridgov.core.errors import InvalidInput, NotPermitted, stored_id
 from gridgov.core.ratelimit import allow, seconds_left
 from gridgov.org.roles import post_of
 
@@ -85,6 +86,11 @@ class TokenView(APIView):
             )
         if not user.is_active:  # ModelBackend already refuses these; belt and braces
             raise InvalidInput(_("This account is disabled."))
+        if user.must_change_password:
+            # Someone else chose this password: no token until the person has their own.
+            raise NotPermitted(
+                _("Choose your own password on the web first; then sign in here again.")
+            )
         # Like a sign-in on the web: clears the failure count (AXES_RESET_ON_SUCCESS), notes
         # last_login.
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
@@ -122,6 +128,33 @@ def _count_minting(ip: str, username: str) -> None:
                 wait=seconds_left(limit["seconds"]),
                 detail=_("Too many sign-ins from here or for this account; try again later."),
             )
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    revoked = serializers.BooleanField(source="is_revoked", read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "prefix", "name", "created_at", "last_used_at", "expires_at", "revoked"]
+
+
+class MyTokensView(generics.ListAPIView):
+    """Your own API tokens (never their secrets), newest first."""
+
+    serializer_class = TokenSerializer
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+
+
+class MyTokenView(APIView):
+    """Revoke one of your own tokens (another's is 404)."""
+
+    @extend_schema(request=None, responses={204: None, 404: dict, 409: dict})
+    def delete(self, request, pk):
+        token = get_object_or_404(ApiToken, pk=stored_id(pk) or 0, user=request.user)
+        do_revoke_token(token, actor=request.user, ip_address=client_ip(request._request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):

@@ -8,9 +8,20 @@ class User(AbstractUser):
     """A login identity. What the person may see and do comes from their Staff post
     (`gridgov.org.roles.post_of(user)`), not from this row; a user without a post sees nothing."""
 
+    # Set when someone else chose the password (an initial one, a reset): the person must pick
+    # their own before doing anything else (accounts.middleware.PasswordChangeRequired).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    @property
+    def staff(self):
+        """The post the user acts in (their first active one), or None."""
+        from gridgov.org.roles import post_of
+
+        return post_of(self)
 
     def display_name(self) -> str:
         from gridgov.org.roles import post_of

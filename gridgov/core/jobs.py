@@ -85,6 +85,12 @@ def do_start_job(job_id: int) -> bool:
     return claimed == 1
 
 
+def report_progress(job: Job, message: str) -> None:
+    """Show how far a running job has got (its page shows the message while it runs). Called
+    between a handler's steps, outside any transaction of theirs, so the page sees it at once."""
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(message=message[:255])
+
+
 @transaction.atomic
 def do_finish_job(job: Job, status: str, message: str, *, summary=None, problems=None) -> None:
     refused_file = job.upload.name if status == JobStatus.FAILED else ""

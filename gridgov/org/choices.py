@@ -45,6 +45,7 @@ class Capability(models.TextChoices):
     VIEW_REGIONS = "view_regions", _("view regions and grids")
     MANAGE_REGIONS = "manage_regions", _("import and edit regions and grids")
     VIEW_STAFF = "view_staff", _("view the staff directory")
+    MANAGE_STAFF = "manage_staff", _("manage departments, staff, posts and logins")
     REVEAL_PII = "reveal_pii", _("reveal personal information")
     VIEW_KPI = "view_kpi", _("view statistics")
     MANAGE_POWERS = "manage_powers", _("import and transfer power items")

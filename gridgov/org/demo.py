@@ -8,6 +8,7 @@ town squads, the highest share in the city.
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import Q
 
 from gridgov.core.validators import id_number_check_character
 from gridgov.regions.choices import RegionLevel
@@ -17,6 +18,7 @@ from .actions import (
     StaffData,
     do_bulk_create_staff,
     do_create_account,
+    do_create_demo_accounts,
     do_create_department,
     do_create_staff,
     do_set_region_leaders,
@@ -293,14 +295,45 @@ def _create_logins(city, actor) -> None:
         do_create_account(
             staff, actor=actor, username=username, password=DEMO_PASSWORD, is_superuser=superuser
         )
+    _create_unit_logins(actor)
+
+
+# Units whose people are not officers: command centres dispatch (the `dispatcher` login),
+# discipline commissions supervise (`supervisor`).
+NOT_OFFICER_UNITS = (K.COMMAND_CENTRE, K.DISCIPLINE)
+
+
+def unit_login(department_code: str) -> str:
+    return f"officer-{department_code}"
+
+
+def _create_unit_logins(actor) -> None:
+    """One officer login per department and agency of the seed county (its town squads and
+    police stations too), `officer-<unit code>`: every unit of a joint inspection can record
+    its checklist items, 住建局 can approve filings. Existing officers, no new staff: the
+    demo's figures stay as they are."""
+    units = (
+        Department.objects.filter(region__county__code=SEED_COUNTY, is_active=True)
+        .exclude(kind__in=NOT_OFFICER_UNITS)
+        .order_by("code")
+    )
+    officers = {}
+    for unit in units:
+        officer = _first(role=Role.OFFICER, department=unit, is_active=True, user__isnull=True)
+        if officer is not None:
+            officers[unit_login(unit.code)] = officer
+    do_create_demo_accounts(officers, actor=actor, password=DEMO_PASSWORD)
 
 
 def demo_logins() -> list[DemoLogin]:
-    """The demo accounts that exist, in the order the README lists them."""
+    """The demo accounts that exist, in the order the README lists them, then the units'
+    officers (`officer-<unit code>`) by unit code."""
     staff = Staff.objects.select_related("user", "region", "department").filter(
-        user__username__in=DEMO_USERNAMES
+        Q(user__username__in=DEMO_USERNAMES) | Q(user__username__startswith=unit_login(""))
     )
     by_username = {s.user.username: s for s in staff}
+    order = [u for u in DEMO_USERNAMES if u in by_username]
+    order += sorted(u for u in by_username if u not in DEMO_USERNAMES)
     return [
         DemoLogin(
             username,
@@ -308,8 +341,7 @@ def demo_logins() -> list[DemoLogin]:
             by_username[username].name,
             (by_username[username].department or by_username[username].region).name,
         )
-        for username in DEMO_USERNAMES
-        if username in by_username
+        for username in order
     ]
 
 

@@ -66,15 +66,20 @@ class Department(models.Model):
 
 
 class Staff(models.Model):
-    """A person working in the governance network. May exist without a login (HR roster)."""
+    """A person's post in the governance network: a role in a region (and department). May
+    exist without a login (HR roster). Someone holding a second post has a second row with the
+    same person fields and login; they act in their first active post unless they choose
+    another (org.middleware.ChosenPost)."""
 
-    user = models.OneToOneField(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="staff",
+        related_name="posts",
+        # `User.objects.filter(staff__role=…)` reads as before posts could be more than one.
+        related_query_name="staff",
     )
     name = models.CharField(_("name"), max_length=64)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
@@ -97,6 +102,9 @@ class Staff(models.Model):
     phone_digest = DigestField(source="phone")
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_number_digest = DigestField(source="id_number")
+    # The employer's own number for the person (工号): with the ID number, what a roster
+    # import recognises someone by.
+    employee_number = models.CharField(_("employee number"), max_length=32, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -107,7 +115,10 @@ class Staff(models.Model):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         ordering = ["region__code", "name", "id"]
-        indexes = [models.Index(fields=["role", "is_active"])]
+        indexes = [
+            models.Index(fields=["role", "is_active"]),
+            models.Index(fields=["employee_number"]),
+        ]
 
     def __str__(self):
         return self.name

@@ -18,6 +18,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
     Role.SUPERVISOR: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
     Role.LEADER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
+    # An administrator manages the departments, staff and logins of their area (MANAGE_STAFF).
     Role.ADMIN: frozenset(C.values),
     Role.INTEGRATION: frozenset({C.FEED_SIGNALS}),
 }
@@ -32,12 +33,13 @@ def post_of(user):
     if not user.is_authenticated:
         return None
     if not hasattr(user, "_gridgov_post"):
-        # One post per user: no ORDER BY (the default ordering would join and sort).
+        # Someone with a second post acts in their first active one; the order names no
+        # joined column, so it sorts the user's few rows only.
         posts = (
             Staff.objects.select_related("region", "department")
             .defer("phone", "id_number", "region__boundary")
             .filter(user=user)
-            .order_by()[:1]
+            .order_by("-is_active", "pk")[:1]
         )
         user._gridgov_post = posts[0] if posts else None
     return user._gridgov_post

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gridgov.accounts.middleware.PasswordChangeRequired",
+    "gridgov.org.middleware.ChosenPost",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gridgov.core.middleware.DomainErrorMiddleware",
@@ -262,6 +264,31 @@ GRIDGOV_TOKEN_USER_LIMIT = {
 }
 # Tokens issued by POST /api/v1/auth/token expire after this many days (0: never).
 GRIDGOV_API_TOKEN_DAYS = env_int("GRIDGOV_API_TOKEN_DAYS", 90)
+# Sign-in through the organisation's OpenID Connect provider (gridgov.accounts.oidc), enabled
+# when GRIDGOV_OIDC_CLIENT_ID is set; its secret and endpoints are then required. The provider's
+# user is the staff member whose GRIDGOV_OIDC_MATCH field (employee_number, phone, id_number or
+# username) equals the GRIDGOV_OIDC_CLAIM claim. Local passwords stay.
+GRIDGOV_OIDC_CLAIM = env_str("GRIDGOV_OIDC_CLAIM", "employee_number")
+GRIDGOV_OIDC_MATCH = env_str("GRIDGOV_OIDC_MATCH", "employee_number")
+GRIDGOV_OIDC_NAME = env_str("GRIDGOV_OIDC_NAME", "统一身份认证")
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?oidc=refused"
+if env_str("GRIDGOV_OIDC_CLIENT_ID", ""):
+    OIDC_RP_CLIENT_ID = env_str("GRIDGOV_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("GRIDGOV_OIDC_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("GRIDGOV_OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("GRIDGOV_OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("GRIDGOV_OIDC_USERINFO_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("GRIDGOV_OIDC_JWKS_ENDPOINT", "") or None
+    OIDC_RP_SIGN_ALGO = env_str("GRIDGOV_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = env_str("GRIDGOV_OIDC_SCOPES", "openid profile")
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = 10
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "gridgov.accounts.oidc.StaffOIDCBackend"]
+# Invitation links (logins created by a roster import) work once, for this many days.
+GRIDGOV_INVITATION_DAYS = env_int("GRIDGOV_INVITATION_DAYS", 14)
+PASSWORD_RESET_TIMEOUT = GRIDGOV_INVITATION_DAYS * 86400
 SPECTACULAR_SETTINGS = {
     "TITLE": "GridGov API",
     "DESCRIPTION": "基层治理综合信息平台 REST API",

@@ -1,0 +1,81 @@
+"""Forms of the organisation pages. They only read input; the actions check and write."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DepartmentKind, Role
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=64)
+    employee_number = forms.CharField(label=_("Employee number"), max_length=32, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=32, required=False)
+
+
+class PostForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    region = forms.CharField(
+        label=_("Posting (region code)"),
+        max_length=32,
+        help_text=_("e.g. 330402013 for a town, 330402013001001 for a grid"),
+    )
+    department = forms.CharField(
+        label=_("Department code"), max_length=32, required=False, help_text=_("e.g. 330402-ZJJ")
+    )
+
+
+class StaffForm(PersonForm, PostForm):
+    pass
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+
+
+class DepartmentForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DepartmentKind.choices)
+    region = forms.CharField(label=_("Region code"), max_length=32)
+    parent = forms.CharField(label=_("Parent unit code"), max_length=32, required=False)
+    is_enforcement = forms.BooleanField(label=_("Enforcement agency"), required=False)
+
+
+class DepartmentEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DepartmentKind.choices)
+    is_enforcement = forms.BooleanField(label=_("Enforcement agency"), required=False)
+
+
+UPLOAD_SUFFIXES = (".xlsx", ".csv")
+
+
+class RosterUploadForm(forms.Form):
+    area = forms.ChoiceField(label=_("Area"))
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_("Excel (.xlsx) or CSV with the columns of the template."),
+    )
+    skip_bad_rows = forms.BooleanField(
+        label=_("Skip bad rows"),
+        required=False,
+        help_text=_("Import the good rows and list the others; otherwise nothing is written "
+                    "while any row has a problem."),
+    )  # fmt: skip
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(a.code, a.name) for a in areas]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.GRIDGOV_MAX_SPREADSHEET_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20}
+            )
+        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        return upload
