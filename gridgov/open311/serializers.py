@@ -7,7 +7,12 @@ status, the unit responsible, when it was asked for, when it is expected, and wh
 from django.utils import timezone
 
 from gridgov.events.choices import EventStatus
-from gridgov.events.public import CLOSED, PUBLIC_STEP_TEXT, responsible_unit
+from gridgov.events.public import (
+    CLOSED,
+    PUBLIC_STEP_TEXT,
+    expected_completion,
+    responsible_unit,
+)
 
 
 def _time(moment) -> str | None:
@@ -64,7 +69,7 @@ def request(event) -> dict:
         "service_notice": None,
         "requested_datetime": _time(event.reported_at),
         "updated_datetime": _time(event.updated_at),
-        "expected_datetime": None if closed else _time(event.due_at),
+        "expected_datetime": _time(expected_completion(event)),
         "address": event.address or None,
         "address_id": None,
         "zipcode": None,
