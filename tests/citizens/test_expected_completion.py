@@ -1,6 +1,6 @@
-"""The "预计办结" date is when the whole loop should be done, not the acceptance deadline: the running
-step's deadline plus the category's limits of the steps still to come, on the working-day
-calendar — the same moment on the tracking page and in Open311's expected_datetime."""
+"""The "预计办结" date is when the whole loop should be done, not the acceptance deadline:
+the running step's deadline plus the category's limits of the steps still to come, on the
+working-day calendar — the same moment on the tracking page and in Open311's expected_datetime."""
 
 import re
 
