@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.actions import token_digest
+from gridgov.citizens.actions import issue_tracking_code
 from gridgov.core import audit
 from gridgov.core.errors import Conflict, InvalidInput
 from gridgov.events.actions import ReportData, do_report_event
@@ -66,13 +67,15 @@ class PublicRequest:
     photos: list | None = None
 
 
+@transaction.atomic
 def do_submit_public_request(request: PublicRequest, *, client: ClientApplication):
     """A citizen's request through a 311 client: an event from the public, in the closed loop.
+    Returns the event and its tracking code (for the public tracking page, given out once).
 
     Contact details go into the event's encrypted reporter fields, shown to staff in scope
     only; the answers to the service's questions are kept on the report's timeline row."""
     title = (request.description or "").strip().splitlines()[0][:100] if request.description else ""
-    return do_report_event(
+    event = do_report_event(
         ReportData(
             title=title or _("Request from %(client)s") % {"client": client.name},
             category=request.service_code,
@@ -89,6 +92,7 @@ def do_submit_public_request(request: PublicRequest, *, client: ClientApplicatio
         ),
         actor=PublicActor(f"open311:{client.name}"),
     )  # fmt: skip
+    return event, issue_tracking_code(event)
 
 
 # --- The services offered (the admin's forms call these) --------------------------------------
