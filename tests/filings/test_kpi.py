@@ -67,8 +67,12 @@ def complaint(actor, site, when, *, north=0.0, east=0.0, category="0201"):
     return event
 
 
-def filed(site, actor, submitted_at):
-    filing = do_submit_filing(filing_data(site), actor=actor)
+def filed(site, actor, submitted_at, later=0):
+    """A filing of `site`; `later` moves its nights on by whole filings (a site's nights are
+    filed once)."""
+    first = timezone.localdate() + dt.timedelta(days=3 * later)
+    nights = {"first_night": first.isoformat(), "last_night": (first + dt.timedelta(2)).isoformat()}
+    filing = do_submit_filing(filing_data(site, **nights), actor=actor)
     NightWorkFiling.objects.filter(pk=filing.pk).update(submitted_at=submitted_at)
     return filing
 
@@ -84,8 +88,8 @@ def example(admin_user, dispatcher_other_town, housing_officer):
     do_approve_filing(approved.pk, actor=housing_officer)
     pivot = at(7, 1) - dt.timedelta(hours=12)  # midnight, 1 July
     NightWorkFiling.objects.filter(pk=approved.pk).update(decided_at=pivot)
-    do_reject_filing(filed(a, staff, at(8, 1)).pk, actor=housing_officer, reason="理由不充分")
-    filed(a, staff, at(9, 1))
+    do_reject_filing(filed(a, staff, at(8, 1), 1).pk, actor=housing_officer, reason="理由不充分")
+    filed(a, staff, at(9, 1), 2)
     do_reject_filing(filed(b, staff, at(5, 5)).pk, actor=housing_officer, reason="措施不具体")
     for when, north, east in [((3, 10), 100, 0), ((5, 20), 0, 150), ((8, 15), -50, 0),
                               ((8, 16), 180, 180), ((8, 17), 0, -300)]:  # fmt: skip
