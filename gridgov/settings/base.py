@@ -25,8 +25,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "gridgov.core.thirdparty.BackgroundTasksConfig",  # django_tasks_db, named in Chinese
+    "gridgov.core.thirdparty.SignInLockoutsConfig",  # axes, named in Chinese
     "gridgov.core",
     "gridgov.accounts",
     "gridgov.regions",
