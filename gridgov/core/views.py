@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from gridgov.events.selectors import workload
+from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.inspections.selectors import inspection_workload
 from gridgov.org.models import Staff
 from gridgov.org.roles import post_of
@@ -33,6 +34,7 @@ def home(request):
             "home_region": home_region_for(user),
             "counts": counts,
             "work": workload(user),
+            "may_report": EVENT_WORKFLOW.role_of(user) in EVENT_WORKFLOW.transition("report").roles,
             "inspections": inspection_workload(user),
         },
     )

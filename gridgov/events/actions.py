@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import Conflict, GridGovError, InvalidInput, field_problem
+from gridgov.core.errors import Conflict, GridGovError, InvalidInput, NotPermitted, field_problem
 from gridgov.core.numbers import next_number
 from gridgov.core.validators import validate_phone
 from gridgov.org.choices import Role
@@ -148,6 +148,9 @@ def locate_or_refuse(lon: float, lat: float) -> Region:
 def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note: str = "") -> Event:
     """File a report. `on_the_spot`: a grid worker has already handled it (小微事马上办)."""
     role = WORKFLOW.role_of(actor)
+    step = WORKFLOW.transition("report_handled" if on_the_spot else "report")
+    if role not in step.roles:  # before the input: a data feed account is refused, not corrected
+        raise NotPermitted(_("Your role may not “%(action)s”.") % {"action": step.label})
     category, source, lon, lat, occurred_at = _check_report(data, role)
     photos = prepare_photos(data.photos)
     microgrid = locate_or_refuse(lon, lat)

@@ -226,6 +226,13 @@ def reporter_user_ids(event) -> list[int]:
     return [i for i in ids if i]
 
 
+def _command_roles() -> frozenset:
+    """Who works a command centre's queue: those who may accept its reports."""
+    from .workflow import EVENT_WORKFLOW
+
+    return EVENT_WORKFLOW.transition("accept").roles
+
+
 def workload(user) -> dict:
     """The workbench's counters: my open reports, my command centre's queue, my unit's tasks,
     and what is overdue in my area — one query over open events only (the ones with a running
@@ -235,7 +242,7 @@ def workload(user) -> dict:
         "mine_open": Count("pk", filter=Q(reporter=user.pk)),
         "overdue": Count("pk", filter=overdue_now(timezone.now())),
     }
-    if post is not None:
+    if post is not None and post.role in _command_roles():
         counts["command_queue"] = Count("pk", filter=_command_queue(post))
         if post.department_id:
             counts["unit_tasks"] = Count("pk", filter=_unit_queue(post))
