@@ -202,8 +202,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "gridgov" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "gridgov.core.storage.CompressedManifestStorage"},
 }
+# Fingerprinted files (name.<hash>.css) never change: WhiteNoise serves them as immutable for a
+# year; the few others (favicon links written by hand) for a day, not WhiteNoise's 60 seconds.
+WHITENOISE_MAX_AGE = 24 * 3600
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

@@ -10,4 +10,5 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True  # the browser tests' pages load their files from the tree
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
