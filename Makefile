@@ -12,6 +12,7 @@ export DJANGO_SETTINGS_MODULE ?= gridgov.settings.development
 
 demo: setup
 	$(PY) manage.py migrate --noinput
+	GRIDGOV_DEBUG=$${GRIDGOV_DEBUG:-false} $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo --scale $(DEMO_SCALE)
 	GRIDGOV_DEBUG=$${GRIDGOV_DEBUG:-false} $(PY) manage.py run_stack --port $(DEMO_PORT)
 

@@ -31,6 +31,8 @@ ASSETS = [
             "package/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
             "package/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
             "package/dist/images/layers.png": "leaflet/images/layers.png",
+            # leaflet.css names it: collectstatic's fingerprinting needs every file it names.
+            "package/dist/images/layers-2x.png": "leaflet/images/layers-2x.png",
         },
     ),
     (

@@ -324,7 +324,7 @@ def test_importing_the_shipped_file_again_changes_nothing_but_is_audited():
     before = AuditEntry.objects.filter(action="worktime.set_calendar_days").count()
     out = io.StringIO()
     call_command("import_holidays", str(HOLIDAYS_CN), stdout=out)
-    assert "0 days created, 0 updated, 72 unchanged" in out.getvalue()
+    assert "新建 0 天，更新 0 天，72 天未变" in out.getvalue()
     entries = AuditEntry.objects.filter(action="worktime.set_calendar_days")
     assert entries.count() == before + 1
     assert entries.first().actor_label == "command:import_holidays"

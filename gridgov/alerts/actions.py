@@ -247,47 +247,86 @@ def _moment(value, now) -> datetime:
 
 
 def _signal_row(index: int, row, known: _Rows, now) -> tuple[dict | None, dict | None]:
-    """(the row ready to insert, None) or (None, why it was refused)."""
+    """(the row ready to insert, None) or (None, why it was refused): every problem of the
+    row in `problems`, the first one also as `field` and `reason`."""
+    if not isinstance(row, dict):
+        return None, _refusal(index, [field_problem("", _("Each signal is a JSON object."))])
+    problems: list[dict] = []
 
     def refuse(field_name, reason):
-        return None, {"index": index, "field": field_name, "reason": reason}
+        problems.append(field_problem(field_name, reason))
 
-    if not isinstance(row, dict):
-        return refuse("", _("Each signal is a JSON object."))
     code = row.get("source")
     source = known.sources.get(code) if isinstance(code, str) else None
     if source is None or source.kind == SourceKind.WARNING:
-        return refuse("source", _("Unknown or inactive signal source."))
+        refuse("source", _("Unknown or inactive signal source."))
+        source = None
     external = row.get("id")
     if isinstance(external, int) and not isinstance(external, bool):
         external = str(external)
     if not isinstance(external, str) or not 0 < len(external.strip()) <= 64:
-        return refuse("id", _("Give the signal's id at its source (at most 64 characters)."))
-    kind = row.get("kind") or source.metric
-    if not isinstance(kind, str) or not 0 < len(kind) <= 32:
-        return refuse("kind", _("Give the kind of signal (at most 32 characters)."))
+        refuse("id", _("Give the signal's id at its source (at most 64 characters)."))
+    kind = row.get("kind") or (source.metric if source else "")
+    if source is not None and (not isinstance(kind, str) or not 0 < len(kind) <= 32):
+        refuse("kind", _("Give the kind of signal (at most 32 characters)."))
+    value, unit = _checked_value(row, source, refuse)
+    try:
+        observed = _moment(row.get("observed_at"), now)
+        if observed > now + FUTURE_TOLERANCE or observed < now - MAX_AGE:
+            refuse("observed_at", _("The time is in the future or more than a year ago."))
+    except (ValueError, OverflowError):
+        refuse("observed_at", _("Give the time as ISO 8601, e.g. 2026-05-01T22:15:00+08:00."))
+        observed = None
+    lon, lat, target = _checked_place(row, known, refuse)
+    device = row.get("device") or ""
+    if not isinstance(device, str) or len(device) > 64 or device.startswith("rule:"):
+        refuse("device", _("The device id is not valid (at most 64 characters)."))
+    payload = row.get("payload") or {}
+    if not isinstance(payload, dict) or len(json.dumps(payload)) > MAX_PAYLOAD_BYTES:
+        refuse("payload", _("The payload is an object of at most 4 KB."))
+    if problems:
+        return None, _refusal(index, problems)
+    return {
+        "source_id": source.pk, "external_id": external.strip(), "kind": kind, "value": value,
+        "unit": unit, "observed_at": observed, "lon": lon, "lat": lat, "device": device,
+        "target_id": target, "payload": payload,
+    }, None  # fmt: skip
+
+
+def _refusal(index: int, problems: list[dict]) -> dict:
+    first = problems[0]
+    return {"index": index, "field": first["field"], "reason": first["message"],
+            "problems": problems}  # fmt: skip
+
+
+def _checked_value(row, source, refuse) -> tuple[float | None, str]:
+    """The reading and its unit, against the source's range and unit (when it is known)."""
     try:
         value = _number_or_none(row.get("value"))
     except ValueError:
-        return refuse("value", _("The value is not a number."))
-    if value is None and source.kind == SourceKind.SENSOR:
-        return refuse("value", _("A reading needs a value."))
-    if value is not None and (
-        (source.min_value is not None and value < source.min_value)
-        or (source.max_value is not None and value > source.max_value)
-    ):
-        return refuse("value", _("The value is outside the source's range."))
-    unit = row.get("unit") or source.unit
-    if not isinstance(unit, str) or (source.unit and unit != source.unit):
-        return refuse("unit", _("This source's unit is %(unit)s.") % {"unit": source.unit})
-    try:
-        observed = _moment(row.get("observed_at"), now)
-    except (ValueError, OverflowError):
-        return refuse(
-            "observed_at", _("Give the time as ISO 8601, e.g. 2026-05-01T22:15:00+08:00.")
-        )
-    if observed > now + FUTURE_TOLERANCE or observed < now - MAX_AGE:
-        return refuse("observed_at", _("The time is in the future or more than a year ago."))
+        refuse("value", _("The value is not a number."))
+        value = None
+    else:
+        if source is not None and value is None and source.kind == SourceKind.SENSOR:
+            refuse("value", _("A reading needs a value."))
+        if (
+            source is not None
+            and value is not None
+            and (
+                (source.min_value is not None and value < source.min_value)
+                or (source.max_value is not None and value > source.max_value)
+            )
+        ):
+            refuse("value", _("The value is outside the source's range."))
+    unit = row.get("unit") or (source.unit if source else "")
+    if source is not None and (not isinstance(unit, str) or (source.unit and unit != source.unit)):
+        refuse("unit", _("This source's unit is %(unit)s.") % {"unit": source.unit})
+    return value, unit
+
+
+def _checked_place(row, known: _Rows, refuse) -> tuple[float | None, float | None, int | None]:
+    """Where: a point in any CRS, a known target, or both."""
+    lon = lat = None
     try:
         lon, lat = _number_or_none(row.get("lon")), _number_or_none(row.get("lat"))
         crs = row.get("crs") or CRS.WGS84
@@ -296,25 +335,20 @@ def _signal_row(index: int, row, known: _Rows, now) -> tuple[dict | None, dict |
         if lon is not None:
             lon, lat = wgs84_point(lon, lat, crs)
     except (TypeError, ValueError):
-        return refuse("location", _("The location is not a valid point."))
+        refuse("location", _("The location is not a valid point."))
+        lon = lat = None
+        bad_point = True
+    else:
+        bad_point = False
     target = row.get("target")
     if isinstance(target, bool) or not isinstance(target, int | None):
-        return refuse("target", _("Give the target's number."))
-    if target is not None and known.targets.get(target) is not True:
-        return refuse("target", _("Unknown or inactive target."))
-    if lon is None and target is None:
-        return refuse("location", _("Give a location or a target."))
-    device = row.get("device") or ""
-    if not isinstance(device, str) or len(device) > 64 or device.startswith("rule:"):
-        return refuse("device", _("The device id is not valid (at most 64 characters)."))
-    payload = row.get("payload") or {}
-    if not isinstance(payload, dict) or len(json.dumps(payload)) > MAX_PAYLOAD_BYTES:
-        return refuse("payload", _("The payload is an object of at most 4 KB."))
-    return {
-        "source_id": source.pk, "external_id": external.strip(), "kind": kind, "value": value,
-        "unit": unit, "observed_at": observed, "lon": lon, "lat": lat, "device": device,
-        "target_id": target, "payload": payload,
-    }, None  # fmt: skip
+        refuse("target", _("Give the target's number."))
+        target = None
+    elif target is not None and known.targets.get(target) is not True:
+        refuse("target", _("Unknown or inactive target."))
+    elif lon is None and target is None and not bad_point:
+        refuse("location", _("Give a location or a target."))
+    return lon, lat, target
 
 
 SIGNAL_INSERT_COLUMNS = (

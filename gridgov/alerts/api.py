@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from gridgov.core.errors import InvalidInput, NotFound
 from gridgov.org.choices import Capability
 from gridgov.org.permissions import requires
+from gridgov.regions.choices import CRS
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import region_for
 from gridgov.workflow.api import actions_of, timeline_of
@@ -255,6 +256,44 @@ def _firing_json(dry) -> dict:
     }
 
 
+# --- Input ----------------------------------------------------------------------------------
+
+
+class SignalInput(serializers.Serializer):
+    """One signal as a feed sends it. Documents the intake; the action checks each row itself,
+    so that one bad row of a batch refuses that row only."""
+
+    source = serializers.CharField(help_text=_("The signal source's code, e.g. noise"))
+    id = serializers.CharField(max_length=64, help_text=_("The signal's id at its source"))
+    kind = serializers.CharField(
+        max_length=32, required=False, help_text=_("Default: the source's")
+    )
+    value = serializers.FloatField(required=False, allow_null=True)
+    unit = serializers.CharField(required=False, help_text=_("Default: the source's"))
+    observed_at = serializers.DateTimeField(required=False, help_text=_("Default: now"))
+    lon = serializers.FloatField(required=False, allow_null=True)
+    lat = serializers.FloatField(required=False, allow_null=True)
+    crs = serializers.ChoiceField(choices=CRS.choices, required=False, default=CRS.WGS84)
+    target = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("An inspection target's number")
+    )
+    device = serializers.CharField(max_length=64, required=False)
+    payload = serializers.DictField(required=False)
+
+
+class SignalRefusalSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    field = serializers.CharField(help_text=_("The first problem's field"))
+    reason = serializers.CharField(help_text=_("The first problem"))
+    problems = serializers.ListField(child=serializers.DictField(), help_text=_("Every problem"))
+
+
+class SignalIntakeResultSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    duplicates = serializers.ListField(child=serializers.DictField())
+    rejected = SignalRefusalSerializer(many=True)
+
+
 # --- Views ----------------------------------------------------------------------------------
 
 
@@ -268,8 +307,18 @@ class SignalIntakeView(APIView):
 
     @extend_schema(
         operation_id="signals_feed",
-        request=dict,
-        responses={200: dict, 201: dict, 400: dict, 403: dict},
+        request=PolymorphicProxySerializer(
+            component_name="SignalFeed",
+            serializers=[SignalInput, SignalInput(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
+        responses={
+            200: SignalIntakeResultSerializer,
+            201: SignalIntakeResultSerializer,
+            400: dict,
+            403: dict,
+        },
     )
     def post(self, request):
         single = isinstance(request.data, dict)
@@ -280,7 +329,7 @@ class SignalIntakeView(APIView):
                 refused = result["rejected"][0]
                 raise InvalidInput(
                     _("The signal was refused."),
-                    details=[{"field": refused["field"], "message": refused["reason"]}],
+                    details=refused["problems"],
                 )
             code = status.HTTP_201_CREATED if result["accepted"] else status.HTTP_200_OK
             return Response(result, status=code)

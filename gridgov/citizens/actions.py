@@ -37,6 +37,14 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def issue_tracking_code(event: Event) -> str:
+    """Give a publicly filed event its tracking code (call inside the report's transaction);
+    the code is returned here, to be shown once, and only its digest is kept."""
+    code = new_tracking_code()
+    Ticket.objects.create(event=event, code_digest=_digest(code))
+    return code
+
+
 @dataclass
 class Complaint:
     category: str  # a public service's category code
@@ -62,7 +70,6 @@ def do_submit_complaint(complaint: Complaint) -> tuple[Event, str]:
     # The kinds of problem the public may report: the same services Open311 offers.
     if not PublicService.objects.offered().filter(category__code=complaint.category).exists():
         raise InvalidInput(_("Please choose the kind of problem from the list."))
-    code = new_tracking_code()
     with transaction.atomic():
         event = events.do_report_event(
             events.ReportData(
@@ -80,7 +87,7 @@ def do_submit_complaint(complaint: Complaint) -> tuple[Event, str]:
             ),
             actor=PublicActor(PUBLIC_LABEL),
         )
-        Ticket.objects.create(event=event, code_digest=_digest(code))
+        code = issue_tracking_code(event)
         Publication.objects.create(event=event, channel=Channel.WEB)
     return event, code
 

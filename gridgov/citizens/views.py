@@ -17,7 +17,12 @@ from gridgov.core.audit import client_ip
 from gridgov.core.errors import GridGovError, InvalidInput, TooManyRequests
 from gridgov.core.ratelimit import allow
 from gridgov.events.models import Event
-from gridgov.events.public import is_closed, public_steps, responsible_unit
+from gridgov.events.public import (
+    expected_completion,
+    is_closed,
+    public_steps,
+    responsible_unit,
+)
 from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.open311.models import PublicService
 from gridgov.regions.api import feature_collection
@@ -144,6 +149,7 @@ def _render_ticket(request, event, error=None, status=200):
             "event": event,
             "steps": steps,
             "closed": is_closed(event),
+            "expected": expected_completion(event),
             "unit": responsible_unit(event),
             "may_rate": EVENT_WORKFLOW.may(event, "rate", actor) and event.satisfaction is None,
             "may_reopen": EVENT_WORKFLOW.may(event, "reopen", actor),

@@ -1,8 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .errors import GridGovError
 from .models import AuditEntry
+
+admin.site.site_header = _("GridGov administration")
+admin.site.site_title = _("GridGov administration")
+admin.site.index_title = _("Data administration")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

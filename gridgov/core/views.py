@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from .jobs import problem_location
 from .models import Job
 from .registry import scoped, workbench
+from .summaries import labelled
 
 
 @login_required
@@ -17,4 +18,5 @@ def home(request):
 def job_detail(request, pk):
     job = get_object_or_404(scoped(Job.objects.all(), request.user), pk=pk)
     problems = [(problem_location(p), p.get("reason", "")) for p in job.problems]
-    return render(request, "core/job.html", {"job": job, "problems": problems})
+    summary = labelled(job.summary)
+    return render(request, "core/job.html", {"job": job, "problems": problems, "summary": summary})

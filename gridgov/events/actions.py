@@ -6,12 +6,14 @@ notifies after commit. A refused action changes nothing.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core.errors import Conflict, GridGovError, InvalidInput, field_problem
+from gridgov.core.errors import Conflict, GridGovError, InvalidInput, NotPermitted, field_problem
 from gridgov.core.numbers import next_number
 from gridgov.core.validators import MAX_TEXT, validate_phone
 from gridgov.org.choices import Role
@@ -60,10 +62,43 @@ class ReportData:
     reporter_phone: str = ""
     photos: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # kept on the report's timeline row
+    # When it happened, if not when it is reported (a caller tells the hotline of last night).
+    occurred_at: datetime | str | None = None
 
 
-def _check_report(data: ReportData, role: str | None) -> tuple[EventCategory, str, float, float]:
+# How far back a report may say something happened; a few minutes ahead is a clock's drift.
+OCCURRED_WITHIN = timedelta(days=365)
+CLOCK_DRIFT = timedelta(minutes=5)
+
+
+def _occurred_at(value, now, problems: list) -> datetime | None:
+    """The moment something happened, from a datetime or ISO 8601 text (local time if it
+    names no zone): not in the future, and not more than OCCURRED_WITHIN ago."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = value if isinstance(value, datetime) else parse_datetime(str(value).strip())
+    except ValueError:  # well formed but no such moment (a 13th month)
+        moment = None
+    if moment is None:
+        problems.append(field_problem("occurred_at", _("Give a date and time.")))
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment > now + CLOCK_DRIFT:
+        problems.append(field_problem("occurred_at", _("It cannot have happened in the future.")))
+    elif moment < now - OCCURRED_WITHIN:
+        problems.append(
+            field_problem("occurred_at", _("Report what happened within the last year."))
+        )
+    return moment
+
+
+def _check_report(
+    data: ReportData, role: str | None
+) -> tuple[EventCategory, str, float, float, datetime | None]:
     problems = []
+    occurred_at = _occurred_at(data.occurred_at, timezone.now(), problems)
     title = (data.title or "").strip()
     if not title:
         problems.append({"field": "title", "message": _("A title is required.")})
@@ -103,7 +138,7 @@ def _check_report(data: ReportData, role: str | None) -> tuple[EventCategory, st
         lon = lat = None
     if problems:
         raise InvalidInput(_("The report is not complete."), details=problems)
-    return category, source, lon, lat
+    return category, source, lon, lat, occurred_at
 
 
 def locate_or_refuse(lon: float, lat: float) -> Region:
@@ -120,7 +155,10 @@ def locate_or_refuse(lon: float, lat: float) -> Region:
 def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note: str = "") -> Event:
     """File a report. `on_the_spot`: a grid worker has already handled it (小微事马上办)."""
     role = WORKFLOW.role_of(actor)
-    category, source, lon, lat = _check_report(data, role)
+    step = WORKFLOW.transition("report_handled" if on_the_spot else "report")
+    if role not in step.roles:  # before the input: a data feed account is refused, not corrected
+        raise NotPermitted(_("Your role may not “%(action)s”.") % {"action": step.label})
+    category, source, lon, lat, occurred_at = _check_report(data, role)
     photos = prepare_photos(data.photos)
     microgrid = locate_or_refuse(lon, lat)
     routed = route(category, microgrid)
@@ -149,6 +187,7 @@ def do_report_event(data: ReportData, *, actor, on_the_spot: bool = False, note:
         reporter_name=(data.reporter_name or _reporter_label(actor))[:64],
         reporter_phone=data.reporter_phone or "",
         reported_at=now,
+        occurred_at=occurred_at,
     )
 
     def number(event):

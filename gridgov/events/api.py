@@ -90,6 +90,7 @@ class EventDetailSerializer(EventListSerializer):
     suggested_unit = serializers.SerializerMethodField()
     routing_reason = serializers.CharField()
     reporter = serializers.CharField(source="reporter_name")
+    occurred_at = serializers.DateTimeField()
     duplicate_of = serializers.SerializerMethodField()
     accepted_at = serializers.DateTimeField()
     dispatched_at = serializers.DateTimeField()
@@ -183,6 +184,12 @@ class ReportInput(serializers.Serializer):
     )
     reporter_phone = serializers.CharField(
         required=False, allow_blank=True, max_length=20, default=""
+    )
+    occurred_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("When it happened, if not now: not in the future, within the last year."),
     )
     on_the_spot = serializers.BooleanField(
         default=False,

@@ -190,6 +190,12 @@ class Event(Placed, WorkItem):
     )
 
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    occurred_at = models.DateTimeField(
+        _("occurred at"),
+        null=True,
+        blank=True,
+        help_text=_("When it happened, if the reporter says so; empty: when it was reported."),
+    )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)

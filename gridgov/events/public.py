@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EventStatus
+from .choices import EventStatus, Step
 
 CLOSED = frozenset({EventStatus.CLOSED, EventStatus.REJECTED, EventStatus.MERGED})
 
@@ -72,6 +72,25 @@ def public_steps(entries) -> list[PublicStep]:
 
 def is_closed(event) -> bool:
     return event.status in CLOSED
+
+
+# The timed steps in the order an event goes through them; closing after verification has none.
+STEP_ORDER = (Step.ACCEPT, Step.DISPATCH, Step.HANDLE, Step.VERIFY)
+
+
+def expected_completion(event) -> datetime | None:
+    """When an open event should be done: the running step's deadline, then the working hours
+    the category (and priority) allows for each step still to come, on the working-day calendar.
+    The one answer for every public channel; None once closed or when nothing is timed."""
+    from gridgov.worktime.calendar import add_working_hours
+
+    from .workflow import PRIORITY_FACTOR
+
+    if event.status in CLOSED or event.due_at is None or event.step not in STEP_ORDER:
+        return None
+    later = STEP_ORDER[STEP_ORDER.index(event.step) + 1 :]
+    hours = sum(event.category.hours_for(step) for step in later)
+    return add_working_hours(event.due_at, hours * PRIORITY_FACTOR[event.priority])
 
 
 def responsible_unit(event):

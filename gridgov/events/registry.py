@@ -17,7 +17,7 @@ from gridgov.core.registry import (
 
 from . import actions  # noqa: F401 - declares how the deadline sweep chases events
 from .demo import DEMO_EVENTS, load_demo_events
-from .selectors import workload
+from .selectors import may_report, workload
 
 
 def load_events(demo):
@@ -34,7 +34,13 @@ register_demo(
         summary=lambda demo: f"{demo.figures['events']} events over the past year",
     )
 )
-register_tiles(Tiles("events/workbench.html", lambda user: {"work": workload(user)}, order=10))
+register_tiles(
+    Tiles(
+        "events/workbench.html",
+        lambda user: {"work": workload(user), "may_report": may_report(user)},
+        order=10,
+    )
+)
 register_navigation(
     NavEntry(_("Events"), "events:list", 10),
     NavEntry(_("Event statistics"), "events:kpi", 110, requires="view_kpi"),

@@ -217,6 +217,11 @@ def reporter_user_ids(event) -> list[int]:
     return [i for i in ids if i]
 
 
+def may_report(user) -> bool:
+    """Whether the table lets this user report an event (a data feed account may not)."""
+    return EVENT_WORKFLOW.role_of(user) in EVENT_WORKFLOW.transition("report").roles
+
+
 def workload(user) -> dict:
     """The workbench's counters: my open reports, my command centre's queue, my unit's tasks,
     and what is overdue in my area — one query over open events only (the ones with a running
@@ -226,9 +231,10 @@ def workload(user) -> dict:
         "mine_open": Count("pk", filter=Q(reporter=user.pk)),
         "overdue": Count("pk", filter=overdue_now(timezone.now())),
     }
-    if post is not None:
+    # Who works a command centre's queue: those the table lets accept its reports.
+    if post is not None and post.role in EVENT_WORKFLOW.transition("accept").roles:
         counts["command_queue"] = Count("pk", filter=_command_queue(post))
-        if post.department_id:
-            counts["unit_tasks"] = Count("pk", filter=_unit_queue(post))
+    if post is not None and post.department_id:
+        counts["unit_tasks"] = Count("pk", filter=_unit_queue(post))
     running = events_for(user).filter(due_at__isnull=False)  # every open event, nothing else
     return running.order_by().aggregate(**counts)

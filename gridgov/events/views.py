@@ -152,6 +152,7 @@ def report(request):
             source=request.POST.get("source", ""),
             reporter_name=request.POST.get("reporter_name", ""),
             reporter_phone=request.POST.get("reporter_phone", ""),
+            occurred_at=request.POST.get("occurred_at", ""),
             photos=request.FILES.getlist("photos"),
         )
         try:

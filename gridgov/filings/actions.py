@@ -24,7 +24,7 @@ from gridgov.org.scoping import can_see
 from gridgov.workflow.engine import CITIZEN, SYSTEM
 
 from . import nights
-from .choices import FilingChannel, Validity
+from .choices import FilingChannel, FilingStatus, Validity
 from .models import NightWorkFiling
 from .workflow import FILING_WORKFLOW as WORKFLOW
 
@@ -286,6 +286,7 @@ def do_submit_filing(data: FilingData, *, actor, note: str = "") -> NightWorkFil
     filing = new_filing(data, checked, actor=actor, now=now)
 
     def number(filing):
+        _refuse_overlap(filing)
         filing.number = next_number("BB", NightWorkFiling, now)
 
     return WORKFLOW.start(
@@ -296,6 +297,30 @@ def do_submit_filing(data: FilingData, *, actor, note: str = "") -> NightWorkFil
         prepare=number,
         data={"site": checked.site.name, "nights": filing.night_count},
     )
+
+
+def _refuse_overlap(filing: NightWorkFiling) -> None:
+    """One site, one filing per night: a second filing for nights a pending or approved one
+    already covers is refused with that filing's number. The site's row is locked first, so
+    two overlapping filings sent at the same moment cannot both pass."""
+    InspectionTarget.objects.select_for_update().filter(pk=filing.site_id).first()
+    other = (
+        NightWorkFiling.objects.filter(
+            site_id=filing.site_id,
+            status__in=(FilingStatus.SUBMITTED, FilingStatus.APPROVED),
+            first_night__lte=filing.last_night,
+            last_night__gte=filing.first_night,
+        )
+        .order_by("first_night")
+        .first()
+    )
+    if other is not None:
+        raise Conflict(
+            _("Filing %(number)s (%(status)s) already covers the nights from %(first)s to "
+              "%(last)s at this site.")
+            % {"number": other.number, "status": other.get_status_display(),
+               "first": other.first_night, "last": other.last_night}
+        )  # fmt: skip
 
 
 # --- The responsible department ----------------------------------------------------------

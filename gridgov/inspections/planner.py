@@ -103,8 +103,9 @@ class Plan:
 
     @property
     def visits_without_merging(self) -> int:
-        """Planning each plannable need alone takes one visit per need."""
-        return self.plannable
+        """The needs planned, each visited alone: one visit per need. (Needs left unplanned
+        take no visit either way, so that visits_without_merging − visits = visits_saved.)"""
+        return self.planned_needs
 
     @property
     def planned_needs(self) -> int:

@@ -140,6 +140,8 @@ def _officers(department_ids) -> list[planner.Officer]:
     """Officers of the needs' departments (a squad's officers work for its own needs; an
     officer of a sub-unit also serves a need of the unit above it)."""
     departments = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "path"))
+    if not departments:  # no needs: an empty Q() below would match every officer
+        return []
     by_path = sorted(departments.items(), key=lambda d: -len(d[1]))  # most specific first
     capacity = settings.GRIDGOV_INSPECTIONS_PER_OFFICER_DAY
     officers = []

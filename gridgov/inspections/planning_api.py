@@ -20,6 +20,7 @@ from gridgov.regions.selectors import region_or_home_for
 
 from .kpi import inspection_kpis
 from .planning import (
+    REASON_LABELS,
     NeedData,
     do_confirm_plan,
     do_create_need,
@@ -107,8 +108,32 @@ class PlanSerializer(serializers.Serializer):
     end = serializers.DateField()
     status = serializers.CharField()
     summary = serializers.JSONField()
-    visits = serializers.JSONField()
-    unplanned = serializers.JSONField()
+    visits = serializers.SerializerMethodField()
+    unplanned = serializers.SerializerMethodField()
+
+    def get_visits(self, plan) -> list[dict]:
+        """Each visit with its scenario's code and name (the plan stores the scenario's id)."""
+        from .models import Scenario
+
+        scenarios = Scenario.objects.in_bulk({v["scenario"] for v in plan.visits})
+        rows = []
+        for visit in plan.visits:
+            scenario = scenarios.get(visit["scenario"])
+            rows.append(
+                {
+                    **visit,
+                    "scenario": scenario.code if scenario else None,
+                    "scenario_name": scenario.name if scenario else None,
+                }
+            )
+        return rows
+
+    def get_unplanned(self, plan) -> list[dict]:
+        """Each need left out, with why: its reason's code and, beside it, the reason in words."""
+        return [
+            {**left, "reason_text": str(REASON_LABELS.get(left["reason"], left["reason"]))}
+            for left in plan.unplanned
+        ]
 
 
 class PlanInput(serializers.Serializer):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.actions import token_digest
+from gridgov.citizens.actions import issue_tracking_code
 from gridgov.core import audit
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from gridgov.events.actions import ReportData, do_report_event
@@ -79,7 +80,8 @@ class PublicRequest:
 @transaction.atomic
 def do_submit_public_request(request: PublicRequest, *, client: ClientApplication):
     """A citizen's request through a 311 client: an event from the public, in the closed loop,
-    and in the public feed (it came in through a public channel).
+    and in the public feed (it came in through a public channel). Returns the event and its
+    tracking code (for the public tracking page, given out once).
 
     Contact details go into the event's encrypted reporter fields, shown to staff in scope
     only; the answers to the service's questions are kept on the report's timeline row."""
@@ -102,7 +104,7 @@ def do_submit_public_request(request: PublicRequest, *, client: ClientApplicatio
         actor=PublicActor(f"open311:{client.name}"),
     )  # fmt: skip
     Publication.objects.create(event=event, channel=Channel.OPEN311)
-    return event
+    return event, issue_tracking_code(event)
 
 
 # --- The public feed --------------------------------------------------------------------------

@@ -9,7 +9,12 @@ citizen's own words and address, of one staff published, only its title.
 from django.utils import timezone
 
 from gridgov.events.choices import EventStatus
-from gridgov.events.public import CLOSED, PUBLIC_STEP_TEXT, responsible_unit
+from gridgov.events.public import (
+    CLOSED,
+    PUBLIC_STEP_TEXT,
+    expected_completion,
+    responsible_unit,
+)
 
 from .models import Channel
 
@@ -72,7 +77,7 @@ def request(event) -> dict:
         "service_notice": None,
         "requested_datetime": _time(event.reported_at),
         "updated_datetime": _time(event.updated_at),
-        "expected_datetime": None if closed else _time(event.due_at),
+        "expected_datetime": _time(expected_completion(event)),
         "address": (event.address or None) if from_public else None,
         "address_id": None,
         "zipcode": None,

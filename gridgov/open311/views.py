@@ -21,7 +21,7 @@ from gridgov.core.audit import client_ip
 from gridgov.core.errors import GridGovError
 from gridgov.core.ratelimit import allow
 from gridgov.events.models import Event, EventTimelineEntry
-from gridgov.events.public import PUBLIC_STEP_TEXT
+from gridgov.events.public import PUBLIC_STEP_TEXT, expected_completion
 from gridgov.regions.geocode import AmbiguousAddress, place_by_code, place_in_address
 
 from . import serializers
@@ -267,7 +267,7 @@ def submit(request, fmt):
         if part
     ).strip()  # fmt: skip
     try:
-        event = do_submit_public_request(
+        event, code = do_submit_public_request(
             PublicRequest(
                 service_code=public.category.code,
                 lat=lat,
@@ -288,8 +288,16 @@ def submit(request, fmt):
     body = [
         {
             "service_request_id": event.number,
-            "service_notice": _("Received; the command centre will accept it by %(due)s.")
-            % {"due": serializers._time(event.due_at)},
+            "service_notice": _(
+                "Received; expected to be done by %(due)s. Follow it at %(url)s with number "
+                "%(number)s and tracking code %(code)s."
+            )
+            % {
+                "due": serializers._time(expected_completion(event)),
+                "url": request.build_absolute_uri(reverse("citizens:lookup")),
+                "number": event.number,
+                "code": code,
+            },
             "account_id": request.POST.get("account_id") or None,
         }
     ]

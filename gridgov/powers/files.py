@@ -209,7 +209,7 @@ def check_rows(rows: list[PowerRow]) -> list[dict]:
 
 
 def export_rows(versions) -> list[list]:
-    """Catalogue rows (versions in effect, with item and holder loaded) as file rows."""
+    """Catalogue rows (versions with item and holder loaded) as file rows: one per version."""
     return [
         [
             v.item.code,

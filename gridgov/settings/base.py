@@ -25,8 +25,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
-    "django_tasks_db",
-    "axes",
+    "gridgov.core.thirdparty.BackgroundTasksConfig",  # django_tasks_db, named in Chinese
+    "gridgov.core.thirdparty.SignInLockoutsConfig",  # axes, named in Chinese
     "gridgov.core",
     "gridgov.accounts",
     "gridgov.regions",
@@ -215,8 +215,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "gridgov" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "gridgov.core.storage.CompressedManifestStorage"},
 }
+# Fingerprinted files (name.<hash>.css) never change: WhiteNoise serves them as immutable for a
+# year; the few others (favicon links written by hand) for a day, not WhiteNoise's 60 seconds.
+WHITENOISE_MAX_AGE = 24 * 3600
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

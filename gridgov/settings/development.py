@@ -14,13 +14,16 @@ SECRET_KEY = env_str("GRIDGOV_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 PII_KEYS = env_list("GRIDGOV_PII_KEYS", [DEVELOPMENT_PII_KEY])
 PII_INDEX_KEY = env_str("GRIDGOV_PII_INDEX_KEY", DEVELOPMENT_PII_INDEX_KEY)
 
-# Serve static files straight from the source tree, no collectstatic needed.
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# While developing, static files are served straight from the source tree, no collectstatic
+# needed. The demo (`make demo`, GRIDGOV_DEBUG=false) serves them as production does: collected,
+# compressed and fingerprinted (base.py's storage), cached for good by browsers.
+if DEBUG:
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 # The SQLite file and uploads live here; create it so a fresh checkout just works.
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -10,6 +10,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True  # the browser tests' pages load their files from the tree
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # Apps that exist only for the tests (a kind of work item defined under tests/, say): every

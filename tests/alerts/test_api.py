@@ -285,3 +285,27 @@ def test_a_bad_source_is_refused_with_its_fields_and_only_managers_define_them(
         "/api/v1/signal-sources/warnings", "{}", content_type="application/json"
     )
     assert kept.status_code == 400
+
+
+def test_a_refused_signal_lists_every_problem_at_once(sensor_client, site):
+    bad = {**reading(site), "value": "loud", "observed_at": "yesterday", "device": "rule:9",
+           "target": "the school"}  # fmt: skip
+    response = post(sensor_client, "/api/v1/signals", bad)
+    assert response.status_code == 400
+    fields = [e["field"] for e in response.json()["errors"]]
+    assert fields == ["value", "observed_at", "target", "device"]
+    batch = post(sensor_client, "/api/v1/signals", [bad, {**bad, "source": "nope"}]).json()
+    first, second = batch["rejected"]
+    assert first["field"] == "value" and len(first["problems"]) == 4
+    assert second["field"] == "source" and len(second["problems"]) == 5
+
+
+def test_the_api_schema_describes_a_signal_to_send(admin_user):
+    schema = client_for(admin_user).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    body = schema["paths"]["/api/v1/signals"]["post"]["requestBody"]["content"]
+    ref = body["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    feed = schema["components"]["schemas"][ref]
+    signal = feed["oneOf"][0]["$ref"].rsplit("/", 1)[1]
+    properties = schema["components"]["schemas"][signal]["properties"]
+    assert {"source", "id", "value", "observed_at", "lon", "lat", "target"} <= set(properties)
+    assert feed["oneOf"][1]["type"] == "array"

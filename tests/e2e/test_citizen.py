@@ -36,7 +36,7 @@ def test_a_citizen_reports_tracks_and_rates_on_a_phone(
     page.goto("/public/")
     expect(page.get_by_role("heading", level=1)).to_have_text("反映身边的问题")
     page.locator("#go-submit").click()
-    page.get_by_label("问题类型").select_option(label="城市管理 · 占道经营")
+    page.get_by_label("问题类型").select_option(label="占道经营")
     page.get_by_label("问题描述").fill("小区门口人行道被摊点占了")
     page.wait_for_function("() => window.gridgovMap !== undefined")
     page.get_by_role("button", name="使用我的位置").click()  # the context's geolocation

@@ -36,6 +36,12 @@ def make_site(actor, name="东栅测试地块工地", town=DEMO_TOWN, nth=0, **f
     )
 
 
+def one_night(days_ahead: int) -> dict:
+    """The nights of a filing of its own: one site's nights are filed once."""
+    night = (timezone.localdate() + dt.timedelta(days=days_ahead)).isoformat()
+    return {"first_night": night, "last_night": night}
+
+
 def filing_data(site, **overrides) -> FilingData:
     tonight = timezone.localdate()
     values = {

@@ -68,8 +68,12 @@ def complaint(actor, site, when, *, north=0.0, east=0.0, category="0201"):
     return event
 
 
-def filed(site, actor, submitted_at):
-    filing = do_submit_filing(filing_data(site), actor=actor)
+def filed(site, actor, submitted_at, later=0):
+    """A filing of `site`; `later` moves its nights on by whole filings (a site's nights are
+    filed once)."""
+    first = timezone.localdate() + dt.timedelta(days=3 * later)
+    nights = {"first_night": first.isoformat(), "last_night": (first + dt.timedelta(2)).isoformat()}
+    filing = do_submit_filing(filing_data(site, **nights), actor=actor)
     NightWorkFiling.objects.filter(pk=filing.pk).update(submitted_at=submitted_at)
     return filing
 
@@ -86,9 +90,9 @@ def example(admin_user, dispatcher_other_town, housing_officer):
     pivot = at(7, 1) - dt.timedelta(hours=12)  # midnight, 1 July
     NightWorkFiling.objects.filter(pk=approved.pk).update(decided_at=pivot)
     FILING_WORKFLOW.act(
-        filed(a, staff, at(8, 1)).pk, "reject", actor=housing_officer, note="理由不充分"
+        filed(a, staff, at(8, 1), 1).pk, "reject", actor=housing_officer, note="理由不充分"
     )
-    filed(a, staff, at(9, 1))
+    filed(a, staff, at(9, 1), 2)
     FILING_WORKFLOW.act(
         filed(b, staff, at(5, 5)).pk, "reject", actor=housing_officer, note="措施不具体"
     )

@@ -12,7 +12,7 @@ from gridgov.filings.choices import FilingChannel, FilingStatus
 from gridgov.filings.models import NightWorkFiling
 from gridgov.filings.workflow import FILING_WORKFLOW
 
-from .conftest import HOUSING, filing_data
+from .conftest import HOUSING, filing_data, one_night
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +47,15 @@ def test_the_lookup_finds_a_site_by_its_address_too(approved):
 def test_filings_that_are_not_approved_or_are_over_are_not_shown(
     site, dispatcher_town, housing_officer
 ):
-    pending = do_submit_filing(filing_data(site, company_name="待审批公司"), actor=dispatcher_town)
-    rejected = do_submit_filing(filing_data(site, company_name="被驳回公司"), actor=dispatcher_town)
-    over = do_submit_filing(filing_data(site, company_name="已结束公司"), actor=dispatcher_town)
+    pending = do_submit_filing(
+        filing_data(site, company_name="待审批公司", **one_night(0)), actor=dispatcher_town
+    )
+    rejected = do_submit_filing(
+        filing_data(site, company_name="被驳回公司", **one_night(1)), actor=dispatcher_town
+    )
+    over = do_submit_filing(
+        filing_data(site, company_name="已结束公司", **one_night(2)), actor=dispatcher_town
+    )
     FILING_WORKFLOW.act(rejected.pk, "reject", actor=housing_officer, note="理由不充分")
     do_approve_filing(over.pk, actor=housing_officer)
     long_ago = timezone.localdate() - dt.timedelta(days=5)

@@ -214,4 +214,4 @@ def test_the_command_plans_and_confirms(scenario, school, squad, police_station,
         stdout=out,
     )
     text = out.getvalue()
-    assert "2 needs → 1 visits" in text and "Created 1 inspection tasks" in text
+    assert "2 项检查需求 → 1 次联合检查" in text and "已创建 1 项检查任务" in text

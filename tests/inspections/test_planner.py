@@ -187,3 +187,15 @@ def test_an_empty_request_gives_an_empty_plan():
 def test_an_officer_listed_twice_is_refused():
     with pytest.raises(ValueError, match="officer"):
         plan(request([], staff=[Officer(1, MARKET, 1), Officer(1, FIRE, 1)]))
+
+
+def test_visits_without_merging_count_only_the_needs_planned_so_the_saving_adds_up():
+    # The shop's two needs make one visit; the school's need finds its department's only
+    # officer booked (capacity 1) and is left out: it takes no visit merged or not.
+    staff = [Officer(101, MARKET, capacity=1), Officer(102, FIRE, capacity=1)]
+    needs = [need(1, SHOP, MARKET, 0, 0), need(2, SHOP, FIRE, 0, 0), need(3, SCHOOL, FIRE, 0, 0)]
+    result = plan(request(needs, staff=staff, days=1))
+    assert result.unplanned == [Unplanned(3, Reason.NO_CAPACITY)]
+    assert len(result.visits) == 1 and result.plannable == 3
+    assert result.visits_without_merging == 2
+    assert result.visits_without_merging - len(result.visits) == result.visits_saved == 1

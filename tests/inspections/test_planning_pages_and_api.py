@@ -81,6 +81,8 @@ def test_the_api_records_needs_plans_and_confirms(
     assert plan.status_code == 201
     body = plan.json()
     assert body["summary"]["visits"] == 1 and body["summary"]["visits_without_merging"] == 2
+    (visit,) = body["visits"]
+    assert (visit["scenario"], visit["scenario_name"]) == (scenario.code, scenario.name)
     confirmed = api.post(f"/api/v1/inspection-plans/{body['id']}/confirm")
     assert confirmed.status_code == 200 and len(confirmed.json()["created"]) == 1
     again = api.post(f"/api/v1/inspection-plans/{body['id']}/confirm")
@@ -130,3 +132,38 @@ def test_the_figures_page_and_api_show_the_seeds_share(county_leader):
     assert figures["warning_share"] == 47.05
     unknown = _bearer(county_leader).get("/api/v1/kpi/inspections?scenario=\x00nope")
     assert unknown.status_code == 400
+
+
+def test_a_plan_says_why_a_need_was_left_out_in_words(scenario, school, squad, dispatcher_town):
+    from gridgov.worktime.calendar import is_working_day
+
+    day_off = _future_working_days(1)[0]
+    while is_working_day(day_off):
+        day_off += dt.timedelta(days=1)
+    api = _bearer(dispatcher_town)
+    created = api.post(
+        "/api/v1/inspection-needs",
+        {"scenario": scenario.code, "target": school.pk, "department": squad.code,
+         "earliest": day_off.isoformat(), "latest": day_off.isoformat()},
+        content_type="application/json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    body = api.post(
+        "/api/v1/inspection-plans",
+        {"start": (day_off - dt.timedelta(days=1)).isoformat(), "end": day_off.isoformat()},
+        content_type="application/json",
+    ).json()
+    (left,) = body["unplanned"]
+    assert left["reason"] == "empty_window"
+    assert left["reason_text"] == "时间窗口内没有统筹周期的工作日"
+
+
+def test_a_period_without_needs_gives_an_empty_plan(dispatcher_town):
+    days = _future_working_days(1)
+    response = _bearer(dispatcher_town).post(
+        "/api/v1/inspection-plans",
+        {"start": days[0].isoformat(), "end": days[0].isoformat()},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["summary"]["visits"] == 0

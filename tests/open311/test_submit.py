@@ -2,6 +2,7 @@
 event in the closed loop; every bad request gets the spec's error and creates nothing."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -249,3 +250,17 @@ def test_a_nul_character_gets_the_specs_400_and_creates_nothing(key, change):
     _spec_error(post(**base(key, **change)), 400)
     _spec_error(Client().get("/open311/v2/requests.json", {"service_code": "0201\x00"}), 400)
     assert Event.objects.count() == before
+
+
+def test_the_answer_gives_a_tracking_code_that_opens_the_public_page(key):
+    (answer,) = post(**base(key)).json()
+    number = answer["service_request_id"]
+    notice = answer["service_notice"]
+    code = re.search(r"([2-9A-Z]{8})", notice.split(number, 1)[1]).group(1)
+    assert "/public/track/" in notice
+    citizen = Client()
+    response = citizen.post("/public/track/", {"number": number, "code": code})
+    assert response.status_code == 302 and response["Location"] == f"/public/track/{number}/"
+    assert number in citizen.get(response["Location"]).content.decode()
+    # The code is kept only as a digest, and the read side never shows it.
+    assert code not in Client().get(f"/open311/v2/requests/{number}.json").content.decode()

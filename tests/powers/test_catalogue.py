@@ -12,7 +12,7 @@ from gridgov.powers.actions import import_power_item_file
 from gridgov.powers.choices import PowerKind, PowerStatus
 from gridgov.powers.files import COLUMNS
 from gridgov.powers.kpi import power_kpis
-from gridgov.powers.models import PowerItem
+from gridgov.powers.models import PowerItem, PowerItemVersion
 from gridgov.powers.selectors import CatalogueFilter, catalogue, history_of, powers_held
 from gridgov.regions.models import Region
 
@@ -108,13 +108,27 @@ def test_an_exported_catalogue_imports_back_as_the_same_catalogue(admin_user, tm
     again = import_power_item_file(
         path.read_bytes(), path.name, jurisdiction=xiuzhou, actor=admin_user
     )
-    assert (again["versions_created"], again["items_updated"], again["unchanged"]) == (0, 0, 2)
+    assert (again["versions_created"], again["items_updated"], again["unchanged"]) == (0, 0, 3)
+    history = stored_history(xiuzhou)
     PowerItem.objects.filter(jurisdiction=xiuzhou).delete()
     fresh = import_power_item_file(
         path.read_bytes(), path.name, jurisdiction=xiuzhou, actor=admin_user
     )
-    assert fresh["items_created"] == 2
+    assert fresh["items_created"] == 2 and fresh["versions_created"] == 3
     assert catalogue_of(xiuzhou, day, admin_user) == before
+    # The transfer survives the round trip: before it, the item is its first holder's again.
+    assert stored_history(xiuzhou) == history and len(history) == 3
+    earlier = datetime.date(2021, 6, 1)
+    assert ("XZ-1", "330411-SCJGJ") in {(c, d) for c, _n, _k, _b, d, _s in catalogue_of(
+        xiuzhou, earlier, admin_user)}  # fmt: skip
+
+
+def stored_history(area) -> list[tuple]:
+    return list(
+        PowerItemVersion.objects.filter(item__jurisdiction=area)
+        .order_by("item__code", "effective_from")
+        .values_list("item__code", "effective_from", "department__code", "status")
+    )
 
 
 def test_exporting_the_demo_catalogue_and_importing_it_again_changes_nothing(
@@ -124,7 +138,10 @@ def test_exporting_the_demo_catalogue_and_importing_it_again_changes_nothing(
     call_command("export_power_items", jurisdiction="330402", as_of="2022-06-01", stdout=out)
     data = out.getvalue().encode("utf-8")
     summary = import_power_item_file(data, "南湖.csv", jurisdiction=nanhu, actor=admin_user)
-    assert summary["unchanged"] == 8995 and summary["versions_created"] == 0
+    dated = PowerItemVersion.objects.filter(
+        item__jurisdiction=nanhu, effective_from__lte=datetime.date(2022, 6, 1)
+    )
+    assert summary["unchanged"] == dated.count() > 8995 and summary["versions_created"] == 0
     assert power_kpis(county_leader, nanhu, TRANSFER_DAY)["penalty_share"]["share"] == 27.88
 
 

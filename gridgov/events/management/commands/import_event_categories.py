@@ -1,6 +1,9 @@
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from gridgov.core.management.base import ActionCommand
+from gridgov.core.summaries import summary_text
 from gridgov.events.catalogue import DEFAULT_CATEGORIES, do_import_categories, read_category_csv
 
 
@@ -17,4 +20,9 @@ class Command(ActionCommand):
     def handle(self, *args, path, **options):
         rows = read_category_csv(Path(path).read_text(encoding="utf-8"))
         summary = do_import_categories(rows, actor=self.actor)
-        self.stdout.write(self.style.SUCCESS(f"{len(rows)} categories: {summary}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("%(n)d categories: %(summary)s")
+                % {"n": len(rows), "summary": summary_text(summary)}
+            )
+        )

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from gridgov.core.management.base import ActionCommand
 from gridgov.inspections.planning import REASON_LABELS, do_confirm_plan, do_propose_plan
@@ -33,18 +34,25 @@ class Command(ActionCommand):
         plan = do_propose_plan(region, start, end, actor=self.actor)
         summary = plan.summary
         self.stdout.write(
-            f"Plan #{plan.pk} for {region.name}, {start}–{end}: {summary['needs']} needs → "
-            f"{summary['visits']} visits (without merging {summary['visits_without_merging']}, "
-            f"lower bound {summary['lower_bound']}); {summary['unplanned']} needs not planned."
+            _(
+                "Plan #%(pk)d for %(area)s, %(start)s–%(end)s: %(needs)d needs → %(visits)d "
+                "visits (without merging %(visits_without_merging)d, lower bound "
+                "%(lower_bound)d); %(unplanned)d needs not planned."
+            )
+            % {"pk": plan.pk, "area": region.name, "start": start, "end": end, **summary}
         )
         reasons = {}
         for left in plan.unplanned:
             reasons[left["reason"]] = reasons.get(left["reason"], 0) + 1
         for reason, n in sorted(reasons.items()):
-            self.stdout.write(f"  not planned, {REASON_LABELS.get(reason, reason)}: {n}")
+            self.stdout.write(
+                "  "
+                + _("not planned, %(reason)s: %(n)d")
+                % {"reason": REASON_LABELS.get(reason, reason), "n": n}
+            )
         if confirm:
             outcome = do_confirm_plan(plan.pk, actor=self.actor)
             self.stdout.write(
-                f"Created {len(outcome['created'])} inspection tasks; "
-                f"{len(outcome['skipped'])} visits skipped."
+                _("Created %(created)d inspection tasks; %(skipped)d visits skipped.")
+                % {"created": len(outcome["created"]), "skipped": len(outcome["skipped"])}
             )

@@ -1,9 +1,11 @@
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from gridgov.core.jobs import problem_location
 from gridgov.core.management.base import ActionCommand
+from gridgov.core.summaries import summary_text
 from gridgov.powers.actions import import_power_item_file
 from gridgov.powers.selectors import jurisdiction_named
 
@@ -26,7 +28,7 @@ class Command(ActionCommand):
     def handle(self, *args, path, jurisdiction, skip_bad_rows, **options):
         file = Path(path)
         if not file.is_file():
-            raise CommandError(f"No file {path}.")
+            raise CommandError(_("No file %(path)s.") % {"path": path})
         summary = import_power_item_file(
             file.read_bytes(),
             file.name,
@@ -36,7 +38,9 @@ class Command(ActionCommand):
         )
         problems = summary.pop("problems")
         for problem in problems:
-            self.stderr.write(f"  skipped {problem_location(problem)}: {problem['reason']}")
-        self.stdout.write(
-            self.style.SUCCESS(", ".join(f"{key}: {value}" for key, value in summary.items()))
-        )
+            self.stderr.write(
+                "  "
+                + _("skipped %(where)s: %(reason)s")
+                % {"where": problem_location(problem), "reason": problem["reason"]}
+            )
+        self.stdout.write(self.style.SUCCESS(summary_text(summary)))

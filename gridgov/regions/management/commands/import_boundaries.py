@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from gridgov.core.management.base import ActionCommand
 from gridgov.regions.actions import do_import_boundaries
 from gridgov.regions.boundaries import DEFAULT_OVERLAP_TOLERANCE_M2, read_geojson
@@ -34,7 +36,10 @@ class Command(ActionCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(features)} features: {summary.created} regions created, "
-                f"{summary.updated} updated, {summary.unchanged} unchanged."
+                _(
+                    "%(n)d features: %(created)d regions created, %(updated)d updated, "
+                    "%(unchanged)d unchanged."
+                )
+                % {"n": len(features), **summary.as_dict()}
             )
         )

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from gridgov.core.management.base import ActionCommand
 from gridgov.regions.actions import do_import_divisions
 from gridgov.regions.divisions import JIAXING_DIVISIONS, read_division_csv
@@ -19,8 +21,11 @@ class Command(ActionCommand):
         summary = do_import_divisions(rows, actor=self.actor)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(rows)} divisions: {summary.created} created, {summary.updated} updated, "
-                f"{summary.unchanged} unchanged; {summary.not_in_file} stored regions not in the "
-                "file were left as they are."
+                _(
+                    "%(n)d divisions: %(created)d created, %(updated)d updated, %(unchanged)d "
+                    "unchanged; %(not_in_file)d stored regions not in the file were left as "
+                    "they are."
+                )
+                % {"n": len(rows), **summary.as_dict()}
             )
         )

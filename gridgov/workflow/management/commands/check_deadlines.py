@@ -1,4 +1,5 @@
 from gridgov.core.management.base import ActionCommand
+from gridgov.core.summaries import summary_text
 from gridgov.workflow.deadlines import sweep
 
 
@@ -7,4 +8,4 @@ class Command(ActionCommand):
 
     def handle(self, *args, **options):
         for kind, done in sweep().items():
-            self.stdout.write(f"{kind}: {done}")
+            self.stdout.write(f"{kind}: {summary_text(done)}")

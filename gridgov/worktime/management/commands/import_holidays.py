@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from gridgov.core.management.base import ActionCommand
 from gridgov.worktime.actions import import_holiday_file
 from gridgov.worktime.holidays import HOLIDAYS_CN
@@ -17,7 +19,7 @@ class Command(ActionCommand):
         summary = import_holiday_file(path, actor=self.actor, source=source)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{summary.created} days created, {summary.updated} updated, "
-                f"{summary.unchanged} unchanged."
+                _("%(created)d days created, %(updated)d updated, %(unchanged)d unchanged.")
+                % vars(summary)
             )
         )
