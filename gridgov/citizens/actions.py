@@ -18,6 +18,7 @@ from gridgov.events import actions as events
 from gridgov.events.choices import EventSource
 from gridgov.events.models import Event
 from gridgov.open311.models import PublicService
+from gridgov.workflow.attachments import prepare_photos
 from gridgov.workflow.engine import PublicActor
 
 from .models import Ticket
@@ -62,6 +63,8 @@ def do_submit_complaint(complaint: Complaint) -> tuple[Event, str]:
     if not PublicService.objects.offered().filter(category__code=complaint.category).exists():
         raise InvalidInput(_("Please choose the kind of problem from the list."))
     code = new_tracking_code()
+    # Decoded and stored before the transaction, which holds SQLite's write lock.
+    prepare_photos(complaint.photos)
     with transaction.atomic():
         event = events.do_report_event(
             events.ReportData(
