@@ -223,7 +223,7 @@ def test_uploading_a_catalogue_runs_a_job_whose_page_lists_the_problems(admin_us
     assert [(p["row"], p["column"]) for p in job.problems] == [(3, "事项名称")]
     assert not PowerItem.objects.filter(code="UP-1").exists()
     page = client.get(f"/jobs/{job.pk}/").content.decode()
-    assert "第 3 条" in page and "事项名称" in page
+    assert "第 3 行" in page and "事项名称" in page
 
     client.post(
         "/powers/import/",
