@@ -92,7 +92,9 @@ def database_from_url(url: str) -> dict:
         # with "database is locked" half-way through a transaction.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a writer waits for the lock before "database is locked" (the worker and
+            # the clock then wait and try again; see core.resilience).
+            "timeout": env_int("GRIDGOV_SQLITE_TIMEOUT", 20),
             "init_command": (
                 "PRAGMA journal_mode=WAL;"
                 "PRAGMA synchronous=NORMAL;"
