@@ -297,9 +297,17 @@ GRIDGOV_INSPECTIONS_PER_OFFICER_DAY = env_int("GRIDGOV_INSPECTIONS_PER_OFFICER_D
 GRIDGOV_PENALTY_SHARE_TARGET = env_decimal("GRIDGOV_PENALTY_SHARE_TARGET", "20.88")
 GRIDGOV_MAX_SPREADSHEET_UPLOAD_BYTES = env_int("GRIDGOV_MAX_SPREADSHEET_UPLOAD_MB", 20) * 2**20
 
+# --- Background jobs ----------------------------------------------------------------------
+# A running job's worker renews its lease every third of this; a job whose lease ran out is
+# queued again (or failed after 3 attempts) by the sweep. A task row left RUNNING longer than
+# GRIDGOV_TASK_ABANDONED_SECONDS lost its worker too (periodic tasks take seconds).
+GRIDGOV_JOB_LEASE_SECONDS = env_int("GRIDGOV_JOB_LEASE_SECONDS", 30)
+GRIDGOV_TASK_ABANDONED_SECONDS = env_int("GRIDGOV_TASK_ABANDONED_SECONDS", 600)
+
 # --- Periodic tasks (queued by `manage.py run_clock`, run by the worker) -------------------
 GRIDGOV_PERIODIC_TASKS = [
     ("gridgov.events.jobs.check_deadlines", env_int("GRIDGOV_DEADLINE_SWEEP_SECONDS", 60)),
+    ("gridgov.core.jobs.sweep_stuck_jobs_task", env_int("GRIDGOV_JOB_SWEEP_SECONDS", 15)),
     ("gridgov.core.tasks.purge_expired", 3600),
     ("gridgov.alerts.jobs.evaluate_signals", env_int("GRIDGOV_WARNING_SWEEP_SECONDS", 5)),
     ("gridgov.alerts.jobs.ingest_complaints", 60),

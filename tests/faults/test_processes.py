@@ -157,3 +157,61 @@ def test_run_stack_restarts_a_killed_child_and_its_children_die_with_it(database
     while any(alive(pid) for pid in everyone) and time.monotonic() < deadline:
         time.sleep(0.3)
     assert not [pid for pid in everyone if alive(pid)], "children outlived their parent"
+
+
+KILLED_MID_JOB = """
+from datetime import timedelta
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from gridgov.accounts.models import User
+from gridgov.core.jobs import do_submit_job
+from gridgov.core.models import Job
+
+user = User.objects.create_user("importer", password="x-correct-horse-9")
+upload = ContentFile(b'{"type": "FeatureCollection", "features": []}', name="empty.geojson")
+job = do_submit_job("regions.import_boundaries", actor=user, upload=upload,
+                    params={"crs": "EPSG:4326", "overlap_tolerance_m2": 1})
+# What a worker killed half-way leaves behind: both rows RUNNING, the lease long expired.
+long_ago = timezone.now() - timedelta(minutes=5)
+Job.objects.filter(pk=job.pk).update(status="running", started_at=long_ago,
+                                     heartbeat_at=long_ago, attempts=1)
+DBTaskResult.objects.update(status="RUNNING", started_at=long_ago, worker_ids=["killed"])
+print(job.pk)
+"""
+
+
+def test_a_job_whose_worker_was_killed_is_run_again_within_a_minute(database, tmp_path):
+    env = environment(
+        database, GRIDGOV_VAR_DIR=str(tmp_path), GRIDGOV_JOB_LEASE_SECONDS="6",
+        GRIDGOV_JOB_SWEEP_SECONDS="2", GRIDGOV_TASK_ABANDONED_SECONDS="6",
+    )  # fmt: skip
+    made = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "shell", "-c", KILLED_MID_JOB],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    job_id = int(made.stdout.strip().splitlines()[-1])
+    stack = subprocess.Popen(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "run_stack", "--port", str(free_port()), "--workers", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < 60:
+            with sqlite3.connect(database, timeout=10) as db:
+                row = db.execute(
+                    "SELECT status, attempts, message FROM core_job WHERE id = ?", (job_id,)
+                ).fetchone()
+                running = db.execute(
+                    f"SELECT COUNT(*) FROM {TASKS} WHERE status = 'RUNNING'"  # noqa: S608
+                ).fetchone()[0]
+            if row[0] in ("succeeded", "failed"):
+                break
+            time.sleep(0.5)
+    finally:
+        stack.terminate()
+        stack.wait(timeout=30)
+    status, attempts, message = row
+    assert status in ("succeeded", "failed") and message, row
+    assert attempts == 2, row  # run again by a worker, not merely given up
+    assert running == 0
