@@ -21,7 +21,7 @@ test: setup
 setup: $(VENV)/.installed gridgov/static/vendor/.installed
 	$(PY) manage.py compile_translations
 
-$(VENV)/.installed: pyproject.toml scripts/bootstrap-venv
+$(VENV)/.installed: pyproject.toml requirements.lock scripts/bootstrap-venv
 	scripts/bootstrap-venv $(VENV)
 	@touch $@
 
