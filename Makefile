@@ -53,6 +53,8 @@ bench: setup
 	$(PY) bench/events.py
 	$(PY) bench/planner.py
 	$(PY) bench/warnings.py
+	$(PY) bench/faults.py
+	$(PY) bench/faults.py --database postgres://postgres@127.0.0.1:5432/gridgov_faults
 
 clean:
 	rm -rf $(VENV) var gridgov/static/vendor
