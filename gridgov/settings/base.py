@@ -111,6 +111,9 @@ def database_from_url(url: str) -> dict:
         config.setdefault("OPTIONS", {})["options"] = env_str(
             "GRIDGOV_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"
         )
+        # A kept connection is checked before a request reuses it: after the server restarts,
+        # the first request opens a new one instead of failing on the dead one.
+        config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
