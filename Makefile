@@ -22,7 +22,7 @@ test: setup
 setup: $(VENV)/.installed gridgov/static/vendor/.installed
 	$(PY) manage.py compile_translations
 
-$(VENV)/.installed: pyproject.toml scripts/bootstrap-venv
+$(VENV)/.installed: pyproject.toml requirements.lock scripts/bootstrap-venv
 	scripts/bootstrap-venv $(VENV)
 	@touch $@
 
@@ -54,6 +54,8 @@ bench: setup
 	$(PY) bench/events.py
 	$(PY) bench/planner.py
 	$(PY) bench/warnings.py
+	$(PY) bench/faults.py
+	$(PY) bench/faults.py --database postgres://postgres@127.0.0.1:5432/gridgov_faults
 
 clean:
 	rm -rf $(VENV) var gridgov/static/vendor

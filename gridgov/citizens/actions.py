@@ -19,6 +19,7 @@ from gridgov.events.choices import EventSource
 from gridgov.events.models import Event
 from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.open311.models import Channel, Publication, PublicService
+from gridgov.workflow.attachments import prepare_photos
 from gridgov.workflow.engine import PublicActor
 
 from .models import Ticket
@@ -70,6 +71,8 @@ def do_submit_complaint(complaint: Complaint) -> tuple[Event, str]:
     # The kinds of problem the public may report: the same services Open311 offers.
     if not PublicService.objects.offered().filter(category__code=complaint.category).exists():
         raise InvalidInput(_("Please choose the kind of problem from the list."))
+    # Decoded and stored before the transaction, which holds SQLite's write lock.
+    prepare_photos(complaint.photos)
     with transaction.atomic():
         event = events.do_report_event(
             events.ReportData(

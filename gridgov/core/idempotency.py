@@ -77,6 +77,22 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
         return create()  # keys belong to a user; an anonymous request has nowhere to keep one
     # Before anything parses the body: the digest is taken from its raw bytes.
     digest = request_digest(request)
+    stored = _stored(user, key)
+    if stored is not None:  # a retry: answered without decoding its photos again
+        return _answer(stored, digest)
+    # Photos are decoded and stored before the transaction: on SQLite it holds the one write
+    # lock, and other people's writes would wait seconds on a large photo.
+    from gridgov.workflow.attachments import discard_unused_photos, prepare_request_photos
+
+    uploads = prepare_request_photos(getattr(request, "FILES", None))
+    try:
+        return _once(user, key, digest, create)
+    finally:
+        if uploads:
+            discard_unused_photos(uploads)
+
+
+def _once(user, key: str, digest: str, create: Callable[[], Response]) -> Response:
     with transaction.atomic():
         stored = _stored(user, key)
         if stored is not None:

@@ -4,12 +4,21 @@ An app registers a handler for a kind of job with `@job_handler("regions.import_
 The handler gets the Job and returns a summary dict, or raises a GridGovError whose details
 become the job's problem list; a summary's "problems" entry lists what a job that succeeded
 left aside. A job's status changes only through the actions below.
+
+A running job holds a lease: the worker renews `heartbeat_at` every HEARTBEAT while it works.
+A job whose worker was killed stops renewing it; `sweep_stuck_jobs` (queued by the clock)
+queues it again, up to MAX_ATTEMPTS runs, then fails it with the reason on its page. Handlers
+must therefore be safe to run twice: the imports compare the file with what is stored and
+write in one transaction, so a run cut short wrote nothing and a second run adds nothing new.
 """
 
 import logging
+import threading
 from collections.abc import Callable
+from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -21,6 +30,16 @@ from .models import Job
 
 logger = logging.getLogger(__name__)
 _HANDLERS: dict[str, Callable[[Job], dict]] = {}
+MAX_ATTEMPTS = 3
+
+
+def lease() -> timedelta:
+    """How long a running job may go without a heartbeat before it counts as lost."""
+    return timedelta(seconds=settings.GRIDGOV_JOB_LEASE_SECONDS)
+
+
+def heartbeat_seconds() -> float:
+    return settings.GRIDGOV_JOB_LEASE_SECONDS / 3
 
 
 def job_handler(kind: str):
@@ -58,7 +77,8 @@ def run_job(job_id: int) -> str:
         return "skipped"  # delivered twice, or cancelled: someone else has it
     job = Job.objects.select_related("created_by").get(pk=job_id)
     try:
-        summary = _HANDLERS[job.kind](job)
+        with _Heartbeat(job_id):
+            summary = _HANDLERS[job.kind](job)
     except GridGovError as exc:
         do_finish_job(job, JobStatus.FAILED, str(exc.message), problems=exc.details)
     except Exception:
@@ -74,11 +94,49 @@ def run_job(job_id: int) -> str:
     return job.status
 
 
+class _Heartbeat:
+    """Renews a running job's lease from a thread of its own while the handler works."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True, name=f"job-{job_id}")
+
+    def __enter__(self):
+        if connection.vendor != "sqlite" or not str(connection.settings_dict["NAME"]).startswith(
+            "file:memorydb"
+        ):  # the test suite's in-memory database is not shared with other threads' writes
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=5)
+        return False
+
+    def _beat(self):
+        try:
+            while not self.stop.wait(heartbeat_seconds()):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a lock wait or a lost connection: the next beat may pass
+                    logger.warning("Job %s: heartbeat failed", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+
 @transaction.atomic
 def do_start_job(job_id: int) -> bool:
     """Claim a queued job for this worker; False if it is not (or no longer) queued."""
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
+        status=JobStatus.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=models.F("attempts") + 1,
     )
     if claimed:
         audit.record("core.job.running", actor="worker", target=("core.job", job_id))
@@ -115,6 +173,71 @@ def do_finish_job(job: Job, status: str, message: str, *, summary=None, problems
         summary=job.kind,
         changes={"problems": len(job.problems), **job.summary},
     )
+
+
+def sweep_stuck_jobs(*, now=None) -> dict:
+    """Jobs whose lease ran out (their worker was killed, or stopped past its grace period):
+    queued again while they have attempts left, failed with the reason otherwise. Also the
+    worker's own task rows that a killed worker left RUNNING, so that nothing waits on them."""
+    now = now or timezone.now()
+    requeued = failed = 0
+    expired = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=now - lease())
+    for job_id in expired.values_list("pk", flat=True):
+        outcome = do_recover_job(job_id, now=now)
+        requeued += outcome == JobStatus.QUEUED
+        failed += outcome == JobStatus.FAILED
+    return {"requeued": requeued, "failed": failed, "tasks": _fail_abandoned_tasks(now)}
+
+
+@transaction.atomic
+def do_recover_job(job_id: int, *, now) -> str | None:
+    job = Job.objects.select_for_update().select_related("created_by").filter(pk=job_id).first()
+    if job is None or job.status != JobStatus.RUNNING or job.heartbeat_at >= now - lease():
+        return None  # it finished, or its worker beat in the meantime
+    if job.attempts >= MAX_ATTEMPTS:
+        do_finish_job(
+            job,
+            JobStatus.FAILED,
+            _("The worker running this job stopped %(n)d times; the job was given up.")
+            % {"n": job.attempts},
+        )
+        return JobStatus.FAILED
+    job.status = JobStatus.QUEUED
+    job.message = _("The worker running this job stopped; it was queued again.")[:255]
+    job.save(update_fields=["status", "message"])
+    audit.record(
+        "core.job.requeued",
+        actor="worker",
+        target=job,
+        summary=job.kind,
+        changes={"attempts": job.attempts},
+    )
+    run_job.enqueue(job.pk)
+    return JobStatus.QUEUED
+
+
+def _fail_abandoned_tasks(now) -> int:
+    """Mark FAILED the worker's task rows left RUNNING longer than any task runs: a periodic
+    task is not queued again while a run of it is RUNNING (see run_clock)."""
+    try:
+        from django_tasks_db.compat import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - the database backend is always installed
+        return 0
+    cutoff = now - max(lease(), timedelta(seconds=settings.GRIDGOV_TASK_ABANDONED_SECONDS))
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path="gridgov.core.jobs.WorkerLost",
+        traceback="The worker running this task stopped before it finished.",
+    )
+
+
+@task()
+def sweep_stuck_jobs_task() -> dict:
+    return sweep_stuck_jobs()
 
 
 def problem_location(problem: dict) -> str:

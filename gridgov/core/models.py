@@ -71,6 +71,10 @@ class Job(models.Model):
     message = models.CharField(_("message"), max_length=255, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    # The lease of a running job: the worker renews it while it works; a job whose lease has
+    # run out lost its worker, and is queued again or given up (core.jobs.sweep_stuck_jobs).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     scope_rule = ScopeRule(owner="created_by")
 

@@ -97,7 +97,9 @@ def database_from_url(url: str) -> dict:
         # with "database is locked" half-way through a transaction.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a writer waits for the lock before "database is locked" (the worker and
+            # the clock then wait and try again; see core.resilience).
+            "timeout": env_int("GRIDGOV_SQLITE_TIMEOUT", 20),
             "init_command": (
                 "PRAGMA journal_mode=WAL;"
                 "PRAGMA synchronous=NORMAL;"
@@ -114,6 +116,9 @@ def database_from_url(url: str) -> dict:
         config.setdefault("OPTIONS", {})["options"] = env_str(
             "GRIDGOV_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1"
         )
+        # A kept connection is checked before a request reuses it: after the server restarts,
+        # the first request opens a new one instead of failing on the dead one.
+        config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
@@ -373,6 +378,14 @@ GRIDGOV_INSPECTIONS_PER_OFFICER_DAY = env_int("GRIDGOV_INSPECTIONS_PER_OFFICER_D
 # enforcement bureau; the statistics show how far above or below it a county is.
 GRIDGOV_PENALTY_SHARE_TARGET = env_decimal("GRIDGOV_PENALTY_SHARE_TARGET", "20.88")
 GRIDGOV_MAX_SPREADSHEET_UPLOAD_BYTES = env_int("GRIDGOV_MAX_SPREADSHEET_UPLOAD_MB", 20) * 2**20
+
+# --- Background jobs ----------------------------------------------------------------------
+# A running job's worker renews its lease every third of this; a job whose lease ran out is
+# queued again (or failed after 3 attempts) by the sweep. A task row left RUNNING longer than
+# GRIDGOV_TASK_ABANDONED_SECONDS lost its worker too (periodic tasks take seconds).
+GRIDGOV_JOB_LEASE_SECONDS = env_int("GRIDGOV_JOB_LEASE_SECONDS", 30)
+GRIDGOV_TASK_ABANDONED_SECONDS = env_int("GRIDGOV_TASK_ABANDONED_SECONDS", 600)
+GRIDGOV_JOB_SWEEP_SECONDS = env_int("GRIDGOV_JOB_SWEEP_SECONDS", 15)
 
 # --- Periodic tasks (each app registers its own; `manage.py run_clock` queues them) --------
 GRIDGOV_DEADLINE_SWEEP_SECONDS = env_int("GRIDGOV_DEADLINE_SWEEP_SECONDS", 60)
