@@ -482,3 +482,23 @@ def test_a_county_admin_cannot_reset_the_password_of_the_neighbouring_county(nan
     )
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_a_dispatcher_may_not_deactivate_move_or_reset_anyone_of_their_town(dispatcher_town):
+    clerk = (
+        Staff.objects.filter(region__code=NANHU_TOWN, is_active=True)
+        .exclude(user=dispatcher_town)
+        .order_by("pk")
+        .first()
+    )
+    client = api(dispatcher_town)
+    for action in ("deactivate", "password-reset", "invitation"):
+        assert client.post(f"/api/v1/staff/{clerk.pk}/{action}").status_code == 403
+    response = client.post(
+        f"/api/v1/staff/{clerk.pk}/move",
+        {"role": clerk.role, "region_code": NANHU_TOWN},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    clerk.refresh_from_db()
+    assert clerk.is_active
