@@ -9,11 +9,11 @@ from django.utils import timezone
 from gridgov.core.errors import Conflict
 from gridgov.filings.actions import (
     do_approve_filing,
-    do_reject_filing,
     do_revoke_filing,
     do_submit_filing,
 )
 from gridgov.filings.models import NightWorkFiling
+from gridgov.filings.workflow import FILING_WORKFLOW
 from tests.conftest import client_for
 
 from .conftest import filing_data
@@ -54,7 +54,7 @@ def test_nights_that_do_not_overlap_or_a_filing_no_longer_standing_do_not_count(
     submitted, site, dispatcher_town, housing_officer
 ):
     later = do_submit_filing(filing_data(site, **nights(3, 5)), actor=dispatcher_town)
-    do_reject_filing(submitted.pk, actor=housing_officer, reason="材料不全")
+    FILING_WORKFLOW.act(submitted.pk, "reject", actor=housing_officer, note="材料不全")
     again = do_submit_filing(filing_data(site, **nights(0, 2)), actor=dispatcher_town)
     do_approve_filing(later.pk, actor=housing_officer)
     do_revoke_filing(later.pk, actor=housing_officer, reason="未落实降噪措施")

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gridgov.inspections import codes
-from gridgov.inspections.actions import do_cancel_inspection
 from gridgov.inspections.models import InspectionTask
+from gridgov.inspections.workflow import INSPECTION_WORKFLOW
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_the_code_is_the_same_at_every_view(joint_task, officer_squad):
 def test_a_cancelled_inspections_code_no_longer_verifies(joint_task, dispatcher_town):
     code = codes.code_for(joint_task)
     assert verify(code).status_code == 200
-    do_cancel_inspection(joint_task.pk, actor=dispatcher_town, note="企业已关停")
+    INSPECTION_WORKFLOW.act(joint_task.pk, "cancel", actor=dispatcher_town, note="企业已关停")
     refused = verify(code)
     assert refused.status_code == 410
     assert joint_task.number not in refused.content.decode() or "取消" in refused.content.decode()
