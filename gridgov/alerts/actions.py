@@ -471,7 +471,7 @@ class RuleData:
     note: str = ""  # what this version changes
 
 
-def check_rule(data: RuleData, *, rule: Rule | None = None) -> Definition:
+def check_rule(data: RuleData, *, rule: Rule | None = None, actor="system") -> Definition:
     """Every problem with a rule, the definition's and the names it refers to, at once."""
     problems = []
     name = (data.name or "").strip()
@@ -488,13 +488,13 @@ def check_rule(data: RuleData, *, rule: Rule | None = None) -> Definition:
         problems.extend(error.details)
         definition = None
     if definition is not None:
-        problems.extend(_check_references(definition, rule))
+        problems.extend(_check_references(definition, rule, actor))
     if problems:
         raise InvalidInput(_("The rule is not valid."), details=problems)
     return definition
 
 
-def _check_references(d: Definition, rule: Rule | None) -> list[dict]:
+def _check_references(d: Definition, rule: Rule | None, actor) -> list[dict]:
     problems = []
     known = set(SignalSource.objects.filter(code__in=d.sources).values_list("code", flat=True))
     missing = [code for code in d.sources if code not in known]
@@ -520,7 +520,12 @@ def _check_references(d: Definition, rule: Rule | None) -> list[dict]:
     if d.action == ActionType.EVENT and active_category(d.category) is None:
         problems.append(field_problem("action.category", _("No category in use has this code.")))
     if d.condition == ConditionType.REPEATED and d.rules:
-        found = set(Rule.objects.filter(pk__in=d.rules).values_list("pk", flat=True))
+        # Only rules the writer manages: another county's rules are not theirs to build on.
+        found = {
+            other.pk
+            for other in Rule.objects.filter(pk__in=d.rules).select_related("jurisdiction")
+            if manages(actor, other.jurisdiction)
+        }
         if set(d.rules) - found or (rule is not None and rule.pk in d.rules):
             problems.append(field_problem("condition.rules", _("Name other, existing rules.")))
     return problems
@@ -529,7 +534,7 @@ def _check_references(d: Definition, rule: Rule | None) -> list[dict]:
 def do_create_rule(data: RuleData, *, actor) -> Rule:
     _require(actor, Capability.MANAGE_WARNING_RULES)
     _require_jurisdiction(actor, data.jurisdiction)
-    check_rule(data)
+    check_rule(data, actor=actor)
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         now = timezone.now()
@@ -569,7 +574,7 @@ def do_update_rule(pk, data: RuleData, *, actor, expected_version: int | None = 
         if rule is None or not manages(actor, rule.jurisdiction):
             raise NotFound(_("No such warning rule."))  # never say that it is elsewhere
         _require_jurisdiction(actor, data.jurisdiction)
-        check_rule(data, rule=rule)
+        check_rule(data, rule=rule, actor=actor)
         if expected_version is not None and rule.current.number != expected_version:
             raise Conflict()
         now = timezone.now()

@@ -120,3 +120,16 @@ def test_signal_sources_are_kept_by_the_citys_administrators_only(
     assert not SignalSource.objects.filter(code="vibration").exists()
     assert SignalSource.objects.get(code="noise").name != "x"
     assert send(client_for(admin_user), "POST", "/api/v1/signal-sources", body).status_code == 201
+
+
+def test_a_rule_cannot_build_on_another_countys_rules(xiuzhou_admin, nanhu_rule):
+    repeated = {
+        "condition": {"type": "repeated", "at_least": 3, "rules": [nanhu_rule.pk]},
+        "window": {"days": 30},
+        "action": {"type": "event", "category": "0201"},
+    }
+    body = {"name": "越界复合规则", "jurisdiction": XIUZHOU, "definition": repeated}
+    response = send(xiuzhou_admin, "POST", "/api/v1/warning-rules", body)
+    assert response.status_code == 400
+    assert "condition.rules" in {e["field"] for e in response.json()["errors"]}
+    assert not Rule.objects.filter(name="越界复合规则").exists()
