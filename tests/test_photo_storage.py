@@ -50,7 +50,7 @@ def test_saving_prepared_photos_only_inserts_rows_pointing_at_the_stored_files()
 
 
 def test_photos_over_the_pixel_budget_of_a_request_are_refused_before_any_is_decoded(
-    monkeypatch,
+    monkeypatch, english
 ):
     monkeypatch.setattr(attachments, "MAX_PIXELS_PER_REQUEST", 3 * 64 * 48 - 1)
     decoded = []

@@ -19,6 +19,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -261,7 +262,11 @@ def discard_unused_photos(uploads) -> None:
     names = [photo.stored_name for photo in photos if photo.stored_name]
     if not names:
         return
-    used = set(Attachment.objects.filter(file__in=names).values_list("file", flat=True))
+    try:
+        used = set(Attachment.objects.filter(file__in=names).values_list("file", flat=True))
+    except DatabaseError:  # the database is away: the hourly purge deletes them later
+        logger.warning("Could not tell which photos a request used", exc_info=True)
+        return
     discard_photos([photo for photo in photos if photo.stored_name not in used])
 
 

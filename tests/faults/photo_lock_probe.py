@@ -1,8 +1,9 @@
 """Run by test_photos_and_the_write_lock in a process of its own, against a file SQLite
 database (the suite's own test database is in memory, where locks behave otherwise).
 
-Several people upload large photos with an Idempotency-Key while another person files small
-reports; prints, as JSON, how long each small report took and what the uploads got.
+Several people upload large photos with an Idempotency-Key (threads of this process) while
+another person files small reports (from a second process, as from another web worker);
+prints, as JSON, how long each small report took and what the uploads got.
 
     python tests/faults/photo_lock_probe.py MEDIA_DIR UPLOADER WRITER LON LAT
 (with DATABASE_URL naming the file database)."""
@@ -10,6 +11,7 @@ reports; prints, as JSON, how long each small report took and what the uploads g
 import io
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -17,7 +19,9 @@ import time
 import django
 
 BIG_SIDE = 7700  # 59 MP: a photo just under the per-photo limit
-UPLOADERS = 3  # in parallel, two big photos each (within the per-request budget)
+# In parallel, two big photos each (within the per-request budget): as many as the cores of a
+# small server, like its web workers.
+UPLOADERS = 2
 
 
 def main(media, uploader_name, writer_name, lon, lat):
@@ -42,12 +46,9 @@ def main(media, uploader_name, writer_name, lon, lat):
         return client
 
     body = {"title": "井盖缺失", "category": "0105", "lon": lon, "lat": lat}
-    uploader, writer = client_for(uploader_name), client_for(writer_name)
-    # Once before the clock starts: the first request of a process loads the grid index.
-    assert writer.post("/api/v1/events", body, content_type="application/json").status_code == 201
+    uploader = client_for(uploader_name)
     connection.close()
     results = {"uploads": [], "small_writes": []}
-    done = threading.Event()
 
     def upload(n, photos):
         try:
@@ -69,34 +70,54 @@ def main(media, uploader_name, writer_name, lon, lat):
         finally:
             connection.close()
 
-    def small_writes():
-        try:
-            time.sleep(0.5)  # the uploads are decoding by now
-            while not done.is_set():
-                started = time.monotonic()
-                response = writer.post("/api/v1/events", body, content_type="application/json")
-                results["small_writes"].append(
-                    {
-                        "status": response.status_code,
-                        "seconds": round(time.monotonic() - started, 3),
-                        "answer": response.content.decode()[:300],
-                    }
-                )
-                time.sleep(0.2)
-        finally:
-            connection.close()
-
     threads = [threading.Thread(target=upload, args=(n, 2)) for n in range(UPLOADERS)]
     threads.append(threading.Thread(target=upload, args=(UPLOADERS, 9)))  # over the budget
-    writer_thread = threading.Thread(target=small_writes)
-    for thread in [*threads, writer_thread]:
+    # The small writes come from another process, as from another gunicorn worker.
+    stop_file = os.path.join(media, "stop")
+    writer_process = subprocess.Popen(  # noqa: S603 - this same probe
+        [sys.executable, __file__, "--writer", writer_name, json.dumps(body), stop_file],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert writer_process.stdout.readline().strip() == "ready"
+    for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(300)
-    done.set()
-    writer_thread.join(60)
+    open(stop_file, "w").close()
+    results["small_writes"] = json.loads(writer_process.communicate(timeout=60)[0])
     print(json.dumps(results))
 
 
+def writer(writer_name, body, stop_file):
+    """Small reports, one after another, until the stop file appears; their times as JSON."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings.test")
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from gridgov.accounts.models import User
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client = Client()
+    client.force_login(User.objects.get(username=writer_name))
+    # Once before the clock starts: the first request of a process loads the grid index.
+    assert client.post("/api/v1/events", body, content_type="application/json").status_code == 201
+    print("ready", flush=True)
+    time.sleep(1.0)  # the uploads are decoding by now
+    writes = []
+    while not os.path.exists(stop_file):
+        started = time.monotonic()
+        response = client.post("/api/v1/events", body, content_type="application/json")
+        writes.append(
+            {"status": response.status_code, "seconds": round(time.monotonic() - started, 3),
+             "answer": response.content.decode()[:300]}
+        )  # fmt: skip
+        time.sleep(0.2)
+    print(json.dumps(writes))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
+    if sys.argv[1] == "--writer":
+        writer(sys.argv[2], json.loads(sys.argv[3]), sys.argv[4])
+    else:
+        main(sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
