@@ -126,9 +126,10 @@ def _replay(engine: Engine, position: int) -> None:
     horizon = engine.horizon()
     if not horizon or not position:
         return
-    # The newest observation of all (an index answers it), close to that of the last signal
-    # fed: what arrived since is a few seconds' worth, and twice the window covers it.
-    latest = Signal.objects.aggregate(t=Max("observed_at"))["t"]
+    # The newest observation among the signals fed (an index answers it). Not the newest of
+    # all: a backlog after the cursor may reach hours ahead, and measured from there the
+    # windows would lose signals they still hold.
+    latest = Signal.objects.filter(pk__lte=position).aggregate(t=Max("observed_at"))["t"]
     if latest is None:
         return
     # Twice each window: a subject's window is measured back from its own newest signal,
