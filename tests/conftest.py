@@ -15,6 +15,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import Client
 from django.utils import timezone, translation
+from hypothesis import settings as hypothesis_settings
 
 from gridgov.org.actions import do_create_account
 from gridgov.org.choices import Role
@@ -28,6 +29,15 @@ from tests.fuzzing import (  # noqa: F401
     pytest_runtest_call,
     pytest_terminal_summary,
     requests_keep_the_connection,
+)
+
+# Property tests try the same examples on every run (a fixed seed, no example database), so a
+# suite that passed passes again; GRIDGOV_HYPOTHESIS_EXPLORE=1 draws new examples instead, to
+# look for cases the fixed ones miss (add what it finds as an @example).
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(
+    "explore" if os.environ.get("GRIDGOV_HYPOTHESIS_EXPLORE") == "1" else "repeatable"
 )
 
 PASSWORD = "correct-horse-battery-staple"

@@ -41,7 +41,10 @@ from gridgov.org.choices import Role
 from gridgov.org.models import Department, Staff
 from gridgov.powers.models import PowerItem
 from gridgov.regions.models import Region
+from gridgov.workflow.engine import SYSTEM
 from tests.conftest import DEMO_TOWN, GRID_A, PASSWORD
+from tests.errands.models import Errand
+from tests.errands.workflow import ERRAND_WORKFLOW
 from tests.events.conftest import point_in
 from tests.fuzzing import write_operations
 
@@ -124,6 +127,17 @@ def a_point() -> dict:
 
 def a_nanhu_staff_member() -> Staff:
     return Staff.objects.filter(region__county__code=COUNTY).order_by("pk")[0]
+
+
+def a_nanhu_login():
+    return Staff.objects.filter(region__county__code=COUNTY, user__isnull=False)[0].user
+
+
+def an_errand() -> Errand:
+    microgrid = Region.objects.filter(level="microgrid", code__startswith=GRID_A).first()
+    errand = Errand(number="ER-CROSS-AREA")
+    errand.place_in(microgrid)
+    return ERRAND_WORKFLOW.start(errand, "post", actor=SYSTEM)
 
 
 def a_scenario() -> Scenario:
@@ -265,6 +279,42 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
     ("POST", "/api/v1/signal-sources"): lambda: Attempt(
         {}, {"code": "cross-area", "name": "越界", "kind": "sensor"}
     ),
+    # People, posts and logins: kept by the administrators whose area covers them.
+    ("POST", "/api/v1/departments"): lambda: Attempt(
+        {},
+        {"code": "X-CROSS", "name": "越界部门", "kind": "ecology", "region_code": DEMO_TOWN},
+    ),
+    ("PATCH", "/api/v1/departments/{id}"): lambda: (
+        lambda d: Attempt({"id": d.pk}, {"name": "改了"}, d)
+    )(a_department()),
+    ("POST", "/api/v1/staff"): lambda: Attempt(
+        {}, {"name": "越界人员", "role": Role.GRID_WORKER, "region_code": GRID_A}
+    ),
+    ("PATCH", "/api/v1/staff/{id}"): lambda: (lambda p: Attempt({"id": p.pk}, {"name": "改了"}, p))(
+        a_nanhu_staff_member()
+    ),
+    **{
+        ("POST", f"/api/v1/staff/{{id}}/{step}"): (
+            lambda body=body: (lambda p: Attempt({"id": p.pk}, body, p))(a_nanhu_staff_member())
+        )
+        for step, body in {
+            "move": {"role": Role.GRID_WORKER, "region_code": GRID_A},
+            "posts": {"role": Role.GRID_WORKER, "region_code": GRID_A},
+            "deactivate": {},
+            "reactivate": {},
+            "login": {"username": "cross-area-login"},
+            "password-reset": {},
+            "invitation": {},
+        }.items()
+    },
+    # One's own tokens only: another person's is not found, wherever they work.
+    ("DELETE", "/api/v1/auth/tokens/{id}"): lambda: (lambda t: Attempt({"id": t.pk}, {}, t))(
+        do_issue_token(a_nanhu_login(), actor="test", name="nanhu")[0]
+    ),
+    # The kind of work item the tests define for themselves (tests/errands).
+    ("POST", "/api/v1/errands/{number}/{action}"): lambda: (
+        lambda e: Attempt({"number": e.number, "action": "drop"}, {"note": "x"}, e)
+    )(an_errand()),
     ("PUT", "/api/v1/signal-sources/{code}"): lambda: (
         lambda s: Attempt({"code": s.code}, {"code": s.code, "name": "改了", "kind": s.kind}, s)
     )(SignalSource.objects.get(code="noise")),

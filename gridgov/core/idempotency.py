@@ -33,6 +33,7 @@ from rest_framework.response import Response
 
 from .errors import GridGovError, InvalidInput
 from .models import IdempotencyKey
+from .registry import upload_handlers
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -82,14 +83,14 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
         return _answer(stored, digest)
     # Photos are decoded and stored before the transaction: on SQLite it holds the one write
     # lock, and other people's writes would wait seconds on a large photo.
-    from gridgov.workflow.attachments import discard_unused_photos, prepare_request_photos
-
-    uploads = prepare_request_photos(getattr(request, "FILES", None))
+    files = getattr(request, "FILES", None)
+    prepared = [(handler, handler.prepare(files)) for handler in upload_handlers()]
     try:
         return _once(user, key, digest, create)
     finally:
-        if uploads:
-            discard_unused_photos(uploads)
+        for handler, stored in prepared:
+            if stored:
+                handler.discard(stored)
 
 
 def _once(user, key: str, digest: str, create: Callable[[], Response]) -> Response:

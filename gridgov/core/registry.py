@@ -157,6 +157,30 @@ def periodic_jobs() -> list[tuple[str, int]]:
 # --- Errors in the shape of a part of the site ----------------------------------------------
 
 
+# --- Uploads decoded before a transaction --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadHandler:
+    """How an app takes a request's uploads before any transaction (an idempotent request
+    opens one): `prepare(files)` checks and stores them, returning what it stored;
+    `discard(stored)` removes what no row came to use once the request is over."""
+
+    prepare: Callable
+    discard: Callable
+
+
+_upload_handlers: list[UploadHandler] = []
+
+
+def register_upload_handler(handler: UploadHandler) -> None:
+    _upload_handlers.append(handler)
+
+
+def upload_handlers() -> list[UploadHandler]:
+    return list(_upload_handlers)
+
+
 _error_formats: dict[str, Callable] = {}
 
 

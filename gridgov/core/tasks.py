@@ -30,14 +30,10 @@ def purge_finished_tasks(now=None) -> int:
 
 @task()
 def purge_expired() -> dict:
-    """Forget idempotency keys older than a day, rate counters older than two, the worker's
-    finished tasks (successful ones after a day, failed ones after a week), and photo files
-    that a refused or rolled-back request stored but no attachment uses."""
-    from gridgov.workflow.attachments import purge_orphan_photos
-
+    """Forget idempotency keys older than a day, rate counters older than two, and the
+    worker's finished tasks (successful ones after a day, failed ones after a week)."""
     return {
         "idempotency_keys": purge_idempotency_keys(),
         "rate_counters": purge_rate_counters(),
         "finished_tasks": purge_finished_tasks(),
-        "orphan_photos": purge_orphan_photos(),
     }

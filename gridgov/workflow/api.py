@@ -11,12 +11,13 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core.api import body_object
 from gridgov.core.errors import MAX_ID, InvalidInput, NotFound
+from gridgov.core.parsers import JSONParser
 
 from .engine import WORKFLOWS, Transition, Workflow
 from .models import history_of, urgency_of, with_people

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from gridgov.events import actions
 from gridgov.events.models import Event
+from gridgov.events.workflow import EVENT_WORKFLOW
 from gridgov.worktime.calendar import add_working_hours
 
 from .test_public_pages import submitted_ticket
@@ -44,7 +44,7 @@ def test_a_new_report_is_expected_done_after_every_steps_limit_not_an_hour_after
 def test_once_accepted_the_expectation_runs_from_the_dispatch_deadline(dispatcher_town):
     client = Client()
     number, _code = submitted_ticket(client)
-    event = actions.do_accept_event(Event.objects.get(number=number).pk, actor=dispatcher_town)
+    event = EVENT_WORKFLOW.act(Event.objects.get(number=number).pk, "accept", actor=dispatcher_town)
     category = event.category
     expected = add_working_hours(event.due_at, category.handle_hours + category.verify_hours)
     assert shown_by_open311(number) == timezone.localtime(expected).isoformat(timespec="seconds")

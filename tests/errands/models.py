@@ -24,6 +24,9 @@ class Errand(Placed, WorkItem):
 
     scope_rule = ScopeRule(region="")
 
+    class Meta:
+        verbose_name = verbose_name_plural = "跑腿事项"
+
     def get_absolute_url(self):
         return reverse("work:detail", args=["errands", self.number])
 

@@ -1,10 +1,13 @@
 """A kind of work item defined only here works through the kernel's page, API, OpenAPI
 description and timeline, with nothing written for it anywhere else."""
 
+import datetime as dt
+
 import pytest
 from django.db.models import Max
 
 from gridgov.regions.models import Region
+from gridgov.workflow.deadlines import OVERDUE, sweep
 from gridgov.workflow.engine import SYSTEM
 from tests.conftest import GRID_A, client_for
 from tests.errands.models import Errand
@@ -65,3 +68,12 @@ def test_its_steps_are_described_in_the_openapi_schema(admin_user):
     assert operation["operationId"] == "errands_act"
     (action,) = [p for p in operation["parameters"] if p["name"] == "action"]
     assert sorted(action["schema"]["enum"]) == ["drop", "finish", "take"]
+
+
+def test_the_deadline_sweep_chases_a_late_errand_once(errand, clock):
+    clock.now = errand.due_at + dt.timedelta(minutes=1)
+    assert sweep()["errands"] == {OVERDUE: 1}
+    errand.refresh_from_db()
+    assert errand.late and errand.status == "open"
+    assert errand.timeline.order_by("-seq").first().action == OVERDUE
+    assert sweep()["errands"] == {}  # a second run changes nothing

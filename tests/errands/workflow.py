@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from gridgov.org.choices import Role
+from gridgov.workflow.deadlines import OVERDUE, DeadlineRule, chase, overdue_transition
 from gridgov.workflow.engine import SYSTEM, Deadline, Transition, Workflow
 
 from .models import Errand, ErrandStatus, ErrandTimelineEntry
@@ -10,6 +11,7 @@ from .models import Errand, ErrandStatus, ErrandTimelineEntry
 S = ErrandStatus
 GRID = frozenset({Role.GRID_WORKER, Role.MICROGRID_LEADER})
 COMMAND = frozenset({Role.DISPATCHER, Role.ADMIN})
+TERMINAL = frozenset({S.DONE, S.DROPPED})
 
 
 def dropped(errand, now) -> set[str]:
@@ -26,11 +28,12 @@ TRANSITIONS = (
       photos_required=True),
     T("drop", (S.OPEN, S.TAKEN), S.DROPPED, COMMAND, "drop", guard="in_area",
       note_required=True, changes=dropped),
+    overdue_transition(S, TERMINAL),
 )  # fmt: skip
 
 
 def in_area(errand, actor, post) -> bool:
-    return post is not None and getattr(errand, f"{post.region.level}_id", None) == post.region_id
+    return post is not None and post.region.contains(errand)
 
 
 def deadline(errand, step, start) -> Deadline:
@@ -44,8 +47,10 @@ ERRAND_WORKFLOW = Workflow(
     model=Errand,
     timeline_model=ErrandTimelineEntry,
     states=ErrandStatus,
-    terminal=frozenset({S.DONE, S.DROPPED}),
+    terminal=TERMINAL,
     transitions=TRANSITIONS,
     guards={"in_area": in_area},
     deadline=deadline,
 )
+# A late errand is marked overdue by the one deadline sweep, like every other kind.
+chase(ERRAND_WORKFLOW, DeadlineRule(OVERDUE))

@@ -57,7 +57,7 @@ def test_nights_that_do_not_overlap_or_a_filing_no_longer_standing_do_not_count(
     FILING_WORKFLOW.act(submitted.pk, "reject", actor=housing_officer, note="材料不全")
     again = do_submit_filing(filing_data(site, **nights(0, 2)), actor=dispatcher_town)
     do_approve_filing(later.pk, actor=housing_officer)
-    do_revoke_filing(later.pk, actor=housing_officer, reason="未落实降噪措施")
+    do_revoke_filing(later.pk, actor=housing_officer, note="未落实降噪措施")
     last = do_submit_filing(filing_data(site, **nights(4, 4)), actor=dispatcher_town)
     assert {later.number, again.number, last.number} <= set(
         NightWorkFiling.objects.values_list("number", flat=True)

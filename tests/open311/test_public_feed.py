@@ -61,13 +61,14 @@ def feed() -> dict:
 def open311_request(description="楼下烧烤店油烟很大"):
     client, _key = do_issue_client_key("嘉兴市民APP", actor="test")
     lon, lat = point_in(GRID_A)
-    return do_submit_public_request(
+    event, _code = do_submit_public_request(
         PublicRequest(
             service_code="0201", lat=lat, long=lon, description=description,
             answers={"when": "night"}, address_string="东栅街道",
         ),
         client=ClientApplication.objects.get(pk=client.pk),
     )  # fmt: skip
+    return event
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "abstract": False,
+                "verbose_name": "跑腿事项",
+                "verbose_name_plural": "跑腿事项",
             },
         ),
         migrations.CreateModel(

@@ -1,6 +1,9 @@
+from django.utils.translation import gettext as _
+
 from gridgov.core.management.base import ActionCommand
 from gridgov.core.summaries import summary_text
 from gridgov.workflow.deadlines import sweep
+from gridgov.workflow.engine import WORKFLOWS
 
 
 class Command(ActionCommand):
@@ -8,4 +11,5 @@ class Command(ActionCommand):
 
     def handle(self, *args, **options):
         for kind, done in sweep().items():
-            self.stdout.write(f"{kind}: {summary_text(done)}")
+            what = WORKFLOWS[kind].model._meta.verbose_name_plural
+            self.stdout.write(f"{what}: {summary_text(done) or _('nothing late')}")
