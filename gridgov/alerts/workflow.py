@@ -26,6 +26,9 @@ def _in_area(warning, actor, post) -> bool:
     return post is not None and post.region.contains(warning)
 
 
+# Where the loop ends (no clock runs there): named once, for the table and the sweep.
+TERMINAL = frozenset(WarningStatus.values) - set(OPEN_WARNING_STATES)
+
 WARNING_TRANSITIONS = (
     # A warning starts what its rule asks for: an inspection of its target, or an event.
     T("raise", (), S.NEW, frozenset({SYSTEM}), _("raise warning"), step=WarningStep.HANDLE,
@@ -36,7 +39,7 @@ WARNING_TRANSITIONS = (
       stamps="closed_at"),
     T("dismiss", (S.NEW, S.HANDLED), S.DISMISSED, COMMAND, _("set aside as a false alarm"),
       guard="in_area", note_required=True, stamps="closed_at"),
-    overdue_transition(S, frozenset({S.CLOSED, S.DISMISSED})),
+    overdue_transition(S, TERMINAL),
 )  # fmt: skip
 
 
@@ -55,7 +58,7 @@ WARNING_WORKFLOW = Workflow(
     states=WarningStatus,
     # The open states are declared with the model (its constraint allows one open warning per
     # rule and subject); every other state ends the loop.
-    terminal=frozenset(WarningStatus.values) - set(OPEN_WARNING_STATES),
+    terminal=TERMINAL,
     transitions=WARNING_TRANSITIONS,
     guards={"in_area": _in_area},
     deadline=warning_deadline,

@@ -32,6 +32,9 @@ DECIDERS = frozenset({R.OFFICER})
 # Working hours the department has to decide, unless the first night begins sooner.
 REVIEW_HOURS = 8
 
+# Where the loop ends (no clock runs there): named once, for the table and the sweep.
+TERMINAL = frozenset({S.APPROVED, S.REJECTED, S.REVOKED})
+
 TRANSITIONS = (
     T("submit", (), S.SUBMITTED, FILERS, _("submit filing"), step=FilingStep.REVIEW),
     T("approve", (S.SUBMITTED,), S.APPROVED, DECIDERS, _("approve"), guard="department",
@@ -41,7 +44,7 @@ TRANSITIONS = (
     # The worker may revoke too: a rule that sees the commitments broken again and again.
     T("revoke", (S.APPROVED,), S.REVOKED, DECIDERS | {SYSTEM}, _("revoke approval"),
       guard="department", note_required=True, stamps="revoked_at"),
-    overdue_transition(S, frozenset({S.APPROVED, S.REJECTED, S.REVOKED})),
+    overdue_transition(S, TERMINAL),
 )  # fmt: skip
 
 
@@ -84,7 +87,7 @@ FILING_WORKFLOW = Workflow(
     states=FilingStatus,
     # "Terminal" for the clock: a decision ends the review step. Revoking an approval is still
     # possible; it needs no deadline.
-    terminal=frozenset({S.APPROVED, S.REJECTED, S.REVOKED}),
+    terminal=TERMINAL,
     transitions=TRANSITIONS,
     guards=GUARDS,
     deadline=review_deadline,

@@ -98,6 +98,7 @@ FINDING_GUARDS = {"department": lambda item, actor, post: _of_department(item, p
 
 
 S = InspectionStatus
+INSPECTION_TERMINAL = frozenset({S.CLOSED, S.CANCELLED})
 INSPECTION_TRANSITIONS = (
     T("create", (), S.PLANNED, COMMAND | {R.OFFICER, SYSTEM}, _("create inspection"),
       step=InspectionStep.ASSIGN),
@@ -117,7 +118,7 @@ INSPECTION_TRANSITIONS = (
       note_required=True),
     T("rate", (S.INSPECTED, S.CLOSED), None, frozenset({CITIZEN}), _("rate the inspection"),
       guard="inspected_party"),
-    overdue_transition(S, frozenset({S.CLOSED, S.CANCELLED})),
+    overdue_transition(S, INSPECTION_TERMINAL),
 )  # fmt: skip
 
 
@@ -159,7 +160,7 @@ INSPECTION_WORKFLOW = Workflow(
     model=InspectionTask,
     timeline_model=InspectionTimelineEntry,
     states=InspectionStatus,
-    terminal=frozenset({S.CLOSED, S.CANCELLED}),
+    terminal=INSPECTION_TERMINAL,
     transitions=INSPECTION_TRANSITIONS,
     guards=INSPECTION_GUARDS,
     deadline=inspection_deadline,
@@ -182,6 +183,7 @@ def reinspected(order, now) -> set[str]:
 
 
 RS = RectificationStatus
+RECTIFICATION_TERMINAL = frozenset({RS.PASSED, RS.ESCALATED})
 RECTIFICATION_TRANSITIONS = (
     T("issue", (), RS.ISSUED, OFFICERS | {SYSTEM}, _("issue rectification order"),
       step=RectificationStep.RECTIFY),
@@ -194,7 +196,7 @@ RECTIFICATION_TRANSITIONS = (
       input=f"{INPUTS}.FailInput"),
     T("escalate", (RS.ISSUED, RS.RECTIFIED), RS.ESCALATED, OFFICERS, _("file a case"),
       guard="department", note_required=True, stamps="closed_at", spawns=("cases",)),
-    overdue_transition(RS, frozenset({RS.PASSED, RS.ESCALATED})),
+    overdue_transition(RS, RECTIFICATION_TERMINAL),
 )  # fmt: skip
 
 
@@ -219,7 +221,7 @@ RECTIFICATION_WORKFLOW = Workflow(
     model=RectificationOrder,
     timeline_model=RectificationTimelineEntry,
     states=RectificationStatus,
-    terminal=frozenset({RS.PASSED, RS.ESCALATED}),
+    terminal=RECTIFICATION_TERMINAL,
     transitions=RECTIFICATION_TRANSITIONS,
     guards=FINDING_GUARDS,
     deadline=rectification_deadline,
@@ -238,6 +240,7 @@ chase(RECTIFICATION_WORKFLOW, DeadlineRule(OVERDUE))
 
 
 CS = CaseStatus
+CASE_TERMINAL = frozenset({CS.CLOSED, CS.DISMISSED})
 CASE_TRANSITIONS = (
     T("file", (), CS.FILED, OFFICERS | {SYSTEM}, _("file a case"), step=CaseStep.INVESTIGATE),
     T("investigate", (CS.FILED,), CS.INVESTIGATING, OFFICERS, _("start investigation"),
@@ -248,7 +251,7 @@ CASE_TRANSITIONS = (
       stamps="closed_at"),
     T("dismiss", (CS.FILED, CS.INVESTIGATING), CS.DISMISSED, OFFICERS, _("dismiss"),
       guard="department", note_required=True, stamps="closed_at"),
-    overdue_transition(CS, frozenset({CS.CLOSED, CS.DISMISSED})),
+    overdue_transition(CS, CASE_TERMINAL),
 )  # fmt: skip
 
 
@@ -268,7 +271,7 @@ CASE_WORKFLOW = Workflow(
     model=EnforcementCase,
     timeline_model=CaseTimelineEntry,
     states=CaseStatus,
-    terminal=frozenset({CS.CLOSED, CS.DISMISSED}),
+    terminal=CASE_TERMINAL,
     transitions=CASE_TRANSITIONS,
     guards=FINDING_GUARDS,
     deadline=case_deadline,

@@ -457,7 +457,13 @@ def roster_import(request):
         )
         return redirect("org:roster-job", pk=job.pk)
     recent = scoped(Job.objects.filter(kind=IMPORT_ROSTER), request.user)[:10]
-    context = {"form": form, "recent": recent, "columns": roster.COLUMNS, "formats": FORMATS}
+    context = {
+        "form": form,
+        "recent": recent,
+        "columns": roster.COLUMNS,
+        "formats": FORMATS,
+        "job_url": "org:roster-job",
+    }
     return render(request, "org/roster_import.html", context, status=400 if form.errors else 200)
 
 
