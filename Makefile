@@ -54,6 +54,7 @@ bench: setup
 	$(PY) bench/events.py
 	$(PY) bench/planner.py
 	$(PY) bench/warnings.py
+	$(PY) bench/roster.py
 	$(PY) bench/faults.py
 	$(PY) bench/faults.py --database postgres://postgres@127.0.0.1:5432/gridgov_faults
 

@@ -358,7 +358,8 @@ COLUMNS = (
     "version", "step", "warn_at", "due_at", "late", "lon", "lat", "address", "city_id",
     "county_id", "town_id", "village_id", "grid_id", "microgrid_id", "command_region_id",
     "routed_unit_id", "routing_reason", "lead_unit_id", "reporter_id", "reporter_name",
-    "reporter_phone", "duplicate_of_id", "reported_at", "accepted_at", "dispatched_at",
+    "reporter_phone", "duplicate_of_id", "reported_at", "occurred_at", "accepted_at",
+    "dispatched_at",
     "handled_at", "verified_at", "closed_at", "rework_count", "reopen_count",
     "escalation_count", "satisfaction", "updated_at",
 )  # fmt: skip
@@ -471,7 +472,7 @@ def final_layer(previous: str) -> str:
             village_id, grid_id, microgrid_id, command_region_id, routed_unit_id, routing_reason,
             CASE WHEN dispatched_at IS NOT NULL THEN routed_unit_id END, NULL,
             {case_of("source", {k: f"'{v}'" for k, v in REPORTER_NAMES.items()})}, '',
-            duplicate_of_id, reported_at, accepted_at, dispatched_at, handled_at, verified_at,
+            duplicate_of_id, reported_at, NULL, accepted_at, dispatched_at, handled_at, verified_at,
             closed_at, rework_count, reopen_count, escalation_count, satisfaction,
             COALESCE(closed_at, verified_at, handled_at, dispatched_at, accepted_at, reported_at)
         FROM {previous} AS r"""

@@ -14,7 +14,7 @@ Prints, measured in one run, on SQLite and on PostgreSQL:
         and their events written): signals/s, warnings raised and firings held back;
     and, as side figures, how fast the signals were inserted (the intake's executemany).
   * latency: the production stack of `run_stack` (production settings; gunicorn with 2 sync
-    workers, `db_worker --interval 1`, the clock), a technical account's API token, and
+    workers, `run_worker --interval 1`, the clock), a technical account's API token, and
     --posts single `POST /api/v1/signals` (one reading above a rule's threshold at a different
     target each, from 2 clients at about --rate per second): the time from sending a signal
     to its warning existing (the warning's `fired_at`, same machine's clock), p50 / p99 / max

@@ -84,8 +84,10 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
     # Photos are decoded and stored before the transaction: on SQLite it holds the one write
     # lock, and other people's writes would wait seconds on a large photo.
     files = getattr(request, "FILES", None)
-    prepared = [(handler, handler.prepare(files)) for handler in upload_handlers()]
+    prepared = []
     try:
+        for handler in upload_handlers():
+            prepared.append((handler, handler.prepare(files)))
         return _once(user, key, digest, create)
     finally:
         for handler, stored in prepared:

@@ -154,9 +154,6 @@ def periodic_jobs() -> list[tuple[str, int]]:
     return list(_jobs.items())
 
 
-# --- Errors in the shape of a part of the site ----------------------------------------------
-
-
 # --- Uploads decoded before a transaction --------------------------------------------------
 
 
@@ -179,6 +176,9 @@ def register_upload_handler(handler: UploadHandler) -> None:
 
 def upload_handlers() -> list[UploadHandler]:
     return list(_upload_handlers)
+
+
+# --- Errors in the shape of a part of the site ----------------------------------------------
 
 
 _error_formats: dict[str, Callable] = {}

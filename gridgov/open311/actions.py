@@ -16,6 +16,7 @@ from gridgov.events.choices import EventSource
 from gridgov.org.choices import Role
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import can_see
+from gridgov.workflow.attachments import prepare_photos
 from gridgov.workflow.engine import PublicActor
 
 from .models import (
@@ -77,7 +78,6 @@ class PublicRequest:
     photos: list | None = None
 
 
-@transaction.atomic
 def do_submit_public_request(request: PublicRequest, *, client: ClientApplication):
     """A citizen's request through a 311 client: an event from the public, in the closed loop,
     and in the public feed (it came in through a public channel). Returns the event and its
@@ -86,6 +86,16 @@ def do_submit_public_request(request: PublicRequest, *, client: ClientApplicatio
     Contact details go into the event's encrypted reporter fields, shown to staff in scope
     only; the answers to the service's questions are kept on the report's timeline row."""
     title = (request.description or "").strip().splitlines()[0][:100] if request.description else ""
+    photos = request.photos or []
+    # Decoded and stored before the transaction, which holds SQLite's write lock.
+    prepare_photos(photos)
+    with transaction.atomic():
+        event, code = _report(request, client, title, photos)
+        Publication.objects.create(event=event, channel=Channel.OPEN311)
+    return event, code
+
+
+def _report(request: PublicRequest, client: ClientApplication, title: str, photos: list):
     event = do_report_event(
         ReportData(
             title=title or _("Request from %(client)s") % {"client": client.name},
@@ -97,13 +107,12 @@ def do_submit_public_request(request: PublicRequest, *, client: ClientApplicatio
             source=EventSource.CITIZEN,
             reporter_name=request.name[:64],
             reporter_phone=request.phone,
-            photos=request.photos or [],
+            photos=photos,
             extra={"open311": {"client": client.name, "answers": request.answers or {},
                                "email": bool(request.email)}},
         ),
         actor=PublicActor(f"open311:{client.name}"),
     )  # fmt: skip
-    Publication.objects.create(event=event, channel=Channel.OPEN311)
     return event, issue_tracking_code(event)
 
 

@@ -25,7 +25,7 @@ from .models import history_of, urgency_of
 
 def workflow_named(kind: str) -> Workflow:
     flow = WORKFLOWS.get(kind)
-    if flow is None:
+    if flow is None or not flow.endpoint:  # kinds without pages (needs, plans) have none here
         raise Http404
     return flow
 
