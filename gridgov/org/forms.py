@@ -1,8 +1,9 @@
 """Forms of the organisation pages. They only read input; the actions check and write."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.forms import SpreadsheetImportForm
 
 from .choices import DepartmentKind, Role
 
@@ -49,33 +50,14 @@ class DepartmentEditForm(forms.Form):
     is_enforcement = forms.BooleanField(label=_("Enforcement agency"), required=False)
 
 
-UPLOAD_SUFFIXES = (".xlsx", ".csv")
-
-
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(SpreadsheetImportForm):
     area = forms.ChoiceField(label=_("Area"))
     file = forms.FileField(
         label=_("Roster file"),
         help_text=_("Excel (.xlsx) or CSV with the columns of the template."),
     )
-    skip_bad_rows = forms.BooleanField(
-        label=_("Skip bad rows"),
-        required=False,
-        help_text=_("Import the good rows and list the others; otherwise nothing is written "
-                    "while any row has a problem."),
-    )  # fmt: skip
+    field_order = ["area", "file", "skip_bad_rows"]
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [(a.code, a.name) for a in areas]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.GRIDGOV_MAX_SPREADSHEET_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.") % {"mb": limit // 2**20}
-            )
-        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        return upload

@@ -24,6 +24,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+def posts_with_places():
+    """Staff posts as deciding what someone may do reads them: with region and department,
+    without the personal fields or the posting's polygon (a blob of kilobytes)."""
+    return Staff.objects.select_related("region", "department").defer(
+        "phone", "id_number", "region__boundary"
+    )
+
+
 def post_of(user):
     """The user's staff post with its region and department, loaded once per request.
 
@@ -35,12 +43,7 @@ def post_of(user):
     if not hasattr(user, "_gridgov_post"):
         # Someone with a second post acts in their first active one; the order names no
         # joined column, so it sorts the user's few rows only.
-        posts = (
-            Staff.objects.select_related("region", "department")
-            .defer("phone", "id_number", "region__boundary")
-            .filter(user=user)
-            .order_by("-is_active", "pk")[:1]
-        )
+        posts = posts_with_places().filter(user=user).order_by("-is_active", "pk")[:1]
         user._gridgov_post = posts[0] if posts else None
     return user._gridgov_post
 

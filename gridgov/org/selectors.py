@@ -77,12 +77,13 @@ def staff_member_for(user, pk) -> Staff:
     return staff
 
 
-def other_posts_of(staff: Staff):
-    """The person's other posts (same login), for their page."""
+def other_posts_of(staff: Staff, user):
+    """The person's other posts (same login) that `user` may see, for their page: a post in
+    another county stays that county's business."""
     if staff.user_id is None:
         return Staff.objects.none()
     return (
-        Staff.objects.filter(user_id=staff.user_id)
+        scoped(Staff.objects.filter(user_id=staff.user_id), user)
         .exclude(pk=staff.pk)
         .select_related("region", "department")
         .order_by("pk")

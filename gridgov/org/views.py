@@ -159,7 +159,7 @@ def _staff_page(request, staff, *, status=200, **forms_given):
     }
     context = {
         "staff": staff,
-        "other_posts": other_posts_of(staff),
+        "other_posts": other_posts_of(staff, request.user),
         "can_manage": has_capability(request.user, Capability.MANAGE_STAFF),
         "person_form": forms_given.get("person") or forms.PersonForm(initial=person),
         "move_form": forms_given.get("move") or forms.PostForm(initial=post, prefix="move"),

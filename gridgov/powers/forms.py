@@ -1,53 +1,33 @@
 import re
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.forms import SpreadsheetImportForm
 from gridgov.org.models import Department
 
 from .models import PowerItem
 from .selectors import departments_of
 
-UPLOAD_SUFFIXES = (".xlsx", ".csv")
 CODE_SEPARATORS = re.compile(r"[\s,，;；、]+")
-
-
-def too_large_message() -> str:
-    return _("The file is larger than %(mb)d MB.") % {
-        "mb": settings.GRIDGOV_MAX_SPREADSHEET_UPLOAD_BYTES // 2**20
-    }
 
 
 def jurisdiction_choices(jurisdictions) -> list[tuple[str, str]]:
     return [(j.code, j.name) for j in jurisdictions]
 
 
-class CatalogueUploadForm(forms.Form):
+class CatalogueUploadForm(SpreadsheetImportForm):
     jurisdiction = forms.ChoiceField(label=_("Jurisdiction"))
     file = forms.FileField(
         label=_("Catalogue file"),
         help_text=_("Excel (.xlsx) or CSV with the columns 事项编码, 事项名称, 事项类型, 实施部门, "
                     "设定依据, 状态, 生效日期, 文号."),
     )  # fmt: skip
-    skip_bad_rows = forms.BooleanField(
-        label=_("Skip bad rows"),
-        required=False,
-        help_text=_("Import the good rows and list the others; otherwise nothing is written "
-                    "while any row has a problem."),
-    )  # fmt: skip
+    field_order = ["jurisdiction", "file", "skip_bad_rows"]
 
     def __init__(self, *args, jurisdictions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].choices = jurisdiction_choices(jurisdictions)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.GRIDGOV_MAX_SPREADSHEET_UPLOAD_BYTES:
-            raise forms.ValidationError(too_large_message())
-        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
-            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
-        return upload
 
 
 class TransferForm(forms.Form):

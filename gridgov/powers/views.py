@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core.errors import GridGovError
 from gridgov.core.exports import FORMATS, table_response
+from gridgov.core.forms import too_large_message
 from gridgov.core.jobs import do_submit_job
 from gridgov.core.models import Job
 from gridgov.org.choices import Capability
@@ -28,7 +29,7 @@ from .actions import do_transfer_power_items
 from .api import catalogue_filter_from
 from .choices import PowerKind, PowerStatus
 from .files import COLUMNS, KIND_NAMES, export_rows
-from .forms import CatalogueUploadForm, TransferForm, too_large_message
+from .forms import CatalogueUploadForm, TransferForm
 from .jobs import IMPORT_POWER_ITEMS
 from .kpi import power_kpis
 from .selectors import (

@@ -9,7 +9,7 @@ from django.test import Client
 from gridgov.accounts.actions import do_issue_token
 from gridgov.accounts.models import ApiToken
 from gridgov.core.models import AuditEntry
-from gridgov.org.actions import StaffData, do_create_account, do_create_staff
+from gridgov.org.actions import StaffData, do_add_post, do_create_account, do_create_staff
 from gridgov.org.choices import Role
 from gridgov.org.models import Department, Staff
 from gridgov.org.roles import post_of
@@ -502,3 +502,14 @@ def test_a_dispatcher_may_not_deactivate_move_or_reset_anyone_of_their_town(disp
     assert response.status_code == 403
     clerk.refresh_from_db()
     assert clerk.is_active
+
+
+def test_a_persons_page_lists_only_the_other_posts_of_the_readers_area(nanhu_admin):
+    officer = first_officer(NANHU)
+    do_create_account(officer, actor="test", username="two-counties", password=PASSWORD)
+    xiuzhou = Region.objects.get(code=town_of(XIUZHOU))
+    elsewhere = do_add_post(officer, actor="test", role=Role.SUPERVISOR, region=xiuzhou)
+    page = client_for(nanhu_admin).get(f"/org/staff/{officer.pk}/").content.decode()
+    assert f"/org/staff/{elsewhere.pk}/" not in page  # 秀洲区's post is 秀洲区's business
+    own = client_for(county_admin(XIUZHOU, "xiuzhou-admin")).get(f"/org/staff/{elsewhere.pk}/")
+    assert own.status_code == 200 and f"/org/staff/{officer.pk}/" not in own.content.decode()
