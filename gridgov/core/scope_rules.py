@@ -19,6 +19,8 @@ class ScopeRule:
     department_many: the department lookup crosses a to-many relation (an event's assigned
         units); it is then tested with a subquery, so rows are never repeated.
     filed_by: lookup to the user who filed a row (a report); they see it whatever their scope.
+    seen_from_inside: a row for a whole area (a county's canvass) is also seen by the staff
+        working inside that area (a grid worker of one of its grids), not only from above.
     """
 
     region: str | None = None
@@ -27,3 +29,4 @@ class ScopeRule:
     owner: str | None = None
     department_many: bool = False
     filed_by: str | None = None
+    seen_from_inside: bool = False

@@ -91,7 +91,10 @@ def scope_q(model, scope: Scope) -> Q | None:
     q = Q()
     if rule.region is not None:
         prefix = f"{rule.region}__" if rule.region else ""
-        q &= Q(**{f"{prefix}{scope.region_level}": scope.region_id})
+        in_area = Q(**{f"{prefix}{scope.region_level}": scope.region_id})
+        if rule.seen_from_inside:
+            in_area |= _areas_above(rule, scope)
+        q &= in_area
     if rule.department is not None and scope.department_path is not None:
         field = f"{rule.department}__path__startswith" if rule.department else "path__startswith"
         if rule.department_many:
@@ -102,6 +105,17 @@ def scope_q(model, scope: Scope) -> Q | None:
     if rule.filed_by is not None:
         q |= Q(**{rule.filed_by: scope.user_id})
     return q
+
+
+def _areas_above(rule: ScopeRule, scope: Scope) -> Q:
+    """The rows for the areas that contain the reader's own (rules `seen_from_inside`)."""
+    region = scope.region
+    above = [
+        getattr(region, f"{level}_id")
+        for level in ("city", "county", "town", "village", "grid")
+        if getattr(region, f"{level}_id") not in (None, region.pk)
+    ]
+    return Q(**{f"{rule.region}__in" if rule.region else "pk__in": above})
 
 
 def scoped(queryset: QuerySet, user) -> QuerySet:
