@@ -34,7 +34,9 @@ def test_a_grid_worker_cannot_read_another_grids_resident_anywhere(
     assert client.get("/api/v1/residents", {"q": ID_B}).json()["count"] == 0
     assert client.get("/api/v1/residents", {"q": PHONE_B}).json()["count"] == 0
     assert client.get("/api/v1/households", {"q": ID_B}).json()["count"] == 0
-    assert client.get("/api/v1/residents", {"region": ledger_b.household.grid_id}).status_code == 404
+    assert (
+        client.get("/api/v1/residents", {"region": ledger_b.household.grid_id}).status_code == 404
+    )
 
 
 def test_search_by_exact_id_number_or_phone_finds_the_person_in_ones_area(
@@ -48,9 +50,7 @@ def test_search_by_exact_id_number_or_phone_finds_the_person_in_ones_area(
     assert page.status_code == 200 and ledger_a.resident.name in page.content.decode()
 
 
-def test_a_grid_worker_cannot_edit_move_or_reveal_another_grids_resident(
-    gridworker_a, ledger_b
-):
+def test_a_grid_worker_cannot_edit_move_or_reveal_another_grids_resident(gridworker_a, ledger_b):
     client = client_for(gridworker_a)
     b = ledger_b.resident
     audit_before = AuditEntry.objects.count()
