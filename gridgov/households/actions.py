@@ -498,7 +498,7 @@ def do_add_resident(
     resident.place_in(household)
     _save_unique(resident, _("A person with this ID number is already in the ledgers."))
     resident.groups.set(chosen)
-    _arrive(resident, household, arrival, day, actor, "")
+    _move_row(resident, household, arrival, day, actor, "")
     audit.record(
         "households.resident.add",
         actor=actor,
@@ -573,7 +573,8 @@ def do_set_groups(resident: Resident, groups, *, actor) -> Resident:
 # --- Moves --------------------------------------------------------------------------------------
 
 
-def _arrive(resident, household, kind, day, actor, note) -> None:
+def _move_row(resident, household, kind, day, actor, note) -> None:
+    """Keep the move, and the household's size with it (in the same transaction)."""
     Move.objects.create(
         resident=resident,
         household=household,
@@ -582,21 +583,11 @@ def _arrive(resident, household, kind, day, actor, note) -> None:
         note=note,
         recorded_by=actor if is_person(actor) else None,
     )
-    Household.objects.filter(pk=household.pk).update(size=F("size") + 1, updated_at=timezone.now())
-
-
-def _leave(resident, household, kind, day, actor, note) -> None:
-    Move.objects.create(
-        resident=resident,
-        household=household,
-        kind=kind,
-        on=day,
-        note=note,
-        recorded_by=actor if is_person(actor) else None,
-    )
-    Household.objects.filter(pk=household.pk, size__gt=0).update(
-        size=F("size") - 1, updated_at=timezone.now()
-    )
+    sizes = Household.objects.filter(pk=household.pk)
+    if kind in ARRIVALS:
+        sizes.update(size=F("size") + 1, updated_at=timezone.now())
+    else:
+        sizes.filter(size__gt=0).update(size=F("size") - 1, updated_at=timezone.now())
 
 
 def _check_move(resident, kind, day, household, problems) -> None:
@@ -656,15 +647,15 @@ def do_record_move(
     old = resident.household
     changes = {"kind": kind, "on": day.isoformat(), "from": old.number}
     if resident.presence == Presence.PRESENT and kind in (MoveKind.MOVE_OUT, MoveKind.MOVE_IN):
-        _leave(resident, old, MoveKind.MOVE_OUT, day, actor, note)
+        _move_row(resident, old, MoveKind.MOVE_OUT, day, actor, note)
     if kind == MoveKind.DEATH:
-        _leave(resident, old, MoveKind.DEATH, day, actor, note)
+        _move_row(resident, old, MoveKind.DEATH, day, actor, note)
         resident.presence = Presence.DECEASED
     elif kind == MoveKind.MOVE_OUT and household is None:
         resident.presence = Presence.MOVED_OUT
     else:  # moving in: back home, or into another household
         target = household or old
-        _arrive(resident, target, MoveKind.MOVE_IN, day, actor, note)
+        _move_row(resident, target, MoveKind.MOVE_IN, day, actor, note)
         resident.household = target
         resident.place_in(target)
         resident.presence = Presence.PRESENT

@@ -6,16 +6,14 @@ Views only translate HTTP into selector and action calls.
 """
 
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridgov.core.audit import client_ip
 from gridgov.core.errors import MAX_ID
-from gridgov.org.actions import do_reveal
+from gridgov.org.api import reveal_response
 from gridgov.org.choices import RevealPurpose
 from gridgov.regions.choices import CRS
 
@@ -389,15 +387,4 @@ class ResidentRevealView(APIView):
     )
     def post(self, request, pk):
         resident = resident_for(request.user, pk)
-        data = _valid(RevealInput, request)
-        value = do_reveal(
-            resident,
-            data["field"],
-            user=request.user,
-            purpose=data["purpose"],
-            purpose_note=data["purpose_note"],
-            ip_address=client_ip(request),
-        )
-        response = Response({"field": data["field"], "value": value})
-        add_never_cache_headers(response)  # no-store: no cache keeps the plaintext
-        return response
+        return reveal_response(request, resident, _valid(RevealInput, request))

@@ -252,54 +252,54 @@ def resident_detail(request, pk, error=None, status=200):
     return render(request, "households/resident_detail.html", context, status=status)
 
 
+def _resident_step(request, pk, step, done=None):
+    """Run one action on a resident found in the reader's area: back to the resident's page
+    with "saved", or the page again with the reasons it was refused."""
+    resident = resident_for(request.user, pk)
+    try:
+        step(resident, request.POST)
+    except GridGovError as error:
+        return resident_detail(request, pk, error=error, status=error.status_code)
+    messages.success(request, _("Saved."))
+    return done(resident) if done else redirect("households:resident", pk=resident.pk)
+
+
 @login_required
 @require_POST
 def resident_move(request, pk):
-    resident = resident_for(request.user, pk)
-    post = request.POST
-    try:
-        target = None
-        if number := post.get("household", "").strip():
-            target = household_for(request.user, number)
+    def move(resident, post):
+        number = post.get("household", "").strip()
         actions.do_record_move(
             resident,
             post.get("kind", ""),
             post.get("on") or None,
             actor=request.user,
-            household=target,
+            household=household_for(request.user, number) if number else None,
             note=post.get("note", ""),
         )
-    except GridGovError as error:
-        return resident_detail(request, pk, error=error, status=error.status_code)
-    messages.success(request, _("Saved."))
-    return redirect("households:resident", pk=resident.pk)
+
+    return _resident_step(request, pk, move)
 
 
 @login_required
 @require_POST
 def resident_groups(request, pk):
-    resident = resident_for(request.user, pk)
-    try:
-        actions.do_set_groups(resident, request.POST.getlist("groups"), actor=request.user)
-    except GridGovError as error:
-        return resident_detail(request, pk, error=error, status=error.status_code)
-    messages.success(request, _("Saved."))
-    return redirect("households:resident", pk=resident.pk)
+    def set_groups(resident, post):
+        actions.do_set_groups(resident, post.getlist("groups"), actor=request.user)
+
+    return _resident_step(request, pk, set_groups)
 
 
 @login_required
 @require_POST
 def resident_erase(request, pk):
-    resident = resident_for(request.user, pk)
-    number = resident.household.number
-    try:
-        actions.do_erase_resident(
-            resident, actor=request.user, reason=request.POST.get("reason", "")
-        )
-    except GridGovError as error:
-        return resident_detail(request, pk, error=error, status=error.status_code)
-    messages.success(request, _("The person's record was erased."))
-    return redirect("households:household", number=number)
+    def erase(resident, post):
+        actions.do_erase_resident(resident, actor=request.user, reason=post.get("reason", ""))
+
+    def back_to_household(resident):
+        return redirect("households:household", number=resident.household.number)
+
+    return _resident_step(request, pk, erase, back_to_household)
 
 
 @login_required
