@@ -433,18 +433,23 @@ class StaffRevealView(APIView):
         body = RevealRequest(data=request.data)
         body.is_valid(raise_exception=True)
         staff = get_object_or_404(scoped(Staff.objects.all(), request.user), pk=pk)
-        data = body.validated_data
-        value = do_reveal(
-            staff,
-            data["field"],
-            user=request.user,
-            purpose=data["purpose"],
-            purpose_note=data["purpose_note"],
-            ip_address=client_ip(request),
-        )
-        response = Response({"field": data["field"], "value": value})
-        add_never_cache_headers(response)  # no-store: no cache keeps the plaintext
-        return response
+        return reveal_response(request, staff, body.validated_data)
+
+
+def reveal_response(request, instance, data) -> Response:
+    """The API's answer to a reveal of one field of a row the caller found in their scope:
+    {"field", "value"}, audited by `do_reveal`, never kept by a cache."""
+    value = do_reveal(
+        instance,
+        data["field"],
+        user=request.user,
+        purpose=data["purpose"],
+        purpose_note=data["purpose_note"],
+        ip_address=client_ip(request),
+    )
+    response = Response({"field": data["field"], "value": value})
+    add_never_cache_headers(response)  # no-store: no cache keeps the plaintext
+    return response
 
 
 class EnforcementSinkingView(APIView):

@@ -53,6 +53,7 @@ class Capability(models.TextChoices):
     MANAGE_SCENARIOS = "manage_scenarios", _("define inspection scenarios and targets")
     FEED_SIGNALS = "feed_signals", _("feed warning signals (sensors, other systems)")
     MANAGE_WARNING_RULES = "manage_warning_rules", _("define warning rules and signal sources")
+    REVIEW_REVEALS = "review_reveals", _("review the reveals of personal information")
 
 
 class RevealPurpose(models.TextChoices):

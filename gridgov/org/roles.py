@@ -16,8 +16,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {C.VIEW_REGIONS, C.VIEW_STAFF, C.REVEAL_PII, C.VIEW_KPI, C.PLAN_INSPECTIONS}
     ),
     Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
-    Role.SUPERVISOR: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
-    Role.LEADER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
+    Role.SUPERVISOR: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI, C.REVIEW_REVEALS}),
+    Role.LEADER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI, C.REVIEW_REVEALS}),
     # An administrator manages the departments, staff and logins of their area (MANAGE_STAFF).
     Role.ADMIN: frozenset(C.values),
     Role.INTEGRATION: frozenset({C.FEED_SIGNALS}),
