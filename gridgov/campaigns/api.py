@@ -10,10 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core.api import body_object
-from gridgov.core.errors import InvalidInput, NotFound, stored_id
+from gridgov.core.errors import InvalidInput, NotFound, NotPermitted, stored_id
 from gridgov.core.idempotency import idempotent
 from gridgov.org.choices import Capability
 from gridgov.org.permissions import requires
+from gridgov.org.roles import has_capability
 from gridgov.regions.selectors import region_for
 
 from . import actions
@@ -197,6 +198,9 @@ class CampaignListView(generics.ListAPIView):
         responses={201: CampaignDetailSerializer, 400: dict, 403: dict},
     )
     def post(self, request):
+        if not has_capability(request.user, Capability.MANAGE_CAMPAIGNS):
+            raise NotPermitted()
+
         def create():
             data = _valid(CampaignInput, request)
             campaign = actions.do_create_campaign(

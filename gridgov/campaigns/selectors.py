@@ -112,6 +112,7 @@ def funnel(stages: list[Stage], by_stage: dict) -> list[dict]:
                 "reached": count,
                 "area_m2": float(area),
                 "area_mu": _mu(area),
+                "area_label": f"{_mu(area):,.0f}",
                 "here": here,
             }
         )
@@ -150,6 +151,7 @@ def board_figures(campaign: Campaign, *, today=None) -> dict:
             "items": total_items,
             "area_m2": float(sum(a for _n, a in whole.values())),
             "area_mu": _mu(sum(a for _n, a in whole.values())),
+            "area_label": f"{_mu(sum(a for _n, a in whole.values())):,.0f}",
             "stuck": sum(stuck_by_stage.values()),
             "today": today.isoformat(),
         },
@@ -179,7 +181,7 @@ def burndown(campaign: Campaign, stages, by_team, teams) -> dict:
     reached = defaultdict(lambda: defaultdict(int))  # (stage, team) -> day -> count
     live = StageRecord.objects.filter(item__campaign=campaign, undone_at__isnull=True)
     for row in live.values("stage", "item__task_team", "reached_on").annotate(n=Count("pk")):
-        for team in (None, row["item__task_team"]):
+        for team in {None, row["item__task_team"]}:
             reached[(row["stage"], team)][row["reached_on"]] += row["n"]
     plan = defaultdict(list)
     for target in PlanTarget.objects.filter(campaign=campaign).order_by("due_on"):

@@ -22,7 +22,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_CAMPAIGNS,
             C.MANAGE_CAMPAIGNS,
         }
-    ),  # fmt: skip
+    ),
     Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_CAMPAIGNS}),
     Role.SUPERVISOR: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI, C.VIEW_CAMPAIGNS}),
     Role.LEADER: frozenset(
