@@ -24,6 +24,7 @@ from gridgov.workflow.attachments import prepare_photos, save_photos
 
 from .choices import ItemKind, TeamKind
 from .models import Campaign, Item, PlanTarget, Stage, StageRecord, Team
+from .places import read_place
 
 MAX_STAGES = 12
 # Colours of the stages in order, told apart in print and by most colour-blind readers.
@@ -341,27 +342,23 @@ def _records_beyond(item: Item, stages, reached: dict, user) -> list[StageRecord
 def do_add_targets(campaign: Campaign, targets, *, task_team: str = "", actor) -> dict:
     """Items from inspection targets (the firms a county already knows), by their credit code
     or, without one, their target number; adding them again changes nothing."""
-    rows = [
-        ItemData(
-            code=t.uscc or f"T{t.pk}",
-            name=t.name[:120],
-            kind=ItemKind.FIRM,
-            address=t.address,
-            geometry=_point_text(t.lon, t.lat),
-            lon=t.lon,
-            lat=t.lat,
-            task_team=task_team,
-            target_id=t.pk,
+    rows = []
+    for t in targets:
+        geometry, lon, lat = read_place(f"{t.lon},{t.lat}")
+        rows.append(
+            ItemData(
+                code=t.uscc or f"T{t.pk}",
+                name=t.name[:120],
+                kind=ItemKind.FIRM,
+                address=t.address,
+                geometry=geometry,
+                lon=lon,
+                lat=lat,
+                task_team=task_team,
+                target_id=t.pk,
+            )
         )
-        for t in targets
-    ]
     return do_save_items(campaign, rows, actor=actor, source="inspection targets")
-
-
-def _point_text(lon, lat) -> str:
-    from .places import read_place
-
-    return read_place(f"{lon},{lat}")[0]
 
 
 # --- Moving an item -------------------------------------------------------------------------

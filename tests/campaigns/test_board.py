@@ -120,5 +120,6 @@ def test_the_wall_map_is_an_a3_landscape_page(campaign, dispatcher_town):
     assert "campaigns.css" in page.content.decode()
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("gridgov/campaigns.css"), encoding="utf-8").read()
+    with open(finders.find("gridgov/campaigns.css"), encoding="utf-8") as sheet:
+        css = sheet.read()
     assert "size: A3 landscape" in css and "@media print" in css
