@@ -2,12 +2,13 @@
 figures: aggregated by the database, a handful of queries whatever the number of items."""
 
 import datetime
-import json
+from json.encoder import encode_basestring
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, FloatField, Q, Sum, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,9 @@ from gridgov.core.errors import NotFound
 from gridgov.org.scoping import scoped
 
 from .models import Campaign, Item, PlanTarget, Stage, StageRecord, Team
-from .places import m2_to_mu
+from .places import M2_PER_MU, m2_to_mu
+
+MU_PER_M2 = float(1 / M2_PER_MU)
 
 
 def campaigns_for(user):
@@ -180,9 +183,10 @@ def burndown(campaign: Campaign, stages, by_team, teams) -> dict:
         totals[team.pk] = sum(n for n, _a in by_team.get(team.pk, {}).values())
     reached = defaultdict(lambda: defaultdict(int))  # (stage, team) -> day -> count
     live = StageRecord.objects.filter(item__campaign=campaign, undone_at__isnull=True)
-    for row in live.values("stage", "item__task_team", "reached_on").annotate(n=Count("pk")):
-        for team in {None, row["item__task_team"]}:
-            reached[(row["stage"], team)][row["reached_on"]] += row["n"]
+    per_day = live.values_list("stage", "item__task_team", "reached_on").annotate(n=Count("pk"))
+    for stage_id, team_id, day, n in per_day.order_by():
+        for team in {None, team_id}:
+            reached[(stage_id, team)][day] += n
     plan = defaultdict(list)
     for target in PlanTarget.objects.filter(campaign=campaign).order_by("due_on"):
         plan[(target.stage_id, target.team_id)].append(
@@ -201,40 +205,28 @@ def burndown(campaign: Campaign, stages, by_team, teams) -> dict:
 
 
 def map_features(campaign: Campaign, *, today=None) -> str:
-    """The items as a GeoJSON FeatureCollection, as text: each place is the stored text,
-    put in as it is (5,000 polygons are never parsed to be sent)."""
+    """The items as a GeoJSON FeatureCollection, as text: each place is the stored text, put
+    in as it is (5,000 polygons are never parsed to be sent), and whether an item is stuck is
+    decided by the database."""
     today = today or timezone.localdate()
     stages = stages_of(campaign)
     position = {s.pk: s.position for s in stages}
-    stuck = set(
-        Item.objects.filter(campaign=campaign)
-        .filter(stuck_q(stages, campaign, today))
-        .values_list("pk", flat=True)
-    )
     rows = (
         Item.objects.filter(campaign=campaign)
         .exclude(geometry="")
-        .order_by("pk")
-        .values_list("pk", "code", "name", "stage_id", "task_team_id", "area_m2", "geometry")
-    )
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    parts = [
-        '{"type":"Feature","geometry":'
-        + geometry
-        + ',"properties":'
-        + dumps(
-            {
-                "id": pk,
-                "code": code,
-                "name": name,
-                "stage": position.get(stage_id, -1),
-                "team": team_id,
-                "area_mu": _mu(area),
-                "stuck": pk in stuck,
-            }
+        .annotate(
+            area=Cast("area_m2", FloatField()),
+            stuck=Case(When(stuck_q(stages, campaign, today), then=1), default=0),
         )
-        + "}"
-        for pk, code, name, stage_id, team_id, area, geometry in rows
+        .order_by("pk")
+        .values_list("pk", "code", "name", "stage_id", "task_team_id", "area", "stuck", "geometry")
+    )
+    text = encode_basestring  # the C encoder of JSON strings, without a dict per item
+    parts = [
+        f'{{"type":"Feature","geometry":{geometry},"properties":{{"id":{pk},"code":{text(code)},'
+        f'"name":{text(name)},"stage":{position.get(stage_id, -1)},"team":{team_id or "null"},'
+        f'"area_mu":{round((area or 0) * MU_PER_M2, 1)},"stuck":{"true" if stuck else "false"}}}}}'
+        for pk, code, name, stage_id, team_id, area, stuck, geometry in rows
     ]
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
