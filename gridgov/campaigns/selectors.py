@@ -2,10 +2,10 @@
 figures: aggregated by the database, a handful of queries whatever the number of items."""
 
 import datetime
-from json.encoder import encode_basestring
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring
 
 from django.db.models import Case, Count, FloatField, Q, Sum, When
 from django.db.models.functions import Cast
