@@ -365,15 +365,11 @@ def do_add_targets(campaign: Campaign, targets, *, task_team: str = "", actor) -
 
 
 def _locked_item(item_pk: int, actor) -> Item:
-    item = (
-        scoped(Item.objects.select_for_update(of=("self",)), actor)
-        .select_related("campaign", "stage", "task_team", "working_group")
-        .filter(pk=item_pk)
-        .first()
-    )
-    if item is None:
+    """The item, locked for this transaction, if the actor may see it (404 otherwise). The
+    lock takes the item's row alone: its stage and teams are read after it, under the lock."""
+    if not scoped(Item.objects.filter(pk=item_pk), actor).exists():
         raise NotFound(_("No such item in your area."))
-    return item
+    return Item.objects.select_for_update().get(pk=item_pk)
 
 
 def may_move(actor, item: Item) -> bool:
