@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("gridgov.alerts.api_urls")),
     path("", include("gridgov.filings.api_urls")),
     path("", include("gridgov.households.api_urls")),
+    path("", include("gridgov.campaigns.api_urls")),
     # Every kind's steps, from its table: POST <kind>/{number}/{action}.
     path("", include("gridgov.workflow.api_urls")),
 ]
@@ -46,6 +47,7 @@ urlpatterns = [
     path("filings/", include("gridgov.filings.urls")),
     path("public/filings/", include("gridgov.filings.public_urls")),
     path("ledgers/", include("gridgov.households.urls")),
+    path("campaigns/", include("gridgov.campaigns.urls")),
     path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

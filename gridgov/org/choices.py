@@ -54,6 +54,8 @@ class Capability(models.TextChoices):
     FEED_SIGNALS = "feed_signals", _("feed warning signals (sensors, other systems)")
     MANAGE_WARNING_RULES = "manage_warning_rules", _("define warning rules and signal sources")
     REVIEW_REVEALS = "review_reveals", _("review the reveals of personal information")
+    VIEW_CAMPAIGNS = "view_campaigns", _("view campaign boards")
+    MANAGE_CAMPAIGNS = "manage_campaigns", _("set up campaigns, import their items, move any item")
 
 
 class RevealPurpose(models.TextChoices):

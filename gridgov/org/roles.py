@@ -10,14 +10,33 @@ from .choices import Role
 from .models import Staff
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.GRID_WORKER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
+    Role.GRID_WORKER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_CAMPAIGNS}),
     Role.MICROGRID_LEADER: frozenset({C.VIEW_REGIONS}),
     Role.DISPATCHER: frozenset(
-        {C.VIEW_REGIONS, C.VIEW_STAFF, C.REVEAL_PII, C.VIEW_KPI, C.PLAN_INSPECTIONS}
+        {
+            C.VIEW_REGIONS,
+            C.VIEW_STAFF,
+            C.REVEAL_PII,
+            C.VIEW_KPI,
+            C.PLAN_INSPECTIONS,
+            C.VIEW_CAMPAIGNS,
+            C.MANAGE_CAMPAIGNS,
+        }
     ),
-    Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
-    Role.SUPERVISOR: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI, C.REVIEW_REVEALS}),
-    Role.LEADER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI, C.REVIEW_REVEALS}),
+    Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_CAMPAIGNS}),
+    Role.SUPERVISOR: frozenset(
+        {C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI, C.REVIEW_REVEALS, C.VIEW_CAMPAIGNS}
+    ),
+    Role.LEADER: frozenset(
+        {
+            C.VIEW_REGIONS,
+            C.VIEW_STAFF,
+            C.VIEW_KPI,
+            C.REVIEW_REVEALS,
+            C.VIEW_CAMPAIGNS,
+            C.MANAGE_CAMPAIGNS,
+        }
+    ),
     # An administrator manages the departments, staff and logins of their area (MANAGE_STAFF).
     Role.ADMIN: frozenset(C.values),
     Role.INTEGRATION: frozenset({C.FEED_SIGNALS}),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "gridgov.alerts",
     "gridgov.filings",
     "gridgov.households",
+    "gridgov.campaigns",
     "gridgov.worktime",
 ]
 
