@@ -64,7 +64,7 @@ def finding_list(request):
             "f": f,
             "statuses": FindingStatus.choices,
             "kinds": FindingKind.choices,
-            "groups": list(groups_for(request.user).only("pk", "name")),
+            "groups": list(groups_for(request.user).select_related(None).only("pk", "name")),
             "may_record": is_manager(request.user),
         },
     )
@@ -101,8 +101,8 @@ def finding_new(request):
         return render(request, "403.html", status=403)
     context = {
         "groups": list(groups_for(request.user)),
-        "posts": list(posts_for(request.user).only("pk", "name")[:500]),
-        "projects": list(projects_for(request.user).only("code", "name")),
+        "posts": list(posts_for(request.user).select_related(None).only("pk", "name")[:500]),
+        "projects": list(projects_for(request.user).select_related(None).only("code", "name")),
         "kinds": FindingKind.choices,
         "values": {"rectify_days": 10},
     }
@@ -182,7 +182,7 @@ def suggestion_list(request):
     page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "posts": list(posts_for(request.user).only("pk", "name")[:500]),
+        "posts": list(posts_for(request.user).select_related(None).only("pk", "name")[:500]),
         "sources": SuggestionSource.choices,
     }
     if request.method == "POST":
