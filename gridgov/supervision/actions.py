@@ -56,7 +56,7 @@ MANAGERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 MAX_RECTIFY_DAYS = 90
 
 
-def _require_manager(actor, region) -> None:
+def require_manager(actor, region) -> None:
     """Supervisors and administrators of an area containing `region`; commands and the demo
     act under a label."""
     if isinstance(actor, str) and not isinstance(actor, PublicActor):
@@ -91,7 +91,7 @@ def _text(value, name: str, limit: int, *, required=True) -> str:
 @transaction.atomic
 def do_create_group(*, name, region, office, actor, parent=None, members=(), kind=None):
     """A supervision group of a town's discipline office, or a village squad under one."""
-    _require_manager(actor, region)
+    require_manager(actor, region)
     kind = kind or (GroupKind.SQUAD if parent is not None else GroupKind.GROUP)
     if parent is not None and not parent.region.contains(region):
         raise InvalidInput(_("A squad works inside its group's area."))
@@ -134,7 +134,7 @@ class PostData:
 def do_create_post(data: PostData, *, actor) -> SupervisionPost:
     """A supervision post at a unit (an inspection target) or at a place (a point, placed in
     the region tree), watching units, projects and checkpoints."""
-    _require_manager(actor, data.group.region)
+    require_manager(actor, data.group.region)
     if data.mode not in PostMode.values:
         raise InvalidInput(_("Unknown mode."), details=[field_problem("mode", _("Unknown."))])
     post = SupervisionPost(
@@ -282,7 +282,7 @@ def _place_finding(finding: Finding, data: FindingData) -> None:
 
 def do_record_finding(data: FindingData, *, actor, note="", photos=()) -> Finding:
     """Record a finding of a group (at a post, a unit, a project, a point)."""
-    _require_manager(actor, data.group.region)
+    require_manager(actor, data.group.region)
     _check_finding(data)
     finding = Finding(
         kind=data.kind,
@@ -471,7 +471,7 @@ class ProjectData:
 @transaction.atomic
 def do_create_project(data: ProjectData, *, actor) -> Project:
     """A project under fund supervision, with its budget lines, contracted parties and plan."""
-    _require_manager(actor, data.region)
+    require_manager(actor, data.region)
     if not data.group.region.contains(data.region):
         raise InvalidInput(_("The project lies outside its group's area."))
     if not 0 <= data.progress <= 100:
@@ -507,7 +507,7 @@ def do_create_project(data: ProjectData, *, actor) -> Project:
 
 @transaction.atomic
 def do_set_progress(project: Project, progress: int, *, actor) -> Project:
-    _require_manager(actor, project.town or project.county)
+    require_manager(actor, project.town or project.county)
     if not 0 <= progress <= 100:
         raise InvalidInput(
             _("Progress runs from 0 to 100."), details=[field_problem("progress", _("0 to 100."))]
@@ -529,7 +529,7 @@ def do_record_check(
     project: Project, *, kind, checked_on, subject, result="", problems=0, actor
 ) -> ProjectCheck:
     """One check of a project (一项一督查), kept in its history."""
-    _require_manager(actor, project.town or project.county)
+    require_manager(actor, project.town or project.county)
     if checked_on > timezone.localdate():
         raise InvalidInput(
             _("A check cannot be recorded ahead of its day."),
@@ -624,7 +624,7 @@ def do_import_disbursements(
     it is (importing a file twice changes nothing); with other values it is a problem. With
     any problem nothing is written, unless `skip_bad_rows`."""
     for project in {r.project for r in rows}:
-        _require_manager(actor, project.town or project.county)
+        require_manager(actor, project.town or project.county)
     existing = {
         (d.project_id, d.reference): (d.line_id, d.amount, d.paid_on, d.payee)
         for d in Disbursement.objects.filter(project__in={r.project.pk for r in rows})

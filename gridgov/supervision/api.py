@@ -575,7 +575,7 @@ class ProjectRulesView(APIView):
     )
     def post(self, request, code):
         project = project_for(request.user, code)
-        actions._require_manager(request.user, project.town or project.county)
+        actions.require_manager(request.user, project.town or project.county)
         return Response(actions.do_run_fund_rules([project], actor=request.user))
 
 

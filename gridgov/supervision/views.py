@@ -275,7 +275,7 @@ def project_check(request, code):
 def project_rules(request, code):
     project = project_for(request.user, code)
     try:
-        actions._require_manager(request.user, project.town or project.county)
+        actions.require_manager(request.user, project.town or project.county)
         result = actions.do_run_fund_rules([project], actor=request.user)
     except GridGovError as error:
         return project_detail(request, code, error=error, status=error.status_code)

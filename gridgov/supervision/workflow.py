@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.inspections.selectors import department_user_ids
+from gridgov.inspections.workflow import _end_of  # a deadline date ends at 23:59, as there
 from gridgov.org.choices import Role
 from gridgov.workflow.deadlines import OVERDUE, DeadlineRule, chase, overdue_transition
 from gridgov.workflow.engine import SYSTEM, Deadline, Transition, Workflow
@@ -173,10 +174,6 @@ def _responsible(finding, actor, post) -> bool:
 
 
 GUARDS = {"group": _of_group, "responsible": _responsible}
-
-
-def _end_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
 
 
 def finding_deadline(finding, step: str, start) -> Deadline:
