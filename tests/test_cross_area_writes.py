@@ -41,6 +41,7 @@ from gridgov.org.choices import Role
 from gridgov.org.models import Department, Staff
 from gridgov.powers.models import PowerItem
 from gridgov.regions.models import Region
+from gridgov.supervision.models import Finding, Project, SupervisionPost
 from gridgov.workflow.engine import SYSTEM
 from tests.conftest import DEMO_TOWN, GRID_A, PASSWORD
 from tests.errands.models import Errand
@@ -315,6 +316,29 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
     ("POST", "/api/v1/errands/{number}/{action}"): lambda: (
         lambda e: Attempt({"number": e.number, "action": "drop"}, {"note": "x"}, e)
     )(an_errand()),
+    # Supervision: the findings, posts and projects of 南湖区's towns.
+    ("POST", "/api/v1/findings"): lambda: Attempt(
+        {},
+        {"group": in_county(SupervisionPost).group_id, "kind": "duty", "summary": "越界"},
+        place_field="group",
+    ),
+    ("POST", "/api/v1/findings/{number}/{action}"): lambda: (
+        lambda f: Attempt({"number": f.number, "action": "dismiss"}, {"note": "x"}, f)
+    )(in_county(Finding, status="found")),
+    ("POST", "/api/v1/public/suggestions"): "the public page: anyone leaves a suggestion at an "
+    "open supervision post, counted per address (tests/supervision)",
+    ("POST", "/api/v1/supervision/suggestions"): lambda: (
+        lambda p: Attempt({}, {"post": p.pk, "text": "越界"}, p)
+    )(in_county(SupervisionPost)),
+    ("POST", "/api/v1/supervision/projects/{code}/checks"): lambda: (
+        lambda p: Attempt({"code": p.code}, {"checked_on": "2026-01-05", "subject": "越界"}, p)
+    )(in_county(Project)),
+    ("POST", "/api/v1/supervision/projects/{code}/rules"): lambda: (
+        lambda p: Attempt({"code": p.code}, {}, p)
+    )(in_county(Project)),
+    ("POST", "/api/v1/supervision/projects/ledger"): "a file upload naming projects by code: "
+    "a project outside the importer's area is a problem of its row, reported by the background "
+    "job, and only supervisors import (tests/supervision/test_ledger_import.py)",
     ("PUT", "/api/v1/signal-sources/{code}"): lambda: (
         lambda s: Attempt({"code": s.code}, {"code": s.code, "name": "改了", "kind": s.kind}, s)
     )(SignalSource.objects.get(code="noise")),

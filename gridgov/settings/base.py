@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "gridgov.filings",
     "gridgov.households",
     "gridgov.campaigns",
+    "gridgov.supervision",
     "gridgov.worktime",
 ]
 
