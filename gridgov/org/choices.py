@@ -53,6 +53,8 @@ class Capability(models.TextChoices):
     MANAGE_SCENARIOS = "manage_scenarios", _("define inspection scenarios and targets")
     FEED_SIGNALS = "feed_signals", _("feed warning signals (sensors, other systems)")
     MANAGE_WARNING_RULES = "manage_warning_rules", _("define warning rules and signal sources")
+    MANAGE_DUTY = "manage_duty", _("enter duty posts and shifts, look for overwork")
+    MANAGE_DUTY_POLICY = "manage_duty_policy", _("set the county's duty policy")
 
 
 class RevealPurpose(models.TextChoices):

@@ -13,11 +13,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
     Role.MICROGRID_LEADER: frozenset({C.VIEW_REGIONS}),
     Role.DISPATCHER: frozenset(
-        {C.VIEW_REGIONS, C.VIEW_STAFF, C.REVEAL_PII, C.VIEW_KPI, C.PLAN_INSPECTIONS}
-    ),
+        {C.VIEW_REGIONS, C.VIEW_STAFF, C.REVEAL_PII, C.VIEW_KPI, C.PLAN_INSPECTIONS,
+         C.MANAGE_DUTY}
+    ),  # fmt: skip
     Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF}),
     Role.SUPERVISOR: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
-    Role.LEADER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI}),
+    Role.LEADER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_KPI, C.MANAGE_DUTY}),
     # An administrator manages the departments, staff and logins of their area (MANAGE_STAFF).
     Role.ADMIN: frozenset(C.values),
     Role.INTEGRATION: frozenset({C.FEED_SIGNALS}),
