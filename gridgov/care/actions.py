@@ -33,7 +33,7 @@ from gridgov.regions.models import Region
 
 from . import rules
 from .choices import PostKind, RestOrderStatus
-from .detection import find_breaches, policy_for
+from .detection import find_breaches
 from .models import CareProblem, CareVisit, DutyPolicy, DutyPost, RestOrder, Shift
 from .workflow import CARE_PROBLEM_WORKFLOW, REST_ORDER_WORKFLOW
 
@@ -46,7 +46,7 @@ MAX_PROBLEMS_PER_VISIT = 20
 QUIET_DAYS = rules.WEEK_DAYS
 REST_HOURS_DEFAULT, REST_HOURS_MIN, REST_HOURS_MAX = 24, 8, 14 * 24
 # Who proposes: the worker's label on the timeline and in the audit log.
-DETECTION = "care:rest-detection"
+DETECTION = "超时值守检测"
 
 
 def _system(actor) -> bool:
@@ -148,9 +148,7 @@ def check_period(starts_at, ends_at, now, problems: list) -> None:
     if starts_at < now - dt.timedelta(days=PAST_DAYS):
         problems.append(field_problem("starts_at", _("Shifts more than a year old are not taken.")))
     elif starts_at > now + dt.timedelta(days=AHEAD_DAYS):
-        problems.append(
-            field_problem("starts_at", _("Shifts are planned at most 62 days ahead."))
-        )
+        problems.append(field_problem("starts_at", _("Shifts are planned at most 62 days ahead.")))
 
 
 def refusal(name: str, starts_at, ends_at, shifts, orders) -> str | None:
@@ -289,14 +287,13 @@ def do_set_policy(county: Region, values: dict, *, actor) -> DutyPolicy:
             problems.append(
                 field_problem(
                     name,
-                    _("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high},
+                    _("Enter a whole number from %(low)d to %(high)d.")
+                    % {"low": low, "high": high},
                 )
             )
         checked[name] = value
     if not problems and checked["max_hours_week"] < checked["max_hours_day"]:
-        problems.append(
-            field_problem("max_hours_week", _("The week's limit is below the day's."))
-        )
+        problems.append(field_problem("max_hours_week", _("The week's limit is below the day's.")))
     if problems:
         raise InvalidInput(_("The duty policy is not valid."), details=problems)
     policy = DutyPolicy.objects.select_for_update().filter(county=county).first()

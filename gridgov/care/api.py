@@ -186,7 +186,10 @@ class PostListView(generics.ListAPIView):
 
     @extend_schema(
         operation_id="duty_posts_list",
-        parameters=[OpenApiParameter("kind", str, enum=PostKind.values), OpenApiParameter("q", str)],
+        parameters=[
+            OpenApiParameter("kind", str, enum=PostKind.values),
+            OpenApiParameter("q", str),
+        ],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -197,7 +200,9 @@ class PostListView(generics.ListAPIView):
         def create():
             body = PostInput(data=request.data)
             body.is_valid(raise_exception=True)
-            post = actions.do_create_post(actions.PostData(**body.validated_data), actor=request.user)
+            post = actions.do_create_post(
+                actions.PostData(**body.validated_data), actor=request.user
+            )
             post = post_for(request.user, post.pk)
             return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED)
 
@@ -309,8 +314,11 @@ class DetectView(APIView):
 
     permission_classes = [requires(Capability.MANAGE_DUTY)]
 
-    @extend_schema(operation_id="duty_detect", request=DetectInput,
-                   responses={200: RestOrderSerializer(many=True), 400: dict, 403: dict, 404: dict})  # fmt: skip
+    @extend_schema(
+        operation_id="duty_detect",
+        request=DetectInput,
+        responses={200: RestOrderSerializer(many=True), 400: dict, 403: dict, 404: dict},
+    )
     def post(self, request):
         body = DetectInput(data=request.data)
         body.is_valid(raise_exception=True)

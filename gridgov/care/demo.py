@@ -55,10 +55,12 @@ POSTS = [
 ]
 SHIFT_HOURS = (0, 8, 16)  # three 8-hour shifts a day: 00–08 (the night), 08–16, 16–24
 PEOPLE_PER_POST = 4  # each works three days in four, on a rotating shift
-PROBLEMS = ["值守帐篷漏雨，需要更换", "夜班缺少取暖设备", "盒饭送达时间不固定", "点位照明不足，夜间车辆难以看清",
-            "缺少防暑降温物资", "值守人员往返交通不便", "点位没有临时厕所", "对讲机电池不够用"]  # fmt: skip
-SOLUTIONS = ["已协调更换新帐篷", "已配发取暖器两台", "已与食堂约定固定送餐时间", "已加装移动照明灯塔",
-             "已配送防暑降温物资", "已安排通勤车接送", "已设置移动厕所", "已补充备用电池"]  # fmt: skip
+PROBLEMS = ["值守帐篷漏雨，需要更换", "夜班缺少取暖设备", "盒饭送达时间不固定",
+            "点位照明不足，夜间车辆难以看清", "缺少防暑降温物资", "值守人员往返交通不便",
+            "点位没有临时厕所", "对讲机电池不够用"]  # fmt: skip
+SOLUTIONS = ["已协调更换新帐篷", "已配发取暖器两台", "已与食堂约定固定送餐时间",
+             "已加装移动照明灯塔", "已配送防暑降温物资", "已安排通勤车接送", "已设置移动厕所",
+             "已补充备用电池"]  # fmt: skip
 CANNOT = "点位用地属高速公路管理范围，无法设置固定设施，已改为流动保障"
 VISIT_NOTES = ["看望慰问一线值守人员，了解工作生活情况", "送去慰问品，叮嘱注意休息和防护",
                "检查点位保障情况，听取意见建议"]  # fmt: skip
@@ -92,7 +94,9 @@ def _shifts(posts, people, today, actor) -> tuple[list[Shift], list[Staff]]:
                 if slot == len(SHIFT_HOURS):
                     continue  # the day off
                 start = _at(day, SHIFT_HOURS[slot])
-                shifts.append(new_shift(person, post, start, start + dt.timedelta(hours=8), actor=actor))
+                shifts.append(
+                    new_shift(person, post, start, start + dt.timedelta(hours=8), actor=actor)
+                )
     taken = {(s.staff_id, s.starts_at) for s in shifts}
     for person in people[: ISSUED + DISMISSED]:
         overworked.append(person)
@@ -180,7 +184,9 @@ def _problems(visits, now, rng) -> tuple[list[CareProblem], list]:
         problem.version = 0
         at, entries = visit.visited_at, []
         for action in history:
-            note = {"solve": SOLUTIONS[k], "give_up": CANNOT, "take": "已交办属地落实"}.get(action, "")
+            note = {"solve": SOLUTIONS[k], "give_up": CANNOT, "take": "已交办属地落实"}.get(
+                action, ""
+            )
             entries.append(
                 CARE_PROBLEM_WORKFLOW.history_step(
                     problem, action, at, actor_label=visit.visitor_name, note=note
@@ -207,7 +213,7 @@ def load_demo_care(*, seed: int, actor, now=None) -> dict:
     county = Region.objects.filter(code=SEED_COUNTY).defer("boundary").first()
     if county is None or DutyPost.objects.filter(county=county).exists():
         return {}
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     now = now or timezone.now()
     today = timezone.localdate(now, rules.DUTY_TZ)
     towns = list(Region.objects.filter(parent=county).defer("boundary").order_by("code"))

@@ -9,7 +9,7 @@ class ShiftUploadForm(SpreadsheetImportForm):
     file = forms.FileField(
         label=_("Shift file"),
         help_text=_("Excel (.xlsx) or CSV with the columns 点位编码, 姓名, 工号, 手机号, 开始时间, "
-                    "结束时间 (YYYY-MM-DD HH:MM, Beijing time)."),
+                    "结束时间 (e.g. 2026-03-10 08:00, Beijing time)."),
     )  # fmt: skip
     field_order = ["area", "file", "skip_bad_rows"]
 

@@ -46,7 +46,9 @@ def _counts(queryset, group: str | None, **aggregates) -> dict:
 
 def _figures(user, region, start, end, group):
     within = {region.level: region.pk}
-    visits = scoped(CareVisit.objects.filter(visited_at__gte=start, visited_at__lt=end, **within), user)
+    visits = scoped(
+        CareVisit.objects.filter(visited_at__gte=start, visited_at__lt=end, **within), user
+    )
     problems = scoped(CareProblem.objects.filter(**within), user)
     orders = scoped(RestOrder.objects.filter(**within), user)
     shifts = scoped(Shift.objects.filter(starts_at__gte=start, starts_at__lt=end, **within), user)
@@ -62,7 +64,9 @@ def _figures(user, region, start, end, group):
             group,
             raised=Count("pk", filter=between("raised_at")),
             solved=Count("pk", filter=between("solved_at") & Q(status=ProblemStatus.SOLVED)),
-            unsolvable=Count("pk", filter=between("closed_at") & Q(status=ProblemStatus.UNSOLVABLE)),
+            unsolvable=Count(
+                "pk", filter=between("closed_at") & Q(status=ProblemStatus.UNSOLVABLE)
+            ),
         ),
         "orders": _counts(
             orders,
@@ -111,7 +115,9 @@ def _people(user, region, start, end) -> list[dict]:
     )
     rows = (
         shifts.values("staff_id", "staff__name")
-        .annotate(minutes=Sum("minutes"), shifts=Count("pk"), nights=Count("pk", filter=Q(night=True)))
+        .annotate(
+            minutes=Sum("minutes"), shifts=Count("pk"), nights=Count("pk", filter=Q(night=True))
+        )
         .order_by("-minutes", "staff_id")[:TOP_PEOPLE]
     )
     return [

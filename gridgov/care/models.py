@@ -159,7 +159,9 @@ class RestOrder(Placed, WorkItem):
             models.Index(fields=["county", "proposed_at"], name="care_rest_county_time"),
             models.Index(fields=["status", "rest_until"], name="care_rest_status_until"),
             models.Index(
-                fields=["due_at"], name="care_rest_running_deadline", condition=Q(due_at__isnull=False)
+                fields=["due_at"],
+                name="care_rest_running_deadline",
+                condition=Q(due_at__isnull=False),
             ),
         ]
 

@@ -76,9 +76,7 @@ def shifts_for(user, f: ShiftFilter = ShiftFilter()):
 
 def visits_for(user):
     return (
-        scoped(CareVisit.objects.all(), user)
-        .select_related("post")
-        .order_by("-visited_at", "-id")
+        scoped(CareVisit.objects.all(), user).select_related("post").order_by("-visited_at", "-id")
     )
 
 

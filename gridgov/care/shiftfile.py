@@ -9,6 +9,7 @@ post and times) is counted as unchanged, so importing a file again adds nothing.
 """
 
 from collections import defaultdict
+from itertools import pairwise
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -91,7 +92,9 @@ class _RowParser:
         if staff is None:
             refuse(EMPLOYEE, _("No active staff member of this area has this number."))
         elif staff.name != raw[NAME]:
-            refuse(NAME, _("The name does not match the number's (%(name)s).") % {"name": staff.name})
+            refuse(
+                NAME, _("The name does not match the number's (%(name)s).") % {"name": staff.name}
+            )
             return None
         return staff
 
@@ -104,7 +107,7 @@ def _overlaps_in_file(rows: list[ShiftRow]) -> list[dict]:
         by_person[r.staff.pk].append(r)
     for mine in by_person.values():
         mine.sort(key=lambda r: (r.starts_at, r.row))
-        for before, after in zip(mine, mine[1:], strict=False):
+        for before, after in pairwise(mine):
             if after.starts_at < before.ends_at:
                 problems.append(
                     file_problem(
@@ -163,7 +166,9 @@ def import_shift_file(
         add, same, clashes = _stored_conflicts(rows) if rows else ([], [], [])
         problems = problems + clashes
         if problems and not skip_bad_rows:
-            raise InvalidInput(_("The shift file has problems; nothing was imported."), details=problems)
+            raise InvalidInput(
+                _("The shift file has problems; nothing was imported."), details=problems
+            )
         Shift.objects.bulk_create(
             [new_shift(r.staff, r.post, r.starts_at, r.ends_at, actor=actor) for r in add],
             batch_size=1000,

@@ -79,8 +79,10 @@ def post_list(request):
     user, errors, status = request.user, {}, 200
     may_manage = has_capability(user, Capability.MANAGE_DUTY)
     if request.method == "POST" and may_manage:
-        data = actions.PostData(**{n: request.POST.get(n, "") for n in ("code", "name", "kind", "region", "address")},
-                                round_the_clock=bool(request.POST.get("round_the_clock")))  # fmt: skip
+        data = actions.PostData(
+            **{n: request.POST.get(n, "") for n in ("code", "name", "kind", "region", "address")},
+            round_the_clock=bool(request.POST.get("round_the_clock")),
+        )
         try:
             post = actions.do_create_post(data, actor=user)
             messages.success(request, _("Duty post %(name)s added.") % {"name": post.name})
@@ -88,7 +90,9 @@ def post_list(request):
         except GridGovError as error:
             errors, status = _refused(request, error), error.status_code
     kind = request.GET.get("kind", "")
-    posts = posts_for(user, kind=kind if kind in PostKind.values else "", q=request.GET.get("q", "")[:100])
+    posts = posts_for(
+        user, kind=kind if kind in PostKind.values else "", q=request.GET.get("q", "")[:100]
+    )
     context = {
         "page": _page(request, posts),
         "kinds": PostKind.choices,
@@ -97,8 +101,13 @@ def post_list(request):
         "may_manage": may_manage,
         "errors": errors,
         "form": request.POST,
-        "regions": regions_for(user).filter(level__in=("county", "town")).defer("boundary").order_by("code")[:PICKER_LIMIT] if may_manage else [],
-    }  # fmt: skip
+        "regions": regions_for(user)
+        .filter(level__in=("county", "town"))
+        .defer("boundary")
+        .order_by("code")[:PICKER_LIMIT]
+        if may_manage
+        else [],
+    }
     return render(request, "care/posts.html", context, status=status)
 
 
@@ -109,7 +118,11 @@ def post_detail(request, pk):
     except GridGovError:
         return render(request, "404.html", status=404)
     shifts = shifts_for(request.user).filter(post=post)
-    context = {"post": post, "page": _page(request, shifts), "visits": visits_for(request.user).filter(post=post)[:10]}
+    context = {
+        "post": post,
+        "page": _page(request, shifts),
+        "visits": visits_for(request.user).filter(post=post)[:10],
+    }
     return render(request, "care/post.html", context)
 
 
@@ -120,7 +133,9 @@ def shift_list(request):
     if request.method == "POST" and may_manage:
         p = request.POST
         try:
-            actions.do_add_shift(p.get("staff"), p.get("post"), p.get("starts_at"), p.get("ends_at"), actor=user)
+            actions.do_add_shift(
+                p.get("staff"), p.get("post"), p.get("starts_at"), p.get("ends_at"), actor=user
+            )
             messages.success(request, _("Shift added."))
             return redirect("care:shifts")
         except GridGovError as error:
@@ -136,9 +151,13 @@ def shift_list(request):
         "may_manage": may_manage,
         "errors": errors,
         "form": request.POST,
-        "posts": list(posts_for(user).only("pk", "name")[:PICKER_LIMIT]) if may_manage else [],
-        "people": list(staff_for(user).only("pk", "name").order_by("name", "pk")[:PICKER_LIMIT]) if may_manage else [],
-    }  # fmt: skip
+        "posts": list(posts_for(user).select_related(None).only("pk", "name")[:PICKER_LIMIT])
+        if may_manage
+        else [],
+        "people": list(staff_for(user).only("pk", "name").order_by("name", "pk")[:PICKER_LIMIT])
+        if may_manage
+        else [],
+    }
     return render(request, "care/shifts.html", context, status=status)
 
 
@@ -161,9 +180,12 @@ def shift_import(request):
         job = do_submit_job(
             IMPORT_SHIFTS,
             actor=request.user,
-            params={"area": form.cleaned_data["area"], "skip_bad_rows": form.cleaned_data["skip_bad_rows"]},
+            params={
+                "area": form.cleaned_data["area"],
+                "skip_bad_rows": form.cleaned_data["skip_bad_rows"],
+            },
             upload=form.cleaned_data["file"],
-        )  # fmt: skip
+        )
         return redirect("core:job", pk=job.pk)
     recent = scoped(Job.objects.filter(kind=IMPORT_SHIFTS), request.user)[:10]
     context = {"form": form, "recent": recent, "columns": COLUMNS, "formats": FORMATS}
@@ -185,7 +207,9 @@ def _visit_data(post) -> actions.VisitData:
 @capability_required(Capability.VIEW_STAFF)
 def visit_list(request):
     user, errors, status = request.user, {}, 200
-    may_visit = CARE_PROBLEM_WORKFLOW.role_of(user) in CARE_PROBLEM_WORKFLOW.transition("raise").roles
+    may_visit = (
+        CARE_PROBLEM_WORKFLOW.role_of(user) in CARE_PROBLEM_WORKFLOW.transition("raise").roles
+    )
     if request.method == "POST" and may_visit:
         try:
             visit = actions.do_record_visit(_visit_data(request.POST), actor=user)
@@ -198,7 +222,9 @@ def visit_list(request):
         "may_visit": may_visit,
         "errors": errors,
         "form": request.POST,
-        "posts": list(posts_for(user).only("pk", "name")[:PICKER_LIMIT]) if may_visit else [],
+        "posts": list(posts_for(user).select_related(None).only("pk", "name")[:PICKER_LIMIT])
+        if may_visit
+        else [],
     }
     return render(request, "care/visits.html", context, status=status)
 
@@ -257,7 +283,11 @@ def problem_list(request):
 def policy(request):
     user = request.user
     counties = _counties(user)
-    code = request.POST.get("county") or request.GET.get("county") or (counties[0].code if counties else "")
+    code = (
+        request.POST.get("county")
+        or request.GET.get("county")
+        or (counties[0].code if counties else "")
+    )
     try:
         county = region_for(user, code)
     except GridGovError:
@@ -266,13 +296,18 @@ def policy(request):
     errors, status = {}, 200
     if request.method == "POST":
         try:
-            actions.do_set_policy(county, {n: request.POST.get(n, "") for n in rules.POLICY_BOUNDS}, actor=user)
+            actions.do_set_policy(
+                county, {n: request.POST.get(n, "") for n in rules.POLICY_BOUNDS}, actor=user
+            )
             messages.success(request, _("Duty policy saved."))
             return redirect(f"{request.path}?county={county.code}")
         except GridGovError as error:
             errors, status = _refused(request, error), error.status_code
     current = policy_for(county)
-    fields = [(name, getattr(current, name), errors.get(name), *rules.POLICY_BOUNDS[name]) for name in rules.POLICY_BOUNDS]
+    fields = [
+        (name, getattr(current, name), errors.get(name), *rules.POLICY_BOUNDS[name])
+        for name in rules.POLICY_BOUNDS
+    ]
     labels = {f.name: f.verbose_name for f in current._meta.fields}
     context = {
         "county": county,
@@ -280,7 +315,7 @@ def policy(request):
         "fields": [(n, labels[n], v, e, lo, hi) for n, v, e, lo, hi in fields],
         "may_edit": may_edit,
         "saved": current.pk is not None,
-    }  # fmt: skip
+    }
     return render(request, "care/policy.html", context, status=status)
 
 

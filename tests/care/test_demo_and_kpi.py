@@ -43,9 +43,14 @@ def test_the_figures_page_shows_135_visits_35_solved_and_5_rest_orders(county_le
 
 def test_the_figures_api_answers_the_same_per_period(county_leader, today):
     start = today.fromordinal(today.toordinal() - 120)
-    body = client_for(county_leader).get(
-        "/api/v1/kpi/care", {"region": "330402", "from": start.isoformat(), "to": today.isoformat()}
-    ).json()
+    body = (
+        client_for(county_leader)
+        .get(
+            "/api/v1/kpi/care",
+            {"region": "330402", "from": start.isoformat(), "to": today.isoformat()},
+        )
+        .json()
+    )
     assert body["totals"]["visits"] == 135
     assert body["totals"]["problems_solved"] == 35
     assert body["totals"]["rest_orders_issued"] == 5
@@ -54,9 +59,11 @@ def test_the_figures_api_answers_the_same_per_period(county_leader, today):
 
 
 def test_a_period_before_the_demo_shows_nothing(county_leader):
-    body = client_for(county_leader).get(
-        "/api/v1/kpi/care", {"region": "330402", "from": "2020-01-01", "to": "2020-12-31"}
-    ).json()
+    body = (
+        client_for(county_leader)
+        .get("/api/v1/kpi/care", {"region": "330402", "from": "2020-01-01", "to": "2020-12-31"})
+        .json()
+    )
     assert body["totals"]["visits"] == 0 and body["totals"]["rest_orders_issued"] == 0
 
 
