@@ -9,8 +9,8 @@ post and times) is counted as unchanged, so importing a file again adds nothing.
 """
 
 from collections import defaultdict
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from django.db import transaction
 from django.utils import timezone
