@@ -111,8 +111,8 @@ def find_breaches(county, as_of, policy=None) -> dict[int, list[Found]]:
     bound = limits(policy)
     found: dict[int, list[Found]] = defaultdict(list)
     for staff_id, rule, value, last_day in sorted(rows, key=lambda r: (r[0], r[1])):
-        if rule in MINUTE_RULES:
-            value = round(value / 60, 1)
+        # PostgreSQL sums integers as numeric (Decimal): figures for JSON are plain numbers.
+        value = round(float(value) / 60, 1) if rule in MINUTE_RULES else int(value)
         day = rules.day_of(int(last_day)).isoformat()
         found[staff_id].append(Found(rule, value, bound[rule], day))
     return dict(found)
