@@ -34,7 +34,7 @@ from .selectors import (
 # --- Output ---------------------------------------------------------------------------------
 
 
-class PostSerializer(serializers.Serializer):
+class DutyPostSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
@@ -178,7 +178,7 @@ def shift_filter_from(params) -> ShiftFilter:
 class PostListView(generics.ListAPIView):
     """Duty posts of your area."""
 
-    serializer_class = PostSerializer
+    serializer_class = DutyPostSerializer
 
     def get_queryset(self):
         p = self.request.query_params
@@ -195,7 +195,7 @@ class PostListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(operation_id="duty_posts_create", request=PostInput,
-                   responses={201: PostSerializer, 400: dict, 403: dict})  # fmt: skip
+                   responses={201: DutyPostSerializer, 400: dict, 403: dict})  # fmt: skip
     def post(self, request):
         def create():
             body = PostInput(data=request.data)
@@ -204,7 +204,7 @@ class PostListView(generics.ListAPIView):
                 actions.PostData(**body.validated_data), actor=request.user
             )
             post = post_for(request.user, post.pk)
-            return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED)
+            return Response(DutyPostSerializer(post).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, create)
 
