@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gridgov.inspections",
     "gridgov.alerts",
     "gridgov.filings",
+    "gridgov.mobile",
     "gridgov.worktime",
 ]
 
