@@ -60,6 +60,7 @@ class MessageSerializer(serializers.Serializer):
 
 
 class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("the signed-in user: the phone's outbox is theirs"))
     name = serializers.CharField()
     role = serializers.CharField(allow_blank=True)
     region = serializers.DictField(
@@ -128,4 +129,5 @@ class MeView(APIView):
             }
         name = getattr(request.user, "display_name", "") or request.user.get_username()
         role = "" if post is None else post.role
-        return Response(MeSerializer({"name": name, "role": role, "region": region}).data)
+        me = {"id": request.user.pk, "name": name, "role": role, "region": region}
+        return Response(MeSerializer(me).data)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.app, name="app"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sign-out/", views.sign_out, name="sign-out"),
 ]

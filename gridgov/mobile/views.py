@@ -10,16 +10,18 @@ import json
 from functools import cache
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 # The files the app needs with no signal: precached when the service worker installs.
 SHELL_ASSETS = (
@@ -41,6 +43,19 @@ ICONS = (("gridgov/mobile/icon-192.png", "192x192"), ("gridgov/mobile/icon-512.p
 @login_required
 def app(request):
     return render(request, "mobile/app.html", {"assets": SHELL_ASSETS})
+
+
+@require_POST
+def sign_out(request):
+    """The app's sign-out. The page has already emptied what it read (the service worker's
+    cache of my tasks, messages, who I am, the outline; its own remembered choices); this
+    answer also asks the browser to drop its HTTP cache. Not "storage": that would also wipe
+    the outbox, whose unsent actions stay on the phone for the same user's next sign-in (the
+    page sends only the signed-in user's own, see app.js)."""
+    logout(request)
+    response = redirect(f"{reverse('accounts:login')}?next={reverse('mobile:app')}")
+    response["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @never_cache

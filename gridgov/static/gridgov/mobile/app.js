@@ -79,14 +79,55 @@
     }
   }
 
+  // --- Whose phone this is now: what was read for someone else is forgotten ------------------
+
+  var API_CACHE = "gridgov-mobile-api", LAST_USER = "gridgov-mobile-user";
+
+  function forgetReads() {
+    // The service worker's copies of my tasks, messages, who I am, the outline and the canvass
+    // lists, and the categories chosen lately. The outbox stays: each action in it is its
+    // user's, sent only while that user is signed in (flush).
+    try { localStorage.removeItem(RECENT); localStorage.removeItem(LAST_USER); } catch (e) { /* private mode */ }
+    return window.caches ? caches.delete(API_CACHE).catch(function () {}) : Promise.resolve();
+  }
+
+  function signOut(event) {
+    event.preventDefault();
+    var form = event.target;
+    form.elements.csrfmiddlewaretoken.value = csrfToken();
+    forgetReads().then(function () { form.submit(); });
+  }
+
+  function meIs(me) {
+    var last = null;
+    try { last = localStorage.getItem(LAST_USER); } catch (e) { /* private mode */ }
+    var changed = last !== null && last !== String(me.id);
+    state.me = me;
+    return (changed ? forgetReads() : Promise.resolve()).then(function () {
+      try { localStorage.setItem(LAST_USER, String(me.id)); } catch (e) { /* private mode */ }
+      return me;
+    });
+  }
+
+  function checkWhoIsSignedIn() {
+    // Straight from the server (?fresh bypasses the service worker's copy): the outbox is sent
+    // only as the user who filled it, never as whoever signed in after them.
+    return getJson(root.dataset.me + "?fresh=1").then(meIs, function (error) {
+      if (error.status === 401 || error.status === 403) { state.me = null; }
+      return null;
+    });
+  }
+
+  function mine(entry) { return !!state.me && entry.user === state.me.id; }
+
   function loadMe() {
-    return getJson(root.dataset.me).then(function (me) {
-      state.me = me;
+    return getJson(root.dataset.me).then(meIs).then(function (me) {
       $("tasks-where").textContent = me.name + (me.region ? " · " + me.region.name : "");
       return me;
     }).catch(function (error) {
       // The shell opens from the phone's cache; a sign-in that ran out is found here.
       if (error.status === 401 || error.status === 403) {
+        forgetReads();
         location.href = root.dataset.login + "?next=" + encodeURIComponent(root.dataset.scope);
       }
       return null;
@@ -146,8 +187,10 @@
       event.preventDefault();
       if (step.note_required && !note.value.trim()) { problem.textContent = T.noteNeeded; problem.classList.remove("hidden"); return; }
       var file = step.photos && photo.files[0];
+      if (!state.me) { problem.textContent = T.login; problem.classList.remove("hidden"); return; }
       (file ? Photo.prepare(file) : Promise.resolve(null)).then(function (prepared) {
         return Outbox.add({
+          user: state.me.id,
           label: step.label + " · " + task.number,
           url: root.dataset.api + task.kind + "/" + encodeURIComponent(task.number) + "/" + step.action,
           fields: [["version", String(task.version)], ["note", note.value.trim()]],
@@ -280,6 +323,7 @@
     if (onSpot && !note) { reportProblem(T.noteNeeded); return; }
     reportProblem("");
     var category = state.categories.filter(function (c) { return c.code === code; })[0];
+    if (!state.me) { reportProblem(T.login); return; }
     var point = state.position || (state.me && state.me.region && state.me.region.lon !== null ? state.me.region : null);
     if (!point) { reportProblem(T.noPosition); return; }
     var title = $("report-title").value.trim() || (category ? category.name : code);
@@ -287,7 +331,7 @@
       ["crs", "wgs84"], ["occurred_at", occurredAt()], ["on_the_spot", onSpot ? "true" : "false"], ["note", note]];
     var button = $("report-send");
     button.disabled = true;
-    Outbox.add({ label: T.report + " · " + title, url: root.dataset.events, fields: fields,
+    Outbox.add({ user: state.me.id, label: T.report + " · " + title, url: root.dataset.events, fields: fields,
                  photos: photos.map(function (p) { return p.blob; }), item: null })
       .then(function () {
         remember(code);
@@ -319,7 +363,7 @@
 
   function loadVisits() {
     var c = state.canvass, region = state.me && state.me.region;
-    $("visits-canvass").textContent = c.title || c.name || c.number;
+    $("visits-canvass").textContent = c.title + (c.region_name ? " · " + c.region_name : "");
     var url = root.dataset.api + "canvasses/" + encodeURIComponent(c.number) + "/households?state=pending" +
       (region ? "&region=" + encodeURIComponent(region.id) : "");
     getJson(url).then(function (answer) {
@@ -329,13 +373,13 @@
       households.forEach(function (h) {
         var button = el("button", { type: "button", class: "primary", text: T.allWell });
         var card = el("li", { class: "card" }, [
-          el("div", { class: "title", text: h.address || h.label || h.number }),
-          el("div", { class: "meta", text: h.number }), button
+          el("div", { class: "title", text: h.address || h.household }),
+          el("div", { class: "meta", text: h.household + (h.persons_total ? " · " + h.persons_total + " " + T.persons : "") }), button
         ]);
         button.addEventListener("click", function () {
           button.disabled = true;
-          Outbox.add({ label: T.allWell + " · " + h.number, url: root.dataset.api + "canvasses/" + encodeURIComponent(c.number) + "/visits",
-                       json: { household: h.number, outcome: "visited" }, fields: [], photos: [], item: null })
+          Outbox.add({ user: state.me.id, label: T.allWell + " · " + h.household, url: root.dataset.api + "canvasses/" + encodeURIComponent(c.number) + "/visits",
+                       json: { household: h.household, outcome: "visited" }, fields: [], photos: [], item: null })
             .then(function () { button.textContent = T.visited; return afterAction(); });
         });
         list.appendChild(card);
@@ -365,8 +409,8 @@
   }
 
   function renderOutbox() {
-    return Outbox.all().then(function (entries) {
-      var list = $("outbox-list");
+    return Outbox.all().then(function (all) {
+      var list = $("outbox-list"), entries = all.filter(mine);
       list.replaceChildren();
       entries.forEach(function (entry) { list.appendChild(outboxRow(entry)); });
       $("outbox").classList.toggle("hidden", entries.length === 0);
@@ -477,7 +521,7 @@
     var sentAny = false;
     function next() {
       return Outbox.all().then(function (entries) {
-        var entry = entries.filter(function (e) { return e.state === "waiting" || e.state === "sending"; })[0];
+        var entry = entries.filter(function (e) { return mine(e) && (e.state === "waiting" || e.state === "sending"); })[0];
         if (!entry) { return null; }
         return sendOne(entry).then(function (outcome) {
           if (outcome === "sent") { sentAny = true; }
@@ -485,7 +529,13 @@
         });
       });
     }
-    return next().then(function () {
+    function sendMine() {
+      return Outbox.all().then(function (entries) {
+        if (!entries.some(function (e) { return e.state === "waiting" || e.state === "sending"; })) { return null; }
+        return checkWhoIsSignedIn().then(function () { return state.me ? next() : null; });
+      });
+    }
+    return sendMine().then(function () {
       state.sending = false;
       return renderOutbox();
     }, function () { state.sending = false; }).then(function () {
@@ -508,6 +558,7 @@
     window.addEventListener("online", function () { showNet(); flush(); loadTasks(); });
     window.addEventListener("offline", showNet);
     $("report-form").addEventListener("submit", submitReport);
+    $("sign-out").addEventListener("submit", signOut);
     $("report-category").addEventListener("change", markChip);
     $("report-on-the-spot").addEventListener("change", function (e) { $("report-note-label").classList.toggle("hidden", !e.target.checked); });
     $("report-photo").addEventListener("change", function (e) {
@@ -515,11 +566,12 @@
         photoWork = photoWork.then(function () { return addPhoto(file); }).catch(function () {});
       });
     });
-    renderOutbox().then(flush);
     setInterval(flush, 15000);
     loadCategories();
     var position = locate().then(showPosition);
-    Promise.all([loadMe(), position]).then(function () {
+    var me = loadMe();
+    me.then(renderOutbox).then(flush);
+    Promise.all([me, position]).then(function () {
       loadTasks();
       detectVisits();
     });

@@ -39,7 +39,7 @@
   }
 
   var Outbox = {
-    // entry: {label, url, fields: [[name, value]], photos: [Blob], json: object|null,
+    // entry: {user (the signed-in user's id: only they send it), label, url, fields: [[name, value]], photos: [Blob], json: object|null,
     //         item: {kind, number}|null}; the key and the time are added here.
     add: function (entry) {
       entry.key = newKey();

@@ -34,8 +34,9 @@
 
   workbox.routing.registerRoute(
     function (ctx) {
+      // ?fresh: the page asks the server itself (who is signed in, before sending the outbox).
       return ctx.request.method === "GET" && ctx.url.origin === self.location.origin &&
-        READS.some(function (re) { return re.test(ctx.url.pathname); });
+        !ctx.url.searchParams.has("fresh") && READS.some(function (re) { return re.test(ctx.url.pathname); });
     },
     new workbox.strategies.NetworkFirst({ cacheName: API_CACHE, networkTimeoutSeconds: 6, plugins: [oneKeyForTasks, onlyGood] })
   );
