@@ -103,7 +103,7 @@ def test_my_messages_are_mine_only(gridworker_a, gridworker_b):
 
 def test_me_names_my_micro_grid_and_its_label_point(gridworker_a):
     me = client_for(gridworker_a).get("/api/v1/mobile/me").json()
-    assert me["role"] == "grid_worker"
+    assert me["role"] == "grid_worker" and me["id"] == gridworker_a.pk  # whose outbox it is
     assert me["region"]["code"] == "330402013001001"
     assert me["region"]["lon"] is not None and me["region"]["id"] > 0
 

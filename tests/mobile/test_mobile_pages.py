@@ -44,3 +44,16 @@ def test_workbox_is_vendored_not_loaded_from_a_cdn(client):
     script = client.get("/m/sw.js").content.decode()
     assert "https://" not in script
     assert finders.find("vendor/workbox/workbox-core.prod.js")
+
+
+def test_signing_out_of_the_app_ends_the_session_and_asks_the_browser_to_drop_its_cache(
+    gridworker_a,
+):
+    client = client_for(gridworker_a)
+    assert client.get("/m/sign-out/").status_code == 405  # a link cannot sign anyone out
+    answer = client.post("/m/sign-out/")
+    assert answer.status_code == 302 and answer["Location"] == "/accounts/login/?next=/m/"
+    # Not "storage": the phone's outbox keeps its user's unsent actions (app.js sends them
+    # only as that user); the app itself empties the cached reads before this request.
+    assert answer["Clear-Site-Data"] == '"cache"'
+    assert client.get("/api/v1/mobile/me").status_code in (401, 403)
