@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "gridgov.campaigns",
     "gridgov.supervision",
     "gridgov.care",
+    "gridgov.mobile",
     "gridgov.worktime",
 ]
 
