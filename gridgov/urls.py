@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("gridgov.inspections.api_urls")),
     path("", include("gridgov.alerts.api_urls")),
     path("", include("gridgov.filings.api_urls")),
+    path("", include("gridgov.households.canvass_api_urls")),
     # Every kind's steps, from its table: POST <kind>/{number}/{action}.
     path("", include("gridgov.workflow.api_urls")),
 ]
@@ -44,6 +45,7 @@ urlpatterns = [
     path("alerts/", include("gridgov.alerts.urls")),
     path("filings/", include("gridgov.filings.urls")),
     path("public/filings/", include("gridgov.filings.public_urls")),
+    path("canvasses/", include("gridgov.households.canvass_urls")),
     path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

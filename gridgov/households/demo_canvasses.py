@@ -60,7 +60,7 @@ def load_demo_canvasses(demo) -> dict:
     organiser = _login(Role.DISPATCHER, town)
     if organiser is None or Canvass.objects.filter(region__town=town).exists():
         return {"canvasses": 0}
-    rng = random.Random(demo.seed)
+    rng = random.Random(demo.seed)  # noqa: S311 - demo data, not secrets
     colours.ensure_default_rules(actor=demo.actor)
     today = timezone.localdate()
     made = {"canvasses": 0, "visits": 0}
