@@ -1,11 +1,8 @@
 """The canvass API and pages: prepare and start through the kernel, coverage and the proof
 list by area, visits with Idempotency-Key, scope (a grid worker of grid A cannot read or visit
-grid B's households: 404 and nothing written), masking, and two visits of one household at once."""
-
-import threading
+grid B's households: 404 and nothing written), masking."""
 
 import pytest
-from django.db import connection
 
 from gridgov.households.models import Answer, Canvass, Canvassed, Coverage, Visit
 from tests.conftest import client_for
@@ -129,86 +126,3 @@ def test_the_dashboard_shows_coverage_and_the_proof_list(canvass, dispatcher_tow
     page = client_for(dispatcher_town).get(canvass.get_absolute_url())
     assert page.status_code == 200
     assert "progress" in page.content.decode()
-
-
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite serialises writers at BEGIN: the test's own transaction holds the lock",
-)
-def test_two_visits_of_one_household_at_once_count_it_once(django_db_blocker):
-    """Committed in threads of their own, then removed again: the demo is shared."""
-    from gridgov.households.canvass_actions import VisitData, do_record_visit
-    from gridgov.org.choices import Role
-    from gridgov.regions.models import Region
-    from tests.conftest import GRID_A, staff_user
-
-    made = {}
-
-    def committed(work):
-        def run():
-            try:
-                work()
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        thread.join(60)
-
-    def prepare():
-        grid = Region.objects.get(code=GRID_A)
-        made["user"] = staff_user(role=Role.DISPATCHER, region=grid.town)
-        made["households"] = make_households(microgrids_of(grid, 1)[0], count=1, people=2)
-        made["canvass"] = running_canvass(grid, made["user"])
-
-    committed(prepare)
-    lined_up = threading.Barrier(2, timeout=20)
-    errors = []
-
-    def visitor():
-        try:
-            lined_up.wait()
-            do_record_visit(
-                made["canvass"], VisitData(household=made["households"][0].number),
-                actor=made["user"],
-            )  # fmt: skip
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    try:
-        threads = [threading.Thread(target=visitor) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert not errors, errors
-        rows = {}
-
-        def read():
-            counters = Coverage.objects.filter(canvass=made["canvass"]).select_related("region")
-            rows.update({c.region.level: c for c in counters})
-
-        committed(read)
-        for level in ("microgrid", "grid"):  # one household of two people, counted once
-            visited, seen = (sum(column) for column in zip(*rows[level], strict=True))
-            assert (visited, seen) == (1, 2), level
-    finally:
-        committed(lambda: _remove(made))
-
-
-def _remove(made):
-    from gridgov.core.models import AuditEntry
-    from gridgov.households.models import Building, House, Household, Resident
-
-    canvass = made.get("canvass")
-    if canvass is not None:
-        Canvass.objects.filter(pk=canvass.pk).delete()
-        AuditEntry.objects.filter(summary__startswith=canvass.number).delete()
-    for household in made.get("households", []):
-        house = household.house
-        Resident.objects.filter(household=household).delete()
-        Household.objects.filter(pk=household.pk).delete()
-        House.objects.filter(pk=house.pk).delete()
-        Building.objects.filter(pk=house.building_id).delete()
