@@ -356,7 +356,7 @@ def do_excuse_household(canvass, household_number: str, *, actor, reason: str) -
         raise Conflict(_("Only a running canvass's households can be excused."))
     with transaction.atomic():
         row = canvassed_for(canvass, actor, household_number, lock=True)
-        if row.state == HouseholdState.VISITED:
+        if row.state in coverage.REACHED:
             raise Conflict(_("This household has been visited; it needs no reason."))
         was, seen = row.state, row.persons_seen
         row.state, row.excuse = HouseholdState.EXCUSED, reason
@@ -531,8 +531,11 @@ def _write_visit(canvass, row, data, answers, members, photos, actor) -> Visit:
         row.state = HouseholdState.VISITED
         row.persons_seen = sum(1 for _values, seen in answers.values() if seen)
         row.excuse = ""
+    elif data.outcome == VisitOutcome.REFUSED and row.state != HouseholdState.VISITED:
+        # Reached at the door, nobody's answers: off the proof list, its people not seen.
+        row.state, row.excuse = HouseholdState.REFUSED, ""
     elif row.state in coverage.OPEN:
-        # Nobody home, or a refusal: still open, still on the proof list.
+        # Nobody home: still open, still on the proof list.
         row.state = HouseholdState.NOBODY_HOME
     row.visits += 1
     row.last_visit_at = now

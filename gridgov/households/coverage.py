@@ -19,6 +19,8 @@ from .models import Canvassed, Coverage, Household, Resident
 # From the bottom of the tree up: the levels a canvass counts at.
 COUNTED = ("microgrid", "grid", "village", "town", "county")
 OPEN = (HouseholdState.PENDING, HouseholdState.NOBODY_HOME)
+# Counted as households reached (`households_visited`): a refusal is a contact at the door.
+REACHED = (HouseholdState.VISITED, HouseholdState.REFUSED)
 PLACE = ("city", "county", "town", "village", "grid", "microgrid")
 
 
@@ -149,7 +151,7 @@ def record_visit(canvassed, *, was: str, seen_before: int) -> bool:
     """Move the counters of every level after a household's row changed from (`was`,
     `seen_before`) to its current state and persons seen: one UPDATE, only when something
     counted changed. Call in the transaction that locked and saved the household's row."""
-    visited = (canvassed.state == HouseholdState.VISITED) - (was == HouseholdState.VISITED)
+    visited = (canvassed.state in REACHED) - (was in REACHED)
     excused = (canvassed.state == HouseholdState.EXCUSED) - (was == HouseholdState.EXCUSED)
     seen = canvassed.persons_seen - seen_before
     if not (visited or excused or seen):

@@ -34,7 +34,7 @@ def raw_counts(canvass, region) -> tuple:
     rows = Canvassed.objects.filter(canvass=canvass, **{f"{region.level}_id": region.pk})
     return (
         rows.count(),
-        rows.filter(state=HouseholdState.VISITED).count(),
+        rows.filter(state__in=[HouseholdState.VISITED, HouseholdState.REFUSED]).count(),
         rows.filter(state=HouseholdState.EXCUSED).count(),
         sum(rows.values_list("persons_total", flat=True)),
         sum(rows.values_list("persons_seen", flat=True)),
@@ -82,7 +82,7 @@ def test_random_visits_nobody_home_and_excuses_keep_every_counter_equal_to_the_r
             with contextlib.suppress(Conflict):  # visited already
                 do_excuse_household(canvass, number, actor=dispatcher_town, reason="拆迁")
             continue
-        outcome = "nobody_home" if roll < 0.45 else "visited"
+        outcome = "nobody_home" if roll < 0.4 else "refused" if roll < 0.5 else "visited"
         persons = {str(pk): {"seen": rng.random() < 0.7} for pk in members[number]}
         do_record_visit(
             canvass, VisitData(household=number, outcome=outcome, persons=persons),
@@ -122,3 +122,34 @@ def test_an_excuse_needs_a_reason(town_households, dispatcher_town, grid_a):
     with pytest.raises(InvalidInput):
         do_excuse_household(canvass, town_households[0].number, actor=dispatcher_town, reason=" ")
     assert not Canvassed.objects.filter(canvass=canvass, state=HouseholdState.EXCUSED).exists()
+
+
+def test_a_refusal_reaches_the_household_but_sees_none_of_its_people(
+    town_households, dispatcher_town, grid_a
+):
+    canvass = running_canvass(grid_a, dispatcher_town)
+    household = next(h for h in town_households if h.grid_id == grid_a.pk)
+    do_record_visit(
+        canvass, VisitData(household=household.number, outcome="refused"), actor=dispatcher_town
+    )
+    row = Canvassed.objects.get(canvass=canvass, household=household)
+    assert (row.state, row.persons_seen, row.visits) == (HouseholdState.REFUSED, 0, 1)
+    assert not row.visit_log.get().answers.exists()
+    counters = Coverage.objects.get(canvass=canvass, region=grid_a)
+    assert (counters.households_visited, counters.persons_seen) == (1, 0)
+    assert household.number not in {
+        r.household.number for r in coverage.proof_list(canvass, grid_a)
+    }
+    with pytest.raises(Conflict):  # reached: it needs no reason
+        do_excuse_household(canvass, household.number, actor=dispatcher_town, reason="拒绝")
+
+    # Nobody home afterwards leaves it reached; a later visit sees its people, counted once.
+    do_record_visit(
+        canvass, VisitData(household=household.number, outcome="nobody_home"),
+        actor=dispatcher_town,
+    )  # fmt: skip
+    assert Canvassed.objects.get(pk=row.pk).state == HouseholdState.REFUSED
+    do_record_visit(canvass, VisitData(household=household.number), actor=dispatcher_town)
+    counters.refresh_from_db()
+    assert (counters.households_visited, counters.persons_seen) == (1, 2)
+    assert_counters_exact(canvass)
