@@ -176,6 +176,24 @@ class ColourInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+class CanvassAssignmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+
+
+class ColourCountsSerializer(serializers.Serializer):
+    total = serializers.DictField(child=serializers.IntegerField(), help_text="colour → people")
+    by_area = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="area id → colour → people",
+    )
+
+
+class ColourSetSerializer(serializers.Serializer):
+    resident = serializers.IntegerField()
+    colour = serializers.CharField()
+    previous = serializers.CharField()
+
+
 def _valid(serializer_class, data) -> dict:
     body = serializer_class(data=data)
     body.is_valid(raise_exception=True)
@@ -279,7 +297,7 @@ class ProofListView(generics.ListAPIView):
 
     def get_serializer(self, *args, **kwargs):
         rows = args[0] if args else []
-        context = self.get_serializer_context()
+        context = {**self.get_serializer_context(), **kwargs.pop("context", {})}
         context["members"] = coverage.residents_of(rows)
         return self.serializer_class(*args, context=context, **kwargs)
 
@@ -341,7 +359,7 @@ class AssignmentView(APIView):
     @extend_schema(
         operation_id="canvasses_assign",
         request=AssignmentInput,
-        responses={201: dict, 400: dict, 403: dict, 404: dict},
+        responses={201: CanvassAssignmentSerializer, 400: dict, 403: dict, 404: dict},
     )
     def post(self, request, number):
         canvass = canvass_for(request.user, number)
@@ -356,7 +374,7 @@ class ColourCountsView(APIView):
     @extend_schema(
         operation_id="colours_counts",
         parameters=[OpenApiParameter("region", int, required=True)],
-        responses={200: dict, 404: dict},
+        responses={200: ColourCountsSerializer, 404: dict},
     )
     def get(self, request):
         region = scoped(Region.objects.all(), request.user).filter(
@@ -372,7 +390,7 @@ class ColourOverrideView(APIView):
     @extend_schema(
         operation_id="residents_colour",
         request=ColourInput,
-        responses={200: dict, 400: dict, 403: dict, 404: dict},
+        responses={200: ColourSetSerializer, 400: dict, 403: dict, 404: dict},
     )
     def post(self, request, pk):
         data = _valid(ColourInput, request.data)

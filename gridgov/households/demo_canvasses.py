@@ -82,7 +82,7 @@ def _finished(grid, organiser, rng, today) -> int:
         ),
         actor=organiser,
     )  # fmt: skip
-    actions.do_start_canvass(canvass.pk, actor=organiser)
+    canvass = actions.do_start_canvass(canvass.pk, actor=organiser)
     visitor = _login(Role.GRID_WORKER, grid) or organiser
     rows = list(Canvassed.objects.filter(canvass=canvass).select_related("household"))
     visits = _visit_all(canvass, rows, visitor, rng, nobody_home=0.1)
@@ -102,7 +102,7 @@ def _running(town, organiser, rng, today) -> int:
         ),
         actor=organiser,
     )  # fmt: skip
-    actions.do_start_canvass(canvass.pk, actor=organiser)
+    canvass = actions.do_start_canvass(canvass.pk, actor=organiser)
     rows = list(
         Canvassed.objects.filter(canvass=canvass)
         .select_related("household")
