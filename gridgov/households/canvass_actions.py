@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
+from gridgov.core.dates import required_day
 from gridgov.core.errors import (
     Conflict,
     InvalidInput,
@@ -86,15 +86,14 @@ class CanvassData:
 
 
 def _day(value, name: str, problems: list) -> dt.date | None:
+    """The date, or None with its problem added (every field's problem is told at once)."""
     if isinstance(value, dt.date):
         return value
     try:
-        day = parse_date(str(value or "").strip())
-    except ValueError:
-        day = None
-    if day is None:
-        problems.append(field_problem(name, _("Enter a date as YYYY-MM-DD.")))
-    return day
+        return required_day(str(value or "").strip(), name)
+    except InvalidInput as error:
+        problems.extend(error.details or [field_problem(name, str(error.message))])
+        return None
 
 
 def _area(value, actor, problems: list) -> Region | None:
