@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("gridgov.supervision.api_urls")),
     path("", include("gridgov.care.api_urls")),
     path("", include("gridgov.mobile.api_urls")),
+    path("", include("gridgov.households.canvass_api_urls")),
     # Every kind's steps, from its table: POST <kind>/{number}/{action}.
     path("", include("gridgov.workflow.api_urls")),
 ]
@@ -55,6 +56,7 @@ urlpatterns = [
     path("public/supervision/", include("gridgov.supervision.public_urls")),
     path("care/", include("gridgov.care.urls")),
     path("m/", include("gridgov.mobile.urls")),
+    path("canvasses/", include("gridgov.households.canvass_urls")),
     path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
