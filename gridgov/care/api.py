@@ -58,7 +58,7 @@ class ShiftSerializer(serializers.Serializer):
     night = serializers.BooleanField(help_text=_("at least 3 hours between 22:00 and 06:00"))
 
 
-class VisitSerializer(serializers.Serializer):
+class CareVisitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     post = serializers.IntegerField(source="post_id")
     post_name = serializers.CharField(source="post.name")
@@ -125,7 +125,7 @@ class ShiftInput(serializers.Serializer):
     ends_at = serializers.DateTimeField()
 
 
-class VisitInput(serializers.Serializer):
+class CareVisitInput(serializers.Serializer):
     post = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     visited_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     people = serializers.ListField(
@@ -254,7 +254,7 @@ class ShiftDetailView(APIView):
 class VisitListView(generics.ListAPIView):
     """Care visits in your area, newest first; recording one with the problems raised."""
 
-    serializer_class = VisitSerializer
+    serializer_class = CareVisitSerializer
 
     def get_queryset(self):
         return visits_for(self.request.user)
@@ -263,16 +263,16 @@ class VisitListView(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(operation_id="care_visits_create", request=VisitInput,
-                   responses={201: VisitSerializer, 400: dict, 403: dict})  # fmt: skip
+    @extend_schema(operation_id="care_visits_create", request=CareVisitInput,
+                   responses={201: CareVisitSerializer, 400: dict, 403: dict})  # fmt: skip
     def post(self, request):
         def create():
-            body = VisitInput(data=request.data)
+            body = CareVisitInput(data=request.data)
             body.is_valid(raise_exception=True)
             d = dict(body.validated_data)
             d["people"], d["problems"] = tuple(d["people"]), tuple(d["problems"])
             visit = actions.do_record_visit(actions.VisitData(**d), actor=request.user)
-            return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+            return Response(CareVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
         return idempotent(request, create)
 

@@ -59,7 +59,7 @@ class MessageSerializer(serializers.Serializer):
     read_at = serializers.DateTimeField(allow_null=True)
 
 
-class MeSerializer(serializers.Serializer):
+class PhoneUserSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text=_("the signed-in user: the phone's outbox is theirs"))
     name = serializers.CharField()
     role = serializers.CharField(allow_blank=True)
@@ -114,7 +114,7 @@ class MyMessagesView(APIView):
 class MeView(APIView):
     """Who I am and the region I work in (the app draws its outline)."""
 
-    @extend_schema(operation_id="mobile_me", responses=MeSerializer)
+    @extend_schema(operation_id="mobile_me", responses=PhoneUserSerializer)
     def get(self, request):
         post = post_of(request.user)
         region = None
@@ -130,4 +130,4 @@ class MeView(APIView):
         name = getattr(request.user, "display_name", "") or request.user.get_username()
         role = "" if post is None else post.role
         me = {"id": request.user.pk, "name": name, "role": role, "region": region}
-        return Response(MeSerializer(me).data)
+        return Response(PhoneUserSerializer(me).data)

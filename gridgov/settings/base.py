@@ -316,6 +316,9 @@ SPECTACULAR_SETTINGS = {
         "PowerStatusEnum": "gridgov.powers.choices.PowerStatus",
         "DepartmentKindEnum": "gridgov.org.choices.DepartmentKind",
         "TargetKindEnum": "gridgov.inspections.choices.TargetKind",
+        "RegionLevelEnum": "gridgov.regions.choices.RegionLevel",
+        "CoverageLevelEnum": "gridgov.households.choices.CoverageLevel",
+        "ColourEnum": "gridgov.households.choices.Colour",
     },
 }
 
