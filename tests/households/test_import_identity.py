@@ -65,7 +65,7 @@ def test_other_shapes_are_refused(text):
 
 def test_the_demo_numbers_are_valid_for_every_day_and_order_code():
     day = dt.date(1930, 1, 1)
-    for n in range(0, 36_500, 37):
+    for n in range(0, 30_000, 37):
         born = day + dt.timedelta(days=n)
         facts = parse_id_number(id_number_for("330411", born, n))
         assert facts.birth_date == born and facts.sex == ("male" if n % 1000 % 2 else "female")
