@@ -105,13 +105,33 @@ def parse_records(
     one the header). A wrong header refuses the whole file.
 
     Rows that `check` finds a problem with (by the number under `where`) are left out too."""
+    problems = Problems()
+    numbered = list(iter_parsed(records, header, parse_record, problems, where=where))
+    if check is not None:
+        across = check([row for _number, row in numbered])
+        problems.extend(across)
+        refused = {p.get(where) for p in across}
+        numbered = [(number, row) for number, row in numbered if number not in refused]
+    return [row for _number, row in numbered], problems.as_list(where)
+
+
+def iter_parsed(
+    records: Records,
+    header: list[str],
+    parse_record: Callable[[int, list[str]], tuple],
+    problems: "Problems",
+    *,
+    where: str = "line",
+) -> Iterator[tuple[int, object]]:
+    """(number, row) of each record that parses, as they are read; the problems of the others
+    go to `problems`. For an import of a million rows, which cannot keep them all: a wrong
+    header refuses the whole file before any row is read."""
     records = iter(records)
     first = next(records, None)
     if first is None or [h.strip() for h in first[1]] != header:
         raise InvalidInput(
             _("The first line must be the header %(header)s.") % {"header": ",".join(header)}
         )
-    numbered, problems = [], Problems()
     for number, record in records:
         if not any(cell.strip() for cell in record):
             continue
@@ -129,13 +149,7 @@ def parse_records(
         row, row_problems = parse_record(number, [cell.strip() for cell in record])
         problems.extend(row_problems)
         if row is not None:
-            numbered.append((number, row))
-    if check is not None:
-        across = check([row for _number, row in numbered])
-        problems.extend(across)
-        refused = {p.get(where) for p in across}
-        numbered = [(number, row) for number, row in numbered if number not in refused]
-    return [row for _number, row in numbered], problems.as_list(where)
+            yield number, row
 
 
 class Problems:
@@ -237,9 +251,15 @@ def xlsx_records(data: bytes, limits: Limits | None = None) -> Iterator[tuple[in
     Cells read as people see them: whole numbers without ".0", dates as YYYY-MM-DD. Empty
     cells at the end of a row are dropped and short rows filled up to the header's width, as
     a spreadsheet does not store trailing blanks."""
+    limits = limits or Limits.default()
+    sheet = _first_sheet(data, limits)
+    yield from _sheet_records(sheet, limits)
+
+
+def _first_sheet(data: bytes, limits: Limits):
+    """The workbook's first sheet, parsed, after the workbook's size is checked."""
     from python_calamine import CalamineError, CalamineWorkbook
 
-    limits = limits or Limits.default()
     check_unzipped_size(data, limits.unzipped_bytes)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -255,6 +275,10 @@ def xlsx_records(data: bytes, limits: Limits | None = None) -> Iterator[tuple[in
             raise InvalidInput(_("The file is not an Excel workbook (.xlsx).")) from exc
     if sheet.end is not None and sheet.end[0] + 1 > limits.rows:
         raise _too_many_rows(limits)  # before a row is converted
+    return sheet
+
+
+def _sheet_records(sheet, limits: Limits) -> Iterator[tuple[int, list[str]]]:
     # Rows come from the first row of the sheet, cells from the first used column: put back
     # the empty columns before it, as the sheet shows them.
     lead = [""] * (sheet.start[1] if sheet.start else 0)
@@ -356,3 +380,16 @@ def file_records(
     if name.lower().endswith(".xlsx"):
         return xlsx_records(data, limits)
     return csv_records(decode_text(data), limits)
+
+
+def file_table(
+    data: bytes, name: str, limits: Limits | None = None
+) -> tuple[int, Iterator[tuple[int, list[str]]]]:
+    """How many records an uploaded table has (at most: blank lines count) and its records,
+    for an import that shows its progress. A workbook is parsed here, once."""
+    limits = limits or Limits.default()
+    if name.lower().endswith(".xlsx"):
+        sheet = _first_sheet(data, limits)
+        return (sheet.end[0] + 1 if sheet.end else 0), _sheet_records(sheet, limits)
+    text = decode_text(data)
+    return text.count("\n") + 1, csv_records(text, limits)

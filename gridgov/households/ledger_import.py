@@ -1,0 +1,667 @@
+"""Importing the 一标三实 ledgers villages keep in Excel: one row per resident, with the
+building, house and household they live in (.xlsx or .csv, see `COLUMNS`).
+
+A file of a village holds thousands of rows, a county's a million, so the import streams:
+rows are read, checked and written in batches of `BATCH`, each batch with a handful of queries
+(the stored buildings, houses, households and residents it names, each found with one IN
+query; the new ones written with bulk_create). Nothing per row goes to the database, and no
+more than a batch of rows is held in memory.
+
+A person is recognised by the keyed digest of their ID number: importing the same file again
+changes nothing ("0 new, N unchanged"); a row that differs (a new phone, another household)
+updates the stored person. Everything runs in one transaction: all or nothing, unless bad rows
+are skipped, when the good ones are written and the others reported by row and column. Only
+places inside the importer's area are written; a row naming another area is refused.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.core import audit
+from gridgov.core.csvfiles import Limits, Problems, file_table, iter_parsed
+from gridgov.core.csvfiles import problem as file_problem
+from gridgov.core.errors import InvalidInput, NotFound, NotPermitted
+from gridgov.core.pii import digest
+from gridgov.core.validators import validate_phone
+from gridgov.org.roles import post_of
+from gridgov.org.scoping import scope_of
+from gridgov.regions.choices import RegionLevel
+from gridgov.regions.models import Region
+
+from .choices import HouseUse, MoveKind, Presence, Relation, ResidenceKind
+from .identity import IdFacts, parse_id_number
+from .models import Building, House, Household, Move, Resident, SpecialGroup
+
+REGION = "区域编码"
+ADDRESS_CODE = "标准地址编码"
+BUILDING = "楼栋"
+UNIT = "单元"
+FLOOR = "楼层"
+ROOM = "房号"
+USE = "房屋用途"
+HOUSEHOLD = "户号"
+RELATION = "与户主关系"
+NAME = "姓名"
+ID_NUMBER = "身份证号"
+PHONE = "联系电话"
+RESIDENCE = "人口类型"
+GROUPS = "特殊人群"
+NOTE = "备注"
+COLUMNS = [REGION, ADDRESS_CODE, BUILDING, UNIT, FLOOR, ROOM, USE, HOUSEHOLD, RELATION, NAME,
+           ID_NUMBER, PHONE, RESIDENCE, GROUPS, NOTE]  # fmt: skip
+
+# The file's vocabulary is Chinese whatever the page's language; the stored values are taken too.
+USES = {"自住": HouseUse.OWN_HOME, "出租": HouseUse.RENTED, "经营": HouseUse.SHOP,
+        "商铺": HouseUse.SHOP, "空置": HouseUse.VACANT, "": HouseUse.OWN_HOME}  # fmt: skip
+RELATIONS = {"户主": Relation.HEAD, "本人": Relation.HEAD, "配偶": Relation.SPOUSE,
+             "妻": Relation.SPOUSE, "夫": Relation.SPOUSE, "子女": Relation.CHILD,
+             "子": Relation.CHILD, "女": Relation.CHILD, "父母": Relation.PARENT,
+             "父亲": Relation.PARENT, "母亲": Relation.PARENT, "孙子女": Relation.GRANDCHILD,
+             "祖父母": Relation.GRANDPARENT, "兄弟姐妹": Relation.SIBLING,
+             "租户": Relation.TENANT, "其他": Relation.OTHER, "": Relation.OTHER}  # fmt: skip
+RESIDENCES = {"户籍": ResidenceKind.REGISTERED, "户籍人口": ResidenceKind.REGISTERED,
+              "流动": ResidenceKind.FLOATING, "流动人口": ResidenceKind.FLOATING,
+              "境外": ResidenceKind.OVERSEAS, "境外人员": ResidenceKind.OVERSEAS,
+              "": ResidenceKind.REGISTERED}  # fmt: skip
+for _choices, _vocabulary in ((HouseUse, USES), (Relation, RELATIONS), (ResidenceKind, RESIDENCES)):
+    _vocabulary.update({value: value for value in _choices.values})
+GROUP_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+PLACE_LEVELS = (RegionLevel.VILLAGE, RegionLevel.GRID, RegionLevel.MICROGRID)
+
+# Rows written per batch: big enough that the queries are few, small enough for every
+# database's limit on parameters (SQLite: 32,766) and for memory.
+BATCH = 2000
+# A ledger may be a county's: a million rows; its workbook unzips to some hundreds of MB.
+LEDGER_LIMITS = Limits.default(rows=1_000_001, cells=16_000_000, unzipped_bytes=1024 * 2**20)
+# Buildings, houses and households already looked up, kept while there are fewer than this.
+CACHE = 200_000
+PLACE_FIELDS = ("city_id", "county_id", "town_id", "village_id", "grid_id", "microgrid_id")
+
+
+def problem(row, column: str, reason) -> dict:
+    return file_problem(row, column, str(reason), where="row")
+
+
+@dataclass(slots=True)
+class LedgerRow:
+    """One checked row: a resident and where they live."""
+
+    row: int
+    region: Region
+    address_code: str
+    building: str
+    unit: str
+    floor: int | None
+    room: str
+    use: str
+    household: str
+    relation: str
+    name: str
+    facts: IdFacts
+    id_digest: str
+    phone: str
+    residence: str
+    groups: tuple[int, ...]
+    note: str
+
+
+# --- Who may import where ----------------------------------------------------------------------
+
+
+def check_may_keep_ledgers(actor, area: Region) -> None:
+    """A person acting needs a post whose area holds `area`; the demo and commands pass.
+    (Outside it, the area does not exist for them: 404, as for every out-of-scope read.)"""
+    if not hasattr(actor, "is_authenticated"):
+        return
+    if not actor.is_superuser and post_of(actor) is None:
+        raise NotPermitted(_("Only staff with a post keep ledgers."))
+    if not scope_of(actor).covers_region(area):
+        raise NotFound(_("%(region)s is outside your area.") % {"region": area.name})
+
+
+# --- Checking rows -----------------------------------------------------------------------------
+
+
+class RowParser:
+    """Checks one row on its own: the place is in the area, the ID number is valid, the
+    vocabulary is known. Rows across the file are checked by `LedgerWriter`."""
+
+    def __init__(self, area: Region, *, today: dt.date):
+        self.today = today
+        places = Region.objects.filter(**{area.level: area}, level__in=PLACE_LEVELS)
+        self.regions = {r.code: r for r in places.defer("boundary")}
+        groups = SpecialGroup.objects.filter(is_active=True)
+        self.groups: dict[str, int | None] = {}
+        for group in groups:
+            # Groups by age follow the birth date: named in a file, they are accepted, not kept.
+            value = None if group.by_rule else group.pk
+            self.groups[group.name] = self.groups[group.code] = value
+
+    def __call__(self, row: int, cells: list[str]):
+        raw = dict(zip(COLUMNS, cells, strict=True))
+        problems: list[dict] = []
+
+        def refuse(column, reason):
+            problems.append(problem(row, column, reason))
+
+        region = self.regions.get(raw[REGION])
+        if region is None:
+            refuse(REGION, _("no village, grid or micro-grid %(code)s in your area")
+                   % {"code": raw[REGION]})  # fmt: skip
+        if not raw[ADDRESS_CODE] and not raw[BUILDING]:
+            refuse(BUILDING, _("give the building or its standard address code"))
+        use = USES.get(raw[USE])
+        if use is None:
+            refuse(USE, _("unknown use %(v)r: 自住, 出租, 经营 or 空置") % {"v": raw[USE]})
+        relation = RELATIONS.get(raw[RELATION])
+        if relation is None:
+            refuse(RELATION, _("unknown relation %(v)r") % {"v": raw[RELATION]})
+        residence = RESIDENCES.get(raw[RESIDENCE])
+        if residence is None:
+            refuse(RESIDENCE, _("unknown kind %(v)r: 户籍, 流动 or 境外") % {"v": raw[RESIDENCE]})
+        floor = self.floor(raw[FLOOR], refuse)
+        self.check_lengths(raw, refuse)
+        facts = None
+        try:
+            facts = parse_id_number(raw[ID_NUMBER], today=self.today)
+        except ValidationError as error:
+            refuse(ID_NUMBER, error.messages[0])
+        phone = raw[PHONE].replace(" ", "")
+        if phone:
+            try:
+                validate_phone(phone)
+            except ValidationError as error:
+                refuse(PHONE, error.messages[0])
+        groups = self.group_ids(raw[GROUPS], refuse)
+        if problems:
+            return None, problems
+        household = raw[HOUSEHOLD] or "-".join(
+            part
+            for part in (
+                raw[ADDRESS_CODE] or f"{region.code}-{raw[BUILDING]}",
+                raw[UNIT],
+                raw[ROOM],
+            )
+            if part
+        )
+        if len(household) > 40:
+            return None, [problem(row, HOUSEHOLD, _("a household number of at most 40 characters"))]
+        return LedgerRow(
+            row=row,
+            region=region,
+            address_code=raw[ADDRESS_CODE] or f"{region.code}-{raw[BUILDING]}",
+            building=raw[BUILDING],
+            unit=raw[UNIT],
+            floor=floor,
+            room=raw[ROOM],
+            use=use,
+            household=household,
+            relation=relation,
+            name=raw[NAME],
+            facts=facts,
+            id_digest=digest(facts.number),
+            phone=phone,
+            residence=residence,
+            groups=groups,
+            note=raw[NOTE],
+        ), []
+
+    @staticmethod
+    def floor(text: str, refuse) -> int | None:
+        if not text:
+            return None
+        try:
+            value = int(text.removesuffix("层").removesuffix("楼"))
+        except ValueError:
+            value = None
+        if value is None or not -10 <= value <= 300:
+            refuse(FLOOR, _("a floor is a whole number such as 3 or -1"))
+        return value
+
+    @staticmethod
+    def check_lengths(raw: dict, refuse) -> None:
+        if not raw[NAME] or len(raw[NAME]) > 64:
+            refuse(NAME, _("a name of 1 to 64 characters"))
+        for column, most in ((ADDRESS_CODE, 40), (BUILDING, 60), (UNIT, 20), (ROOM, 20)):
+            if len(raw[column]) > most:
+                refuse(column, _("at most %(n)d characters") % {"n": most})
+        if len(raw[NOTE]) > 2000:
+            refuse(NOTE, _("at most %(n)d characters") % {"n": 2000})
+
+    def group_ids(self, text: str, refuse) -> tuple[int, ...]:
+        ids = []
+        for name in GROUP_SEPARATORS.split(text.strip()):
+            if not name:
+                continue
+            if name not in self.groups:
+                refuse(GROUPS, _("unknown special group %(name)s") % {"name": name})
+            elif self.groups[name] is not None and self.groups[name] not in ids:
+                ids.append(self.groups[name])
+        return tuple(sorted(ids))
+
+
+# --- Writing rows ------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    buildings: int = 0
+    houses: int = 0
+    households: int = 0
+    skipped: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "residents_created": self.created,
+            "residents_updated": self.updated,
+            "unchanged": self.unchanged,
+            "buildings_created": self.buildings,
+            "houses_created": self.houses,
+            "households_created": self.households,
+            "rows_skipped": self.skipped,
+        }
+
+
+@dataclass
+class LedgerWriter:
+    """Writes checked rows batch by batch; refuses, by row, what crosses rows or areas."""
+
+    area: Region
+    actor: object
+    on: dt.date
+    problems: Problems
+    tally: Tally = field(default_factory=Tally)
+    buildings: dict = field(default_factory=dict)  # address code -> (id, place) or None
+    houses: dict = field(default_factory=dict)  # (building id, unit, room) -> id
+    households: dict = field(default_factory=dict)  # number -> (id, place) or None
+    seen: set = field(default_factory=set)  # the ID numbers of the file so far
+
+    def write(self, rows: list[LedgerRow]) -> None:
+        rows = self.first_of_each_person(rows)
+        for cache in (self.buildings, self.houses, self.households):
+            if len(cache) > CACHE:
+                cache.clear()
+        rows = self.place_buildings(rows)
+        house_ids = self.place_houses(rows)
+        rows = self.place_households(rows, house_ids)
+        self.write_residents(rows)
+
+    def refuse(self, row: LedgerRow, column: str, reason) -> None:
+        self.problems.append(problem(row.row, column, reason))
+
+    def first_of_each_person(self, rows: list[LedgerRow]) -> list[LedgerRow]:
+        kept = []
+        for row in rows:
+            key = int(row.id_digest[:16], 16)
+            if key in self.seen:
+                self.refuse(row, ID_NUMBER, _("the same ID number is on an earlier row"))
+                continue
+            self.seen.add(key)
+            kept.append(row)
+        return kept
+
+    def place_buildings(self, rows: list[LedgerRow]) -> list[LedgerRow]:
+        missing = {r.address_code for r in rows} - self.buildings.keys()
+        for start in range(0, len(missing), BATCH):
+            chunk = sorted(missing)[start : start + BATCH]
+            for code, pk, *place in Building.objects.filter(address_code__in=chunk).values_list(
+                "address_code", "pk", *PLACE_FIELDS
+            ):
+                self.buildings[code] = (pk, tuple(place)) if self.inside(place) else None
+        new: dict[str, Building] = {}
+        kept = []
+        for row in rows:
+            if row.address_code in self.buildings:
+                if self.buildings[row.address_code] is None:
+                    self.refuse(row, ADDRESS_CODE, _("this building is outside your area"))
+                    continue
+            elif row.address_code not in new:
+                building = Building(
+                    address_code=row.address_code,
+                    address=f"{row.region.name}{row.building}"[:200],
+                    name=row.building or row.address_code[-60:],
+                )
+                building.place_in(row.region)
+                new[row.address_code] = building
+            kept.append(row)
+        Building.objects.bulk_create(new.values(), batch_size=BATCH)
+        self.remember(new, Building, "address_code", self.buildings)
+        self.tally.buildings += len(new)
+        return kept
+
+    def inside(self, place) -> bool:
+        level = PLACE_FIELDS.index(f"{self.area.level}_id")
+        return place[level] == self.area.pk
+
+    def remember(self, new: dict, model, key: str, cache: dict) -> None:
+        """The ids of rows just created (a database that does not return them is asked)."""
+        if new and next(iter(new.values())).pk is None:
+            ids = dict(model.objects.filter(**{f"{key}__in": list(new)}).values_list(key, "pk"))
+            for value, obj in new.items():
+                obj.pk = ids[value]
+        for value, obj in new.items():
+            cache[value] = (obj.pk, tuple(getattr(obj, f) for f in PLACE_FIELDS))
+
+    def place_houses(self, rows: list[LedgerRow]) -> dict:
+        keyed = {(self.buildings[r.address_code][0], r.unit, r.room): r for r in rows}
+        missing = [key for key in keyed if key not in self.houses]
+        buildings = {key[0] for key in missing}
+        if missing:
+            found = House.objects.filter(building_id__in=buildings).values_list(
+                "building_id", "unit", "room", "pk"
+            )
+            for building_id, unit, room, pk in found:
+                self.houses[(building_id, unit, room)] = pk
+        new = {}
+        for key in missing:
+            if key in self.houses:
+                continue
+            row = keyed[key]
+            house = House(
+                building_id=key[0], unit=row.unit, floor=row.floor, room=row.room, use=row.use
+            )
+            self.copy_place(house, self.buildings[row.address_code][1])
+            new[key] = house
+        House.objects.bulk_create(new.values(), batch_size=BATCH)
+        if new and next(iter(new.values())).pk is None:
+            for building_id, unit, room, pk in House.objects.filter(
+                building_id__in={key[0] for key in new}
+            ).values_list("building_id", "unit", "room", "pk"):
+                self.houses.setdefault((building_id, unit, room), pk)
+        for key, house in new.items():
+            self.houses.setdefault(key, house.pk)
+        self.tally.houses += len(new)
+        return {r.row: self.houses[(self.buildings[r.address_code][0], r.unit, r.room)]
+                for r in rows}  # fmt: skip
+
+    @staticmethod
+    def copy_place(obj, place: tuple) -> None:
+        for name, value in zip(PLACE_FIELDS, place, strict=True):
+            setattr(obj, name, value)
+
+    def place_households(self, rows: list[LedgerRow], house_ids: dict) -> list[LedgerRow]:
+        missing = sorted({r.household for r in rows} - self.households.keys())
+        for code, pk, _house_id, *place in Household.objects.filter(number__in=missing).values_list(
+            "number", "pk", "house_id", *PLACE_FIELDS
+        ):
+            self.households[code] = (pk, tuple(place)) if self.inside(place) else None
+        new: dict[str, Household] = {}
+        kept = []
+        for row in rows:
+            if row.household in self.households:
+                if self.households[row.household] is None:
+                    self.refuse(row, HOUSEHOLD, _("this household is outside your area"))
+                    continue
+            elif row.household not in new:
+                household = Household(number=row.household, house_id=house_ids[row.row])
+                self.copy_place(household, self.buildings[row.address_code][1])
+                new[row.household] = household
+            kept.append(row)
+        Household.objects.bulk_create(new.values(), batch_size=BATCH)
+        self.remember(new, Household, "number", self.households)
+        self.tally.households += len(new)
+        return kept
+
+    def write_residents(self, rows: list[LedgerRow]) -> None:
+        stored = {
+            r.id_digest: r
+            for r in Resident.objects.filter(id_digest__in=[row.id_digest for row in rows]).only(
+                "pk",
+                "id_digest",
+                "household_id",
+                "name",
+                "phone_digest",
+                "residence",
+                "relation",
+                "note",
+                *PLACE_FIELDS,
+            )
+        }
+        groups = self.stored_groups([r.pk for r in stored.values()])
+        new, changed, touched = [], [], set()
+        for row in rows:
+            household_id, place = self.households[row.household]
+            resident = stored.get(row.id_digest)
+            if resident is not None and not self.inside(
+                [getattr(resident, f) for f in PLACE_FIELDS]
+            ):
+                self.refuse(row, ID_NUMBER, _("this person is on the ledger of another area"))
+                continue
+            if resident is None:
+                new.append((row, self.new_resident(row, household_id, place)))
+            elif self.update(resident, row, household_id, place, groups.get(resident.pk, ())):
+                changed.append((row, resident))
+                if resident.moved_from:
+                    touched.add(resident.moved_from)
+            else:
+                self.tally.unchanged += 1
+                continue
+            touched.add(household_id)
+        self.create_residents(new)
+        self.update_residents(changed, groups)
+        refresh_sizes(touched)
+        self.tally.created += len(new)
+        self.tally.updated += len(changed)
+
+    def new_resident(self, row: LedgerRow, household_id: int, place: tuple) -> Resident:
+        resident = Resident(
+            household_id=household_id,
+            name=row.name,
+            id_number=row.facts.number,
+            id_digest=row.id_digest,
+            birth_date=row.facts.birth_date,
+            sex=row.facts.sex,
+            phone=row.phone,
+            residence=row.residence,
+            relation=row.relation,
+            note=row.note,
+        )
+        self.copy_place(resident, place)
+        return resident
+
+    def update(self, resident, row: LedgerRow, household_id, place, groups) -> bool:
+        """Bring a stored person in line with the row; whether anything changed."""
+        fresh = {
+            "household_id": household_id,
+            "name": row.name,
+            "residence": row.residence,
+            "relation": row.relation,
+            "note": row.note,
+        }
+        phone_digest = digest(row.phone) if row.phone else ""
+        same = (
+            all(getattr(resident, k) == v for k, v in fresh.items())
+            and resident.phone_digest == phone_digest
+            and tuple(sorted(groups)) == row.groups
+        )
+        if same:
+            return False
+        resident.moved_from = (
+            resident.household_id if resident.household_id != household_id else None
+        )
+        for name, value in fresh.items():
+            setattr(resident, name, value)
+        resident.phone, resident.phone_digest = row.phone, phone_digest
+        self.copy_place(resident, place)
+        return True
+
+    def create_residents(self, new: list[tuple[LedgerRow, Resident]]) -> None:
+        if not new:
+            return
+        residents = [resident for _row, resident in new]
+        Resident.objects.bulk_create(residents, batch_size=BATCH)
+        if residents[0].pk is None:
+            ids = dict(
+                Resident.objects.filter(id_digest__in=[r.id_digest for r in residents]).values_list(
+                    "id_digest", "pk"
+                )
+            )
+            for resident in residents:
+                resident.pk = ids[resident.id_digest]
+        Through = Resident.groups.through
+        Through.objects.bulk_create(
+            [
+                Through(resident_id=resident.pk, specialgroup_id=group)
+                for row, resident in new
+                for group in row.groups
+            ],
+            batch_size=BATCH,
+        )
+        self.arrivals(residents)
+
+    def arrivals(self, residents: list[Resident]) -> None:
+        """Each person's arrival in their household, as the ledger's history starts."""
+        recorded_by = self.actor if hasattr(self.actor, "is_authenticated") else None
+        now = timezone.now()
+        Move.objects.bulk_create(
+            [
+                Move(
+                    resident_id=r.pk,
+                    household_id=r.household_id,
+                    kind=MoveKind.BIRTH if r.birth_date == self.on else MoveKind.MOVE_IN,
+                    on=self.on,
+                    note=_("ledger import"),
+                    recorded_by=recorded_by,
+                    recorded_at=now,
+                )
+                for r in residents
+            ],
+            batch_size=BATCH,
+        )
+
+    def update_residents(self, changed: list[tuple[LedgerRow, Resident]], groups) -> None:
+        if not changed:
+            return
+        residents = [resident for _row, resident in changed]
+        Resident.objects.bulk_update(
+            residents,
+            [
+                "household_id",
+                "name",
+                "phone",
+                "phone_digest",
+                "residence",
+                "relation",
+                "note",
+                *PLACE_FIELDS,
+                "updated_at",
+            ],
+            batch_size=BATCH,
+        )
+        Through = Resident.groups.through
+        regrouped = [
+            (row, r) for row, r in changed if tuple(sorted(groups.get(r.pk, ()))) != row.groups
+        ]
+        Through.objects.filter(resident_id__in=[r.pk for _row, r in regrouped]).delete()
+        Through.objects.bulk_create(
+            [
+                Through(resident_id=r.pk, specialgroup_id=group)
+                for row, r in regrouped
+                for group in row.groups
+            ],
+            batch_size=BATCH,
+        )
+        self.arrivals([r for r in residents if r.moved_from])
+
+    @staticmethod
+    def stored_groups(resident_ids: list[int]) -> dict[int, list[int]]:
+        groups: dict[int, list[int]] = {}
+        if resident_ids:
+            Through = Resident.groups.through
+            for resident_id, group_id in Through.objects.filter(
+                resident_id__in=resident_ids
+            ).values_list("resident_id", "specialgroup_id"):
+                groups.setdefault(resident_id, []).append(group_id)
+        return groups
+
+
+def refresh_sizes(household_ids) -> None:
+    """The households' counts of people living there, from their residents: one statement."""
+    if not household_ids:
+        return
+    present = (
+        Resident.objects.filter(household=OuterRef("pk"), presence=Presence.PRESENT)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Household.objects.filter(pk__in=list(household_ids)).update(
+        size=Coalesce(Subquery(present), 0), updated_at=timezone.now()
+    )
+
+
+# --- The import ---------------------------------------------------------------------------------
+
+
+def batches(parsed: Iterator, size: int = BATCH) -> Iterator[list]:
+    batch = []
+    for _number, row in parsed:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def import_ledger_file(
+    data: bytes,
+    filename: str,
+    *,
+    area: Region,
+    actor,
+    skip_bad_rows: bool = False,
+    on: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    limits: Limits = LEDGER_LIMITS,
+) -> dict:
+    """Import a ledger file into `area`, in one transaction: nothing is written while any row
+    has a problem, unless `skip_bad_rows`, when the good rows are written and the others
+    listed. progress(done, total) is called between batches. One audit row."""
+    check_may_keep_ledgers(actor, area)
+    on = on or timezone.localdate()
+    total, records = file_table(data, filename, limits)
+    problems = Problems()
+    writer = LedgerWriter(area=area, actor=actor, on=on, problems=problems)
+    parsed = iter_parsed(records, COLUMNS, RowParser(area, today=on), problems, where="row")
+    read = 0
+    with transaction.atomic():
+        for batch in batches(parsed):
+            writer.write(batch)
+            read += len(batch)
+            if progress is not None:
+                progress(read + len(problems.kept) + problems.more, total)
+        found = problems.as_list("row")
+        if found and not skip_bad_rows:
+            raise InvalidInput(
+                _("The ledger has problems; nothing was imported."),
+                details=sorted(found, key=lambda p: p.get("row") or 0),
+            )
+        tally = writer.tally
+        tally.skipped = len({p["row"] for p in found if p.get("row")}) + problems.more
+        tally.rows = tally.created + tally.updated + tally.unchanged + tally.skipped
+        summary = tally.as_dict()
+        audit.record(
+            "households.ledger.import",
+            actor=actor,
+            target=area,
+            summary=_("%(area)s: %(new)d new, %(n)d unchanged")
+            % {"area": area.name, "new": writer.tally.created, "n": writer.tally.unchanged},
+            changes=summary,
+        )
+    return {**summary, "problems": sorted(found, key=lambda p: p.get("row") or 0)}
