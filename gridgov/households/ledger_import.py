@@ -30,6 +30,7 @@ from gridgov.core import audit
 from gridgov.core.csvfiles import Limits, Problems, file_table, iter_parsed
 from gridgov.core.csvfiles import problem as file_problem
 from gridgov.core.errors import InvalidInput, NotFound, NotPermitted
+from gridgov.core.jobs import job_handler, report_progress
 from gridgov.core.pii import digest
 from gridgov.core.validators import validate_phone
 from gridgov.org.roles import post_of
@@ -665,3 +666,55 @@ def import_ledger_file(
             changes=summary,
         )
     return {**summary, "problems": sorted(found, key=lambda p: p.get("row") or 0)}
+
+
+# --- The background job ------------------------------------------------------------------------
+
+IMPORT_LEDGER = "households.import_ledger"
+
+
+@job_handler(IMPORT_LEDGER)
+def run_ledger_import(job) -> dict:
+    with job.upload.open("rb") as upload:
+        data = upload.read()
+    return import_ledger_file(
+        data,
+        job.upload_name,
+        area=Region.objects.get(code=job.params["area"]),
+        actor=job.created_by,
+        skip_bad_rows=job.params.get("skip_bad_rows", False),
+        progress=lambda done, total: report_progress(
+            job, _("%(done)d of %(total)d rows read") % {"done": done, "total": total}
+        ),
+    )
+
+
+# --- The template people download -----------------------------------------------------------------
+
+
+def template_rows() -> list[list[str]]:
+    """Two example rows: the head of a household and his wife, who is pregnant."""
+    return [
+        ["330402013001001", "", "3幢", "1", "2", "201", "自住", "HD-3-1-201", "户主", "张伟",
+         "330402198001010030", "13912345678", "户籍", "", ""],
+        ["330402013001001", "", "3幢", "1", "2", "201", "自住", "HD-3-1-201", "配偶", "李娜",
+         "330402198203040027", "", "户籍", "孕产妇", "预产期 2025-06"],
+    ]  # fmt: skip
+
+
+NOTES = [
+    ["列", "说明"],
+    [REGION, "村（社区）、网格或微网格的编码，须在本人辖区内"],
+    [ADDRESS_CODE, "公安标准地址编码；没有时留空，按区域编码和楼栋生成"],
+    [BUILDING, "楼栋名称，如 3幢、12号；与标准地址编码至少填一项"],
+    [UNIT + "/" + FLOOR + "/" + ROOM, "单元、楼层（整数，地下为负数）、房号"],
+    [USE, "自住、出租、经营或空置；留空为自住"],
+    [HOUSEHOLD, "户号；同一户的成员填相同户号，留空按房屋生成"],
+    [RELATION, "户主、配偶、子女、父母、孙子女、祖父母、兄弟姐妹、租户或其他"],
+    [ID_NUMBER, "18 位公民身份号码（含校验位）；出生日期和性别由号码得出"],
+    [PHONE, "手机号或固定电话，可留空"],
+    [RESIDENCE, "户籍、流动或境外；留空为户籍"],
+    [GROUPS, "特殊人群名称，多个用顿号分隔；按年龄划分的人群由出生日期自动得出"],
+    [NOTE, "备注"],
+    ["导入规则", "按身份证号识别人员：重复导入同一文件不会新增；电话等变化会更新"],
+]

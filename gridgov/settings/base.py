@@ -412,3 +412,7 @@ GRIDGOV_PUBLIC_LOOKUP_LIMIT = {
     "limit": env_int("GRIDGOV_PUBLIC_LOOKUPS_PER_HOUR", 60),
     "seconds": 3600,
 }
+
+# --- Households ---------------------------------------------------------------------------
+# How many residents the demo town's ledgers hold (the test suite loads fewer).
+GRIDGOV_DEMO_RESIDENTS = env_int("GRIDGOV_DEMO_RESIDENTS", 30_000)
