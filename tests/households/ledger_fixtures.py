@@ -10,7 +10,7 @@ GRID_A = "330402013001001"
 GRID_B = "330402013002001"
 
 
-def person(n: int, *, region=GRID_A, household="", building="1幢", room="101", **cells) -> list:
+def person(n: int, *, region=GRID_A, household="", building="试验楼", room="101", **cells) -> list:
     """Row n: a person of the demo's county, born in the 1980s, odd n a man."""
     values = {
         "区域编码": region,
