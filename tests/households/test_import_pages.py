@@ -11,8 +11,8 @@ from python_calamine import CalamineWorkbook
 from gridgov.core.csvfiles import decode_text
 from gridgov.households.ledger_import import COLUMNS
 from gridgov.households.models import Resident
-
 from tests.conftest import client_for
+
 from .ledger_fixtures import GRID_A, GRID_B, csv_file, person
 
 pytestmark = pytest.mark.django_db
