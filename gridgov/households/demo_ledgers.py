@@ -89,6 +89,7 @@ def _person(rng, place, groups, today, n, member, surname, head_year, floating, 
         kept.append(groups["pregnant"])
     if rng.random() < 0.01 and "key_care" in groups:
         kept.append(groups["key_care"])
+    phone = f"1{rng.choice('35789')}{rng.randrange(10**9):09d}" if age >= 14 else ""
     return LedgerRow(
         row=n + 2,
         region=place,
@@ -105,7 +106,8 @@ def _person(rng, place, groups, today, n, member, surname, head_year, floating, 
         else rng.choice(SURNAMES) + rng.choice(GIVEN),
         facts=facts,
         id_digest=digest(facts.number),
-        phone=f"1{rng.choice('35789')}{rng.randrange(10**9):09d}" if age >= 14 else "",
+        phone=phone,
+        phone_digest=digest(phone) if phone else "",
         residence=ResidenceKind.FLOATING if floating else ResidenceKind.REGISTERED,
         groups=tuple(sorted(kept)),
         note="",

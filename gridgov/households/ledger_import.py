@@ -4,8 +4,8 @@ building, house and household they live in (.xlsx or .csv, see `COLUMNS`).
 A file of a village holds thousands of rows, a county's a million, so the import streams:
 rows are read, checked and written in batches of `BATCH`, each batch with a handful of queries
 (the stored buildings, houses, households and residents it names, each found with one IN
-query; the new ones written with bulk_create). Nothing per row goes to the database, and no
-more than a batch of rows is held in memory.
+query; the new ones written with one INSERT statement each, COPY on PostgreSQL). Nothing per
+row goes to the database, and no more than a batch of rows is held in memory.
 
 A person is recognised by the keyed digest of their ID number: importing the same file again
 changes nothing ("0 new, N unchanged"); a row that differs (a new phone, another household)
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -31,7 +31,7 @@ from gridgov.core.csvfiles import Limits, Problems, file_table, iter_parsed
 from gridgov.core.csvfiles import problem as file_problem
 from gridgov.core.errors import InvalidInput, NotFound, NotPermitted
 from gridgov.core.jobs import job_handler, report_progress
-from gridgov.core.pii import digest
+from gridgov.core.pii import digest, encrypt
 from gridgov.core.validators import validate_phone
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import scope_of
@@ -110,6 +110,7 @@ class LedgerRow:
     facts: IdFacts
     id_digest: str
     phone: str
+    phone_digest: str
     residence: str
     groups: tuple[int, ...]
     note: str
@@ -211,6 +212,7 @@ class RowParser:
             facts=facts,
             id_digest=digest(facts.number),
             phone=phone,
+            phone_digest=digest(phone) if phone else "",
             residence=residence,
             groups=groups,
             note=raw[NOTE],
@@ -279,7 +281,13 @@ class Tally:
 
 @dataclass
 class LedgerWriter:
-    """Writes checked rows batch by batch; refuses, by row, what crosses rows or areas."""
+    """Writes checked rows batch by batch; refuses, by row, what crosses rows or areas.
+
+    New rows go in with plain INSERTs (`insert_rows`: executemany, COPY on PostgreSQL), not
+    through model instances: at a million rows the ORM's per-object work was most of the time.
+    Each value is therefore computed once here — the tokens and digests of the personal fields,
+    the timestamps the model would stamp — and the ids of new rows are read back by their keys
+    with one IN query a batch."""
 
     area: Region
     actor: object
@@ -296,10 +304,11 @@ class LedgerWriter:
         for cache in (self.buildings, self.houses, self.households):
             if len(cache) > CACHE:
                 cache.clear()
-        rows = self.place_buildings(rows)
-        house_ids = self.place_houses(rows)
-        rows = self.place_households(rows, house_ids)
-        self.write_residents(rows)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        rows = self.place_buildings(rows, now)
+        house_ids = self.place_houses(rows, now)
+        rows = self.place_households(rows, house_ids, now)
+        self.write_residents(rows, now)
 
     def refuse(self, row: LedgerRow, column: str, reason) -> None:
         self.problems.append(problem(row.row, column, reason))
@@ -315,15 +324,18 @@ class LedgerWriter:
             kept.append(row)
         return kept
 
-    def place_buildings(self, rows: list[LedgerRow]) -> list[LedgerRow]:
-        missing = {r.address_code for r in rows} - self.buildings.keys()
-        for start in range(0, len(missing), BATCH):
-            chunk = sorted(missing)[start : start + BATCH]
-            for code, pk, *place in Building.objects.filter(address_code__in=chunk).values_list(
+    def inside(self, place) -> bool:
+        level = PLACE_FIELDS.index(f"{self.area.level}_id")
+        return place[level] == self.area.pk
+
+    def place_buildings(self, rows: list[LedgerRow], now) -> list[LedgerRow]:
+        missing = sorted({r.address_code for r in rows} - self.buildings.keys())
+        if missing:
+            for code, pk, *place in Building.objects.filter(address_code__in=missing).values_list(
                 "address_code", "pk", *PLACE_FIELDS
             ):
                 self.buildings[code] = (pk, tuple(place)) if self.inside(place) else None
-        new: dict[str, Building] = {}
+        new: dict[str, tuple] = {}
         kept = []
         for row in rows:
             if row.address_code in self.buildings:
@@ -331,76 +343,52 @@ class LedgerWriter:
                     self.refuse(row, ADDRESS_CODE, _("this building is outside your area"))
                     continue
             elif row.address_code not in new:
-                building = Building(
-                    address_code=row.address_code,
-                    address=f"{row.region.name}{row.building}"[:200],
-                    name=row.building or row.address_code[-60:],
-                )
-                building.place_in(row.region)
-                new[row.address_code] = building
+                place = tuple(getattr(row.region, name) for name in PLACE_FIELDS)
+                address = f"{row.region.name}{row.building}"[:200]
+                name = row.building or row.address_code[-60:]
+                new[row.address_code] = (row.address_code, address, name, now, now, *place)
             kept.append(row)
-        Building.objects.bulk_create(new.values(), batch_size=BATCH)
-        self.remember(new, Building, "address_code", self.buildings)
+        insert_rows(Building, BUILDING_COLUMNS, list(new.values()))
+        if new:
+            for code, pk, *place in Building.objects.filter(address_code__in=list(new)).values_list(
+                "address_code", "pk", *PLACE_FIELDS
+            ):
+                self.buildings[code] = (pk, tuple(place))
         self.tally.buildings += len(new)
         return kept
 
-    def inside(self, place) -> bool:
-        level = PLACE_FIELDS.index(f"{self.area.level}_id")
-        return place[level] == self.area.pk
-
-    def remember(self, new: dict, model, key: str, cache: dict) -> None:
-        """The ids of rows just created (a database that does not return them is asked)."""
-        if new and next(iter(new.values())).pk is None:
-            ids = dict(model.objects.filter(**{f"{key}__in": list(new)}).values_list(key, "pk"))
-            for value, obj in new.items():
-                obj.pk = ids[value]
-        for value, obj in new.items():
-            cache[value] = (obj.pk, tuple(getattr(obj, f) for f in PLACE_FIELDS))
-
-    def place_houses(self, rows: list[LedgerRow]) -> dict:
+    def place_houses(self, rows: list[LedgerRow], now) -> dict:
         keyed = {(self.buildings[r.address_code][0], r.unit, r.room): r for r in rows}
         missing = [key for key in keyed if key not in self.houses]
-        buildings = {key[0] for key in missing}
         if missing:
-            found = House.objects.filter(building_id__in=buildings).values_list(
-                "building_id", "unit", "room", "pk"
-            )
-            for building_id, unit, room, pk in found:
-                self.houses[(building_id, unit, room)] = pk
-        new = {}
+            self.read_houses({key[0] for key in missing})
+        new = []
         for key in missing:
-            if key in self.houses:
-                continue
-            row = keyed[key]
-            house = House(
-                building_id=key[0], unit=row.unit, floor=row.floor, room=row.room, use=row.use
-            )
-            self.copy_place(house, self.buildings[row.address_code][1])
-            new[key] = house
-        House.objects.bulk_create(new.values(), batch_size=BATCH)
-        if new and next(iter(new.values())).pk is None:
-            for building_id, unit, room, pk in House.objects.filter(
-                building_id__in={key[0] for key in new}
-            ).values_list("building_id", "unit", "room", "pk"):
-                self.houses.setdefault((building_id, unit, room), pk)
-        for key, house in new.items():
-            self.houses.setdefault(key, house.pk)
+            if key not in self.houses:
+                row = keyed[key]
+                place = self.buildings[row.address_code][1]
+                new.append((key[0], row.unit, row.floor, row.room, row.use, now, now, *place))
+        insert_rows(House, HOUSE_COLUMNS, new)
+        if new:
+            self.read_houses({house[0] for house in new})
         self.tally.houses += len(new)
         return {r.row: self.houses[(self.buildings[r.address_code][0], r.unit, r.room)]
                 for r in rows}  # fmt: skip
 
-    @staticmethod
-    def copy_place(obj, place: tuple) -> None:
-        for name, value in zip(PLACE_FIELDS, place, strict=True):
-            setattr(obj, name, value)
+    def read_houses(self, building_ids: set) -> None:
+        for building_id, unit, room, pk in House.objects.filter(
+            building_id__in=building_ids
+        ).values_list("building_id", "unit", "room", "pk"):
+            self.houses[(building_id, unit, room)] = pk
 
-    def place_households(self, rows: list[LedgerRow], house_ids: dict) -> list[LedgerRow]:
+    def place_households(self, rows: list[LedgerRow], house_ids: dict, now) -> list[LedgerRow]:
         missing = sorted({r.household for r in rows} - self.households.keys())
-        for code, pk, _house_id, *place in Household.objects.filter(number__in=missing).values_list(
-            "number", "pk", "house_id", *PLACE_FIELDS
-        ):
-            self.households[code] = (pk, tuple(place)) if self.inside(place) else None
-        new: dict[str, Household] = {}
+        if missing:
+            for code, pk, *place in Household.objects.filter(number__in=missing).values_list(
+                "number", "pk", *PLACE_FIELDS
+            ):
+                self.households[code] = (pk, tuple(place)) if self.inside(place) else None
+        new: dict[str, tuple] = {}
         kept = []
         for row in rows:
             if row.household in self.households:
@@ -408,16 +396,20 @@ class LedgerWriter:
                     self.refuse(row, HOUSEHOLD, _("this household is outside your area"))
                     continue
             elif row.household not in new:
-                household = Household(number=row.household, house_id=house_ids[row.row])
-                self.copy_place(household, self.buildings[row.address_code][1])
-                new[row.household] = household
+                place = self.buildings[row.address_code][1]
+                house = house_ids[row.row]
+                new[row.household] = (row.household, house, 0, "", now, now, *place)
             kept.append(row)
-        Household.objects.bulk_create(new.values(), batch_size=BATCH)
-        self.remember(new, Household, "number", self.households)
+        insert_rows(Household, HOUSEHOLD_COLUMNS, list(new.values()))
+        if new:
+            for code, pk, *place in Household.objects.filter(number__in=list(new)).values_list(
+                "number", "pk", *PLACE_FIELDS
+            ):
+                self.households[code] = (pk, tuple(place))
         self.tally.households += len(new)
         return kept
 
-    def write_residents(self, rows: list[LedgerRow]) -> None:
+    def write_residents(self, rows: list[LedgerRow], now) -> None:
         stored = {
             r.id_digest: r
             for r in Resident.objects.filter(id_digest__in=[row.id_digest for row in rows]).only(
@@ -443,7 +435,7 @@ class LedgerWriter:
                 self.refuse(row, ID_NUMBER, _("this person is on the ledger of another area"))
                 continue
             if resident is None:
-                new.append((row, self.new_resident(row, household_id, place)))
+                new.append(row)
             elif self.update(resident, row, household_id, place, groups.get(resident.pk, ())):
                 changed.append((row, resident))
                 if resident.moved_from:
@@ -452,27 +444,73 @@ class LedgerWriter:
                 self.tally.unchanged += 1
                 continue
             touched.add(household_id)
-        self.create_residents(new)
-        self.update_residents(changed, groups)
+        self.create_residents(new, now)
+        self.update_residents(changed, groups, now)
         refresh_sizes(touched)
         self.tally.created += len(new)
         self.tally.updated += len(changed)
 
-    def new_resident(self, row: LedgerRow, household_id: int, place: tuple) -> Resident:
-        resident = Resident(
-            household_id=household_id,
-            name=row.name,
-            id_number=row.facts.number,
-            id_digest=row.id_digest,
-            birth_date=row.facts.birth_date,
-            sex=row.facts.sex,
-            phone=row.phone,
-            residence=row.residence,
-            relation=row.relation,
-            note=row.note,
+    def create_residents(self, rows: list[LedgerRow], now) -> None:
+        """New people: their rows, groups and arrivals, each one INSERT statement a batch."""
+        if not rows:
+            return
+        households = self.households
+        insert_rows(
+            Resident,
+            RESIDENT_COLUMNS,
+            [
+                (
+                    households[row.household][0],
+                    row.name,
+                    encrypt(row.facts.number),
+                    row.id_digest,
+                    row.facts.birth_date,
+                    row.facts.sex,
+                    encrypt(row.phone) if row.phone else "",
+                    row.phone_digest,
+                    row.residence,
+                    row.relation,
+                    Presence.PRESENT.value,
+                    "",
+                    row.note,
+                    now,
+                    now,
+                    *households[row.household][1],
+                )
+                for row in rows
+            ],
         )
-        self.copy_place(resident, place)
-        return resident
+        ids = dict(
+            Resident.objects.filter(id_digest__in=[row.id_digest for row in rows]).values_list(
+                "id_digest", "pk"
+            )
+        )
+        insert_rows(
+            Resident.groups.through,
+            ("resident_id", "specialgroup_id"),
+            [(ids[row.id_digest], group) for row in rows for group in row.groups],
+        )
+        self.arrivals(
+            [(ids[row.id_digest], households[row.household][0], row.facts.birth_date)
+             for row in rows],
+            now,
+        )  # fmt: skip
+
+    def arrivals(self, people: list[tuple[int, int, dt.date | None]], now) -> None:
+        """Each person's arrival in their household (resident, household, birth date), as the
+        ledger's history starts."""
+        recorded_by = self.actor.pk if hasattr(self.actor, "is_authenticated") else None
+        note = _("ledger import")
+        born, moved_in = MoveKind.BIRTH.value, MoveKind.MOVE_IN.value
+        insert_rows(
+            Move,
+            MOVE_COLUMNS,
+            [
+                (resident, household, born if birth == self.on else moved_in, self.on, note,
+                 recorded_by, now)
+                for resident, household, birth in people
+            ],
+        )  # fmt: skip
 
     def update(self, resident, row: LedgerRow, household_id, place, groups) -> bool:
         """Bring a stored person in line with the row; whether anything changed."""
@@ -483,10 +521,9 @@ class LedgerWriter:
             "relation": row.relation,
             "note": row.note,
         }
-        phone_digest = digest(row.phone) if row.phone else ""
         same = (
             all(getattr(resident, k) == v for k, v in fresh.items())
-            and resident.phone_digest == phone_digest
+            and resident.phone_digest == row.phone_digest
             and tuple(sorted(groups)) == row.groups
         )
         if same:
@@ -496,55 +533,12 @@ class LedgerWriter:
         )
         for name, value in fresh.items():
             setattr(resident, name, value)
-        resident.phone, resident.phone_digest = row.phone, phone_digest
-        self.copy_place(resident, place)
+        resident.phone, resident.phone_digest = row.phone, row.phone_digest
+        for name, value in zip(PLACE_FIELDS, place, strict=True):
+            setattr(resident, name, value)
         return True
 
-    def create_residents(self, new: list[tuple[LedgerRow, Resident]]) -> None:
-        if not new:
-            return
-        residents = [resident for _row, resident in new]
-        Resident.objects.bulk_create(residents, batch_size=BATCH)
-        if residents[0].pk is None:
-            ids = dict(
-                Resident.objects.filter(id_digest__in=[r.id_digest for r in residents]).values_list(
-                    "id_digest", "pk"
-                )
-            )
-            for resident in residents:
-                resident.pk = ids[resident.id_digest]
-        Through = Resident.groups.through
-        Through.objects.bulk_create(
-            [
-                Through(resident_id=resident.pk, specialgroup_id=group)
-                for row, resident in new
-                for group in row.groups
-            ],
-            batch_size=BATCH,
-        )
-        self.arrivals(residents)
-
-    def arrivals(self, residents: list[Resident]) -> None:
-        """Each person's arrival in their household, as the ledger's history starts."""
-        recorded_by = self.actor if hasattr(self.actor, "is_authenticated") else None
-        now = timezone.now()
-        Move.objects.bulk_create(
-            [
-                Move(
-                    resident_id=r.pk,
-                    household_id=r.household_id,
-                    kind=MoveKind.BIRTH if r.birth_date == self.on else MoveKind.MOVE_IN,
-                    on=self.on,
-                    note=_("ledger import"),
-                    recorded_by=recorded_by,
-                    recorded_at=now,
-                )
-                for r in residents
-            ],
-            batch_size=BATCH,
-        )
-
-    def update_residents(self, changed: list[tuple[LedgerRow, Resident]], groups) -> None:
+    def update_residents(self, changed: list[tuple[LedgerRow, Resident]], groups, now) -> None:
         if not changed:
             return
         residents = [resident for _row, resident in changed]
@@ -568,15 +562,14 @@ class LedgerWriter:
             (row, r) for row, r in changed if tuple(sorted(groups.get(r.pk, ()))) != row.groups
         ]
         Through.objects.filter(resident_id__in=[r.pk for _row, r in regrouped]).delete()
-        Through.objects.bulk_create(
-            [
-                Through(resident_id=r.pk, specialgroup_id=group)
-                for row, r in regrouped
-                for group in row.groups
-            ],
-            batch_size=BATCH,
+        insert_rows(
+            Through,
+            ("resident_id", "specialgroup_id"),
+            [(r.pk, group) for row, r in regrouped for group in row.groups],
         )
-        self.arrivals([r for r in residents if r.moved_from])
+        self.arrivals(
+            [(r.pk, r.household_id, r.birth_date) for r in residents if r.moved_from], now
+        )
 
     @staticmethod
     def stored_groups(resident_ids: list[int]) -> dict[int, list[int]]:
@@ -588,6 +581,39 @@ class LedgerWriter:
             ).values_list("resident_id", "specialgroup_id"):
                 groups.setdefault(resident_id, []).append(group_id)
         return groups
+
+
+# The columns each new row is written with: every column without a database default.
+BUILDING_COLUMNS = ("address_code", "address", "name", "created_at", "updated_at", *PLACE_FIELDS)
+HOUSE_COLUMNS = ("building_id", "unit", "floor", "room", "use", "created_at", "updated_at",
+                 *PLACE_FIELDS)  # fmt: skip
+HOUSEHOLD_COLUMNS = ("number", "house_id", "size", "note", "created_at", "updated_at",
+                     *PLACE_FIELDS)  # fmt: skip
+RESIDENT_COLUMNS = ("household_id", "name", "id_number", "id_digest", "birth_date", "sex",
+                    "phone", "phone_digest", "residence", "relation", "presence", "colour",
+                    "note", "created_at", "updated_at", *PLACE_FIELDS)  # fmt: skip
+MOVE_COLUMNS = ("resident_id", "household_id", "kind", "on", "note", "recorded_by_id",
+                "recorded_at")  # fmt: skip
+
+
+def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Rows of `model` as they are (values ready for the database, ids left to it), in one
+    statement: COPY on PostgreSQL, an executemany INSERT elsewhere."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            # Names from the model, quoted; the values are parameters.
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, rows)
 
 
 def refresh_sizes(household_ids) -> None:
