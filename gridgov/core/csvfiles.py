@@ -133,9 +133,10 @@ def iter_parsed(
             _("The first line must be the header %(header)s.") % {"header": ",".join(header)}
         )
     for number, record in records:
-        if not any(cell.strip() for cell in record):
+        cells = [cell.strip() for cell in record]
+        if not any(cells):
             continue
-        if len(record) != len(header):
+        if len(cells) != len(header):
             problems.append(
                 problem(
                     number,
@@ -146,8 +147,9 @@ def iter_parsed(
                 )
             )
             continue
-        row, row_problems = parse_record(number, [cell.strip() for cell in record])
-        problems.extend(row_problems)
+        row, row_problems = parse_record(number, cells)
+        if row_problems:
+            problems.extend(row_problems)
         if row is not None:
             yield number, row
 
@@ -215,12 +217,11 @@ def bounded(records, where: str, limits: Limits | None = None):
                 _("The file has more than %(n)d cells or %(c)d columns; split it.")
                 % {"n": limits.cells, "c": limits.columns}
             )
-        for cell in record:
-            if len(cell) > limits.cell_length:
-                raise InvalidInput(
-                    _("%(where)s has a cell longer than %(n)d characters.")
-                    % {"where": where % {"n": number}, "n": limits.cell_length}
-                )
+        if record and max(map(len, record)) > limits.cell_length:
+            raise InvalidInput(
+                _("%(where)s has a cell longer than %(n)d characters.")
+                % {"where": where % {"n": number}, "n": limits.cell_length}
+            )
         yield number, record
 
 
@@ -304,7 +305,8 @@ def _trimmed(rows, lead: list[str], limits: Limits):
         if end + len(lead) > limits.columns:
             yield number, [*lead, *values[:end]]  # refused by bounded(), not converted
             continue
-        cells = [*lead, *map(cell_text, values[:end])]
+        # Most cells are text: stripped here, without a call each.
+        cells = [*lead, *(v.strip() if v.__class__ is str else cell_text(v) for v in values[:end])]
         while cells and not cells[-1]:  # a cell of spaces reads as empty too
             cells.pop()
         yield number, cells

@@ -30,6 +30,8 @@ class LedgerUploadForm(SpreadsheetImportForm):
         help_text=_("Excel (.xlsx) or CSV with the columns of the template, one row a resident."),
     )
     field_order = ["area", "file", "skip_bad_rows"]
+    # A county's ledger of a million residents is a workbook of some 60 MB.
+    max_bytes_setting = "GRIDGOV_MAX_LEDGER_UPLOAD_BYTES"
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)

@@ -331,9 +331,7 @@ class LedgerWriter:
     def place_buildings(self, rows: list[LedgerRow], now) -> list[LedgerRow]:
         missing = sorted({r.address_code for r in rows} - self.buildings.keys())
         if missing:
-            for code, pk, *place in Building.objects.filter(address_code__in=missing).values_list(
-                "address_code", "pk", *PLACE_FIELDS
-            ):
+            for code, pk, *place in rows_in(Building, "address_code", missing, "id", *PLACE_FIELDS):
                 self.buildings[code] = (pk, tuple(place)) if self.inside(place) else None
         new: dict[str, tuple] = {}
         kept = []
@@ -350,9 +348,7 @@ class LedgerWriter:
             kept.append(row)
         insert_rows(Building, BUILDING_COLUMNS, list(new.values()))
         if new:
-            for code, pk, *place in Building.objects.filter(address_code__in=list(new)).values_list(
-                "address_code", "pk", *PLACE_FIELDS
-            ):
+            for code, pk, *place in rows_in(Building, "address_code", new, "id", *PLACE_FIELDS):
                 self.buildings[code] = (pk, tuple(place))
         self.tally.buildings += len(new)
         return kept
@@ -376,17 +372,14 @@ class LedgerWriter:
                 for r in rows}  # fmt: skip
 
     def read_houses(self, building_ids: set) -> None:
-        for building_id, unit, room, pk in House.objects.filter(
-            building_id__in=building_ids
-        ).values_list("building_id", "unit", "room", "pk"):
+        for building_id, unit, room, pk in rows_in(House, "building_id", building_ids, "unit",
+                                                   "room", "id"):  # fmt: skip
             self.houses[(building_id, unit, room)] = pk
 
     def place_households(self, rows: list[LedgerRow], house_ids: dict, now) -> list[LedgerRow]:
         missing = sorted({r.household for r in rows} - self.households.keys())
         if missing:
-            for code, pk, *place in Household.objects.filter(number__in=missing).values_list(
-                "number", "pk", *PLACE_FIELDS
-            ):
+            for code, pk, *place in rows_in(Household, "number", missing, "id", *PLACE_FIELDS):
                 self.households[code] = (pk, tuple(place)) if self.inside(place) else None
         new: dict[str, tuple] = {}
         kept = []
@@ -402,17 +395,18 @@ class LedgerWriter:
             kept.append(row)
         insert_rows(Household, HOUSEHOLD_COLUMNS, list(new.values()))
         if new:
-            for code, pk, *place in Household.objects.filter(number__in=list(new)).values_list(
-                "number", "pk", *PLACE_FIELDS
-            ):
+            for code, pk, *place in rows_in(Household, "number", new, "id", *PLACE_FIELDS):
                 self.households[code] = (pk, tuple(place))
         self.tally.households += len(new)
         return kept
 
     def write_residents(self, rows: list[LedgerRow], now) -> None:
+        known = [
+            pk for _digest, pk in rows_in(Resident, "id_digest", [r.id_digest for r in rows], "id")
+        ]
         stored = {
             r.id_digest: r
-            for r in Resident.objects.filter(id_digest__in=[row.id_digest for row in rows]).only(
+            for r in Resident.objects.filter(pk__in=known).only(
                 "pk",
                 "id_digest",
                 "household_id",
@@ -480,11 +474,7 @@ class LedgerWriter:
                 for row in rows
             ],
         )
-        ids = dict(
-            Resident.objects.filter(id_digest__in=[row.id_digest for row in rows]).values_list(
-                "id_digest", "pk"
-            )
-        )
+        ids = dict(rows_in(Resident, "id_digest", [row.id_digest for row in rows], "id"))
         insert_rows(
             Resident.groups.through,
             ("resident_id", "specialgroup_id"),
@@ -594,6 +584,22 @@ RESIDENT_COLUMNS = ("household_id", "name", "id_number", "id_digest", "birth_dat
                     "note", "created_at", "updated_at", *PLACE_FIELDS)  # fmt: skip
 MOVE_COLUMNS = ("resident_id", "household_id", "kind", "on", "note", "recorded_by_id",
                 "recorded_at")  # fmt: skip
+
+
+def rows_in(model, key: str, values, *columns: str) -> list[tuple]:
+    """(key, *columns) of the rows of `model` whose `key` is one of `values`, in one query
+    (written out: Django's IN lookup prepares each of thousands of values on its own)."""
+    values = list(values)
+    if not values:
+        return []
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in (key, *columns))
+    marks = ", ".join(["%s"] * len(values))
+    table, column = quote(model._meta.db_table), quote(model._meta.get_field(key).column)
+    with connection.cursor() as cursor:
+        # Names from the model, quoted; the values are parameters.
+        cursor.execute(f"SELECT {names} FROM {table} WHERE {column} IN ({marks})", values)  # noqa: S608
+        return cursor.fetchall()
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
