@@ -63,3 +63,28 @@ def test_another_grids_residents_cannot_be_exported(gridworker_a):
         reverse("households-import:export"), {"region": GRID_B, "format": "csv"}
     )
     assert response.status_code == 404
+
+
+def test_a_ledger_larger_than_other_imports_allow_is_taken_up_to_its_own_cap(
+    gridworker_a, settings
+):
+    settings.GRIDGOV_MAX_SPREADSHEET_UPLOAD_BYTES = 100
+    settings.GRIDGOV_MAX_LEDGER_UPLOAD_BYTES = 2**20
+    client = client_for(gridworker_a)
+    data = csv_file([person(n) for n in range(3, 13)])
+    assert 100 < len(data) < 2**20
+    response = client.post(
+        reverse("households-import:import"),
+        {"area": GRID_A, "file": SimpleUploadedFile("台账.csv", data)},
+    )
+    assert response.status_code == 302 and Resident.objects.filter(name="居民12").exists()
+
+
+def test_a_ledger_over_its_cap_is_refused_and_nothing_is_imported(gridworker_a, settings):
+    settings.GRIDGOV_MAX_LEDGER_UPLOAD_BYTES = 100
+    response = client_for(gridworker_a).post(
+        reverse("households-import:import"),
+        {"area": GRID_A, "file": SimpleUploadedFile("台账.csv", csv_file([person(3), person(4)]))},
+    )
+    assert response.status_code == 200 and "文件超过 0 MB" in response.content.decode()
+    assert not Resident.objects.filter(name="居民3").exists()
