@@ -31,7 +31,7 @@ from gridgov.core.csvfiles import Limits, Problems, file_table, iter_parsed
 from gridgov.core.csvfiles import problem as file_problem
 from gridgov.core.errors import InvalidInput, NotFound, NotPermitted
 from gridgov.core.jobs import job_handler, report_progress
-from gridgov.core.pii import digest, encrypt
+from gridgov.core.pii import digester, encrypter
 from gridgov.core.validators import validate_phone
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import scope_of
@@ -139,6 +139,7 @@ class RowParser:
 
     def __init__(self, area: Region, *, today: dt.date):
         self.today = today
+        self.digest = digester()
         places = Region.objects.filter(**{area.level: area}, level__in=PLACE_LEVELS)
         self.regions = {r.code: r for r in places.defer("boundary")}
         groups = SpecialGroup.objects.filter(is_active=True)
@@ -210,9 +211,9 @@ class RowParser:
             relation=relation,
             name=raw[NAME],
             facts=facts,
-            id_digest=digest(facts.number),
+            id_digest=self.digest(facts.number),
             phone=phone,
-            phone_digest=digest(phone) if phone else "",
+            phone_digest=self.digest(phone) if phone else "",
             residence=residence,
             groups=groups,
             note=raw[NOTE],
@@ -298,6 +299,7 @@ class LedgerWriter:
     houses: dict = field(default_factory=dict)  # (building id, unit, room) -> id
     households: dict = field(default_factory=dict)  # number -> (id, place) or None
     seen: set = field(default_factory=set)  # the ID numbers of the file so far
+    seal: Callable[[str], str] = field(default_factory=encrypter)
 
     def write(self, rows: list[LedgerRow]) -> None:
         rows = self.first_of_each_person(rows)
@@ -346,10 +348,9 @@ class LedgerWriter:
                 name = row.building or row.address_code[-60:]
                 new[row.address_code] = (row.address_code, address, name, now, now, *place)
             kept.append(row)
-        insert_rows(Building, BUILDING_COLUMNS, list(new.values()))
-        if new:
-            for code, pk, *place in rows_in(Building, "address_code", new, "id", *PLACE_FIELDS):
-                self.buildings[code] = (pk, tuple(place))
+        ids = insert_rows(Building, BUILDING_COLUMNS, list(new.values()), with_ids=True)
+        for values, pk in zip(new.values(), ids, strict=True):
+            self.buildings[values[0]] = (pk, values[5:])
         self.tally.buildings += len(new)
         return kept
 
@@ -364,9 +365,9 @@ class LedgerWriter:
                 row = keyed[key]
                 place = self.buildings[row.address_code][1]
                 new.append((key[0], row.unit, row.floor, row.room, row.use, now, now, *place))
-        insert_rows(House, HOUSE_COLUMNS, new)
-        if new:
-            self.read_houses({house[0] for house in new})
+        ids = insert_rows(House, HOUSE_COLUMNS, new, with_ids=True)
+        for values, pk in zip(new, ids, strict=True):
+            self.houses[(values[0], values[1], values[3])] = pk
         self.tally.houses += len(new)
         return {r.row: self.houses[(self.buildings[r.address_code][0], r.unit, r.room)]
                 for r in rows}  # fmt: skip
@@ -393,10 +394,9 @@ class LedgerWriter:
                 house = house_ids[row.row]
                 new[row.household] = (row.household, house, 0, "", now, now, *place)
             kept.append(row)
-        insert_rows(Household, HOUSEHOLD_COLUMNS, list(new.values()))
-        if new:
-            for code, pk, *place in rows_in(Household, "number", new, "id", *PLACE_FIELDS):
-                self.households[code] = (pk, tuple(place))
+        ids = insert_rows(Household, HOUSEHOLD_COLUMNS, list(new.values()), with_ids=True)
+        for values, pk in zip(new.values(), ids, strict=True):
+            self.households[values[0]] = (pk, values[6:])
         self.tally.households += len(new)
         return kept
 
@@ -449,18 +449,18 @@ class LedgerWriter:
         if not rows:
             return
         households = self.households
-        insert_rows(
+        ids = insert_rows(
             Resident,
             RESIDENT_COLUMNS,
             [
                 (
                     households[row.household][0],
                     row.name,
-                    encrypt(row.facts.number),
+                    self.seal(row.facts.number),
                     row.id_digest,
                     row.facts.birth_date,
                     row.facts.sex,
-                    encrypt(row.phone) if row.phone else "",
+                    self.seal(row.phone) if row.phone else "",
                     row.phone_digest,
                     row.residence,
                     row.relation,
@@ -473,8 +473,9 @@ class LedgerWriter:
                 )
                 for row in rows
             ],
+            with_ids=True,
         )
-        ids = dict(rows_in(Resident, "id_digest", [row.id_digest for row in rows], "id"))
+        ids = {row.id_digest: pk for row, pk in zip(rows, ids, strict=True)}
         insert_rows(
             Resident.groups.through,
             ("resident_id", "specialgroup_id"),
@@ -602,11 +603,16 @@ def rows_in(model, key: str, values, *columns: str) -> list[tuple]:
         return cursor.fetchall()
 
 
-def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Rows of `model` as they are (values ready for the database, ids left to it), in one
-    statement: COPY on PostgreSQL, an executemany INSERT elsewhere."""
+def insert_rows(model, columns: tuple[str, ...], rows: list[tuple], *, with_ids=False):
+    """Rows of `model` as they are (values ready for the database), in one statement: COPY on
+    PostgreSQL, an executemany INSERT elsewhere. With `with_ids`, the ids are taken first
+    (`new_ids`) and returned in the rows' order, so that none has to be read back."""
     if not rows:
-        return
+        return []
+    if with_ids:
+        ids = new_ids(model, len(rows))
+        rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+        columns = ("id", *columns)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
@@ -620,6 +626,29 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             # Names from the model, quoted; the values are parameters.
             sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, rows)
+    return ids if with_ids else []
+
+
+def new_ids(model, count: int) -> list[int]:
+    """Ids for `count` new rows of `model`, theirs alone: drawn from the table's sequence on
+    PostgreSQL; on SQLite past the largest ever given (the import's transaction is IMMEDIATE:
+    it holds the database's write lock, so no one else can take them meanwhile)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        # The table's name from the model, quoted.
+        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        top = cursor.fetchone()[0] or 0
+        # AUTOINCREMENT never gives an id twice, even one whose row was deleted: neither do we.
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        given = cursor.fetchone()
+        top = max(top, given[0] if given else 0)
+    return list(range(top + 1, top + 1 + count))
 
 
 def refresh_sizes(household_ids) -> None:
