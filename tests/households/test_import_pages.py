@@ -86,5 +86,5 @@ def test_a_ledger_over_its_cap_is_refused_and_nothing_is_imported(gridworker_a, 
         reverse("households-import:import"),
         {"area": GRID_A, "file": SimpleUploadedFile("台账.csv", csv_file([person(3), person(4)]))},
     )
-    assert response.status_code == 200 and "文件超过 0 MB" in response.content.decode()
+    assert response.status_code == 400 and "文件超过 0 MB" in response.content.decode()
     assert not Resident.objects.filter(name="居民3").exists()
