@@ -55,6 +55,7 @@ bench: setup
 	$(PY) bench/planner.py
 	$(PY) bench/warnings.py
 	$(PY) bench/roster.py
+	$(PY) bench/ledgers.py
 	$(PY) bench/faults.py
 	$(PY) bench/faults.py --database postgres://postgres@127.0.0.1:5432/gridgov_faults
 

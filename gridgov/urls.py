@@ -35,6 +35,7 @@ urlpatterns = [
     path("accounts/", include("gridgov.accounts.urls")),
     path("regions/", include("gridgov.regions.urls")),
     path("org/", include("gridgov.org.urls")),
+    path("households/", include("gridgov.households.import_urls")),
     path(
         "events/<str:number>/publication/",
         open311_staff.publication,

@@ -23,6 +23,11 @@ SUMMARY_LABELS = {
     "items_updated": _("Items updated"),
     "versions_created": _("Dated versions created"),
     "rows_skipped": _("Rows skipped"),
+    "residents_created": _("Residents added"),
+    "residents_updated": _("Residents updated"),
+    "buildings_created": _("Buildings added"),
+    "houses_created": _("Houses added"),
+    "households_created": _("Households added"),
 }
 
 

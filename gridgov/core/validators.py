@@ -1,5 +1,6 @@
 """Validators for identifiers defined by national standards."""
 
+import operator
 import re
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,9 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 def id_number_check_character(first17: str) -> str:
     """GB 11643-1999 check character (ISO 7064 MOD 11-2) of a citizen ID number."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    if len(first17) != len(_ID_WEIGHTS):
+        raise ValueError("the first 17 characters of an ID number")
+    total = sum(map(operator.mul, map(int, first17), _ID_WEIGHTS))  # a million times an import
     return _ID_CHECK[total % 11]
 
 

@@ -215,8 +215,14 @@ class Resident(Placed):
     move, which is kept (`Move`); the household's counts as of any date come from those.
     """
 
+    # Not indexed on their own: the (household, presence) index and the unique digest and the
+    # phone digest's named index serve the lookups, and each index costs every import's insert.
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="residents"
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="residents",
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=64)
     id_number = EncryptedTextField(_("ID number"))
@@ -224,7 +230,7 @@ class Resident(Placed):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
-    phone_digest = DigestField(_("phone digest"), source="phone")
+    phone_digest = DigestField(_("phone digest"), source="phone", db_index=False)
     residence = models.CharField(
         _("residence"),
         max_length=16,

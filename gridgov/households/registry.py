@@ -1,5 +1,6 @@
 """What the households area brings to the platform: its pages in the navigation, its counters on
-the workbench, the canvasses' table and demo, the retention job.
+the workbench, the ledger import job, the canvasses' table, its part of the demo, the retention
+job.
 
 Read once at start-up (`gridgov.core.apps`).
 """
@@ -19,11 +20,23 @@ from gridgov.core.registry import (
 from gridgov.org.choices import Capability
 from gridgov.workflow.attachments import register_photo_holder
 
-# The canvasses' table and the functions of its steps (the engine looks for `actions`).
-from . import canvass_actions, workflow  # noqa: F401
+# The canvasses' table and the functions of its steps (the engine looks for `actions`), and
+# the ledger import job.
+from . import canvass_actions, ledger_import, workflow  # noqa: F401
 from .demo_canvasses import load_demo_canvasses
-from .models import Visit
+from .demo_ledgers import load_demo_ledgers
+from .models import Resident, Visit
 from .selectors import ledger_figures
+
+register_demo(
+    DemoStep(
+        "households",
+        lambda demo: load_demo_ledgers(seed=demo.seed, actor=demo.actor),
+        after=("regions", "org"),
+        summary=lambda demo: f"{Resident.objects.count()} residents",
+        loaded=Resident.objects.exists,
+    )
+)
 
 # Door-knocking canvasses over the demo town's households: after the step that fills the
 # ledgers ("households").

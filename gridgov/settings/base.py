@@ -363,6 +363,7 @@ GRIDGOV_BODY_LIMITS = [
     (r"^/(open311/v2/requests\.|public/new/)", _PUBLIC_PHOTOS_BODY),
     (r"^/regions/import/", GRIDGOV_MAX_BOUNDARY_UPLOAD_BYTES + 2**20),
     (r"^/powers/import/", env_int("GRIDGOV_MAX_SPREADSHEET_UPLOAD_MB", 20) * 2**20 + 2**20),
+    (r"^/households/import/", env_int("GRIDGOV_MAX_LEDGER_UPLOAD_MB", 200) * 2**20 + 2**20),
     # a batch of up to 5,000 signals
     (r"^/api/v1/signals$", 16 * 2**20),
 ]
@@ -419,3 +420,10 @@ GRIDGOV_PUBLIC_LOOKUP_LIMIT = {
     "limit": env_int("GRIDGOV_PUBLIC_LOOKUPS_PER_HOUR", 60),
     "seconds": 3600,
 }
+
+# --- Households ---------------------------------------------------------------------------
+# How many residents the demo town's ledgers hold (the test suite loads fewer).
+GRIDGOV_DEMO_RESIDENTS = env_int("GRIDGOV_DEMO_RESIDENTS", 30_000)
+# The largest ledger file the import page takes (a million residents is some 60 MB of .xlsx);
+# the job reads it from the upload's temporary file, never the request's memory.
+GRIDGOV_MAX_LEDGER_UPLOAD_BYTES = env_int("GRIDGOV_MAX_LEDGER_UPLOAD_MB", 200) * 2**20

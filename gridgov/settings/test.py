@@ -19,3 +19,4 @@ INSTALLED_APPS = [
     *INSTALLED_APPS,  # noqa: F405
     *(f"tests.{p.parent.name}" for p in sorted((BASE_DIR / "tests").glob("*/apps.py"))),  # noqa: F405
 ]
+GRIDGOV_DEMO_RESIDENTS = 2_000  # the demo town's ledgers, kept small for the suite's start
