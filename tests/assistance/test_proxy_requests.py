@@ -11,6 +11,7 @@ from gridgov.assistance.workflow import REQUEST_WORKFLOW
 from gridgov.core.errors import InvalidInput, NotPermitted
 from gridgov.core.models import AuditEntry
 from gridgov.workflow.deadlines import OVERDUE, sweep
+from gridgov.workflow.models import Notification
 from gridgov.worktime.calendar import working_hours_between
 from tests.conftest import client_for
 from tests.households.conftest import PHONE_A
@@ -107,7 +108,8 @@ def test_a_refusal_and_a_cancellation_need_a_reason(ledger_a, service, agent_a, 
     other = request_for(ledger_a.resident, service)
     cancel = f"/api/v1/assistance/{other.number}/cancel"
     assert client_for(gridworker_a).post(cancel, {"note": "已自行办理"}).status_code == 200
-    assert client.post(f"/api/v1/assistance/{item.number}/refuse", {"note": "不符条件"}).ok
+    refused = client.post(f"/api/v1/assistance/{item.number}/refuse", {"note": "不符条件"})
+    assert refused.status_code == 200 and refused.json()["status"] == "refused"
 
 
 def test_a_service_of_another_county_or_withdrawn_is_refused(ledger_a, service):
@@ -119,12 +121,16 @@ def test_a_service_of_another_county_or_withdrawn_is_refused(ledger_a, service):
     assert refused.value.details[0]["field"] == "service"
 
 
-def test_a_late_request_is_chased_once_and_its_agent_told(ledger_a, service, agent_a, clock):
+def test_a_late_request_is_chased_once_and_its_agent_told(
+    ledger_a, service, agent_a, clock, django_capture_on_commit_callbacks
+):
     item = request_for(ledger_a.resident, service)
     clock.now = item.due_at + dt.timedelta(minutes=1)
-    assert sweep()["assistance"] == {OVERDUE: 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep()["assistance"][OVERDUE] >= 1  # the demo's late ones too
     item.refresh_from_db()
     assert item.late and item.status == "requested"
+    assert Notification.objects.filter(user=agent_a, url=item.get_absolute_url()).exists()
     assert sweep()["assistance"] == {}
 
 
