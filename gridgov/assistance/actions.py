@@ -14,33 +14,26 @@ from django.utils.translation import gettext as _
 from gridgov.core import audit
 from gridgov.core.errors import Conflict, InvalidInput, NotPermitted, field_problem
 from gridgov.core.numbers import next_number
+from gridgov.households.actions import _refuse, _text  # the ledgers' input checks
 from gridgov.org.choices import Role
 from gridgov.org.roles import post_of
 from gridgov.regions.choices import RegionLevel
 
 from .choices import RequestedBy, ServiceMode, TeamKind
-from .models import Activity, Agent, HomeTask, ProxyRequest, ProxyService, SignUp, Volunteer
-from .models import VolunteerTeam
+from .models import (
+    Activity,
+    Agent,
+    HomeTask,
+    ProxyRequest,
+    ProxyService,
+    SignUp,
+    Volunteer,
+    VolunteerTeam,
+)
 from .workflow import AREA_STAFF, REQUEST_WORKFLOW, TASK_WORKFLOW
 
 MAX_USUAL_DAYS = 60
 MAX_HOURS = Decimal("24")
-
-
-def _refuse(message, problems: list) -> None:
-    if problems:
-        raise InvalidInput(message, details=problems)
-
-
-def _text(value, name: str, max_length: int, problems: list, *, required=True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        problems.append(field_problem(name, _("This field is required.")))
-    elif len(text) > max_length:
-        problems.append(
-            field_problem(name, _("At most %(n)d characters.") % {"n": max_length})
-        )
-    return text
 
 
 def _post_over(actor, region, roles=AREA_STAFF):
@@ -54,9 +47,7 @@ def _post_over(actor, region, roles=AREA_STAFF):
         raise NotPermitted(_("Your role may not do this."))
     if post.role == Role.ADMIN and post.region_id is None:
         return post
-    if post.region_id is None or not (
-        post.region.contains(region) or region.contains(post.region)
-    ):
+    if post.region_id is None or not (post.region.contains(region) or region.contains(post.region)):
         raise NotPermitted(_("This is outside your area."))
     return post
 
@@ -302,7 +293,10 @@ def do_sign_up(activity: Activity, volunteer: Volunteer, *, actor) -> SignUp:
     """Sign a volunteer up, while there is room (the activity's row is locked while counting,
     so two last sign-ups at once do not both get the last place)."""
     _post_over(actor, activity.team.region)
-    if volunteer.team.region_id != activity.team.region_id and volunteer.team_id != activity.team_id:
+    if (
+        volunteer.team.region_id != activity.team.region_id
+        and volunteer.team_id != activity.team_id
+    ):
         raise InvalidInput(
             _("The volunteer is not of this area."),
             details=[field_problem("volunteer", _("Another area's volunteer."))],
@@ -406,7 +400,9 @@ def do_assign_home_task(
         problems.append(field_problem("team", _("The team serves another area.")))
     if due_day is None or due_day < timezone.localdate():
         problems.append(field_problem("due_day", _("A day from today on.")))
-    if not members_of(group, type(resident).objects.filter(pk=resident.pk), timezone.localdate()).exists():
+    if not members_of(
+        group, type(resident).objects.filter(pk=resident.pk), timezone.localdate()
+    ).exists():
         problems.append(field_problem("group", _("The resident is not in this group.")))
     _refuse(_("The task is not complete."), problems)
     task = HomeTask(

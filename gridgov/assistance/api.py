@@ -457,4 +457,3 @@ class AssistanceKpiView(APIView):
                 "volunteer_hours": selectors.volunteer_hours(request.user, period),
             }
         )
-

@@ -4,9 +4,7 @@ from . import api
 
 urlpatterns = [
     path("assistance/services", api.ServiceListCreateView.as_view(), name="api-proxy-services"),
-    path(
-        "assistance/services/<int:pk>", api.ServiceDetailView.as_view(), name="api-proxy-service"
-    ),
+    path("assistance/services/<int:pk>", api.ServiceDetailView.as_view(), name="api-proxy-service"),
     path("assistance/agents", api.AgentListView.as_view(), name="api-proxy-agents"),
     path("assistance/requests", api.RequestListCreateView.as_view(), name="api-proxy-requests"),
     path(

@@ -65,7 +65,9 @@ def load_demo_assistance(*, actor=SYSTEM) -> dict:
     town = Region.objects.get(code=DEMO_TOWN)
     services = [
         actions.do_save_service(
-            actions.ServiceData(name, documents, office, days, mode), actor=actor, county=town.county
+            actions.ServiceData(name, documents, office, days, mode),
+            actor=actor,
+            county=town.county,
         )
         for name, documents, office, days, mode in SERVICES
     ]
@@ -152,7 +154,11 @@ def _request(service, resident, path, agent) -> ProxyRequest:
     user = agent.user
     for step in path:
         input = {"satisfaction": 5} if step == "confirm" else {}
-        note = "材料不全，无法代办" if step == "refuse" else ("居民已自行办理" if step == "cancel" else "")
+        note = (
+            "材料不全，无法代办"
+            if step == "refuse"
+            else ("居民已自行办理" if step == "cancel" else "")
+        )
         REQUEST_WORKFLOW.act(item.pk, step, actor=user, note=note, **input)
     return item
 

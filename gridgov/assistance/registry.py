@@ -8,8 +8,13 @@ from importlib.util import find_spec
 
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.registry import ANY_CAPABILITY, DemoStep, NavEntry, register_demo
-from gridgov.core.registry import register_navigation
+from gridgov.core.registry import (
+    ANY_CAPABILITY,
+    DemoStep,
+    NavEntry,
+    register_demo,
+    register_navigation,
+)
 
 from .demo import load_demo_assistance
 from .models import ProxyService

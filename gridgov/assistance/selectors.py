@@ -238,9 +238,7 @@ def coverage(user, period: Period) -> list[dict]:
     served = tasks_for(user).filter(
         status=TaskStatus.DONE, done_at__gte=begin, done_at__lt=after, resident__isnull=False
     )
-    residents = scoped(Resident.objects.all(), user).filter(
-        **{period.region.level: period.region}
-    )
+    residents = scoped(Resident.objects.all(), user).filter(**{period.region.level: period.region})
     out = []
     for group in SpecialGroup.objects.filter(is_active=True).order_by("order", "code"):
         members = members_of(group, residents, period.end)

@@ -105,7 +105,9 @@ def service_list(request):
 def service_edit(request, pk=None):
     service = selectors.service_for(request.user, pk) if pk else None
     post = post_of(request.user)
-    county = service.county if service else (post.region.county if post and post.region_id else None)
+    county = (
+        service.county if service else (post.region.county if post and post.region_id else None)
+    )
     error = None
     if request.method == "POST":
         data = actions.ServiceData(
@@ -195,8 +197,7 @@ def certificate(request, pk):
     year = day.year if day else timezone.localdate().year
     rows = selectors.certificate_rows(volunteer, year)
     table = [
-        (r.activity.starts_at.date(), r.activity.team.name, r.activity.title, r.hours)
-        for r in rows
+        (r.activity.starts_at.date(), r.activity.team.name, r.activity.title, r.hours) for r in rows
     ]
     table.append(("", "", _("Total hours"), selectors.hours_total(rows)))
     title = _("Volunteer service certificate %(year)d: %(name)s") % {
@@ -243,4 +244,3 @@ def kpi(request):
             "modes": dict(ServiceMode.choices),
         },
     )
-

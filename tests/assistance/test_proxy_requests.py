@@ -164,8 +164,13 @@ def test_the_request_list_page_takes_a_fixed_number_of_queries(
 
 def test_the_endpoints_are_in_the_openapi_schema(admin_user):
     schema = client_for(admin_user).get("/api/schema/", {"format": "json"}).json()
-    for path in ("/api/v1/assistance/requests", "/api/v1/assistance/{number}/{action}",
-                 "/api/v1/homecare", "/api/v1/kpi/assistance", "/api/v1/volunteers/activities"):
+    for path in (
+        "/api/v1/assistance/requests",
+        "/api/v1/assistance/{number}/{action}",
+        "/api/v1/homecare",
+        "/api/v1/kpi/assistance",
+        "/api/v1/volunteers/activities",
+    ):
         assert path in schema["paths"], path  # fmt: skip
 
 
