@@ -10,6 +10,8 @@ from gridgov.assistance.models import ProxyRequest, ProxyService
 from gridgov.assistance.workflow import REQUEST_WORKFLOW
 from gridgov.core.errors import InvalidInput, NotPermitted
 from gridgov.core.models import AuditEntry
+from gridgov.org.choices import Capability
+from gridgov.org.roles import has_capability
 from gridgov.workflow.deadlines import OVERDUE, sweep
 from gridgov.workflow.models import Notification
 from gridgov.worktime.calendar import working_hours_between
@@ -59,7 +61,13 @@ def test_the_agent_sees_a_masked_resident_and_reveals_the_phone_with_a_purpose(
     assert "测试路A1号" in body["resident"]["address"]
     assert PHONE_A not in client.get("/services/").content.decode()
     url = f"/services/requests/{item.number}/reveal-phone/"
-    assert client.post(url, {"purpose": "contact"}).status_code in (200, 403)
+    shown = client.post(url, {"purpose": "contact"})
+    if has_capability(agent_a, Capability.REVEAL_PII):
+        assert shown.status_code == 200 and PHONE_A in shown.content.decode()
+        reveal = AuditEntry.objects.filter(action="pii.reveal", target_id=ledger_a.resident.pk)
+        assert reveal.get().changes["purpose"] == "contact"
+    else:
+        assert shown.status_code == 403 and PHONE_A not in shown.content.decode()
     answer = client_for(agent_a).post(url, {"purpose": ""})
     assert PHONE_A not in answer.content.decode()  # no purpose, no number
 
