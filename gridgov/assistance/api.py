@@ -26,7 +26,7 @@ from .workflow import REQUEST_WORKFLOW
 # --- Step inputs (read by the kernel's one endpoint and page) ----------------------------------
 
 
-class RatingInput(serializers.Serializer):
+class ProxyRatingInput(serializers.Serializer):
     satisfaction = serializers.IntegerField(
         min_value=1, max_value=5, help_text=_("the resident's satisfaction, 1 to 5")
     )
@@ -49,15 +49,22 @@ def masked_resident(resident) -> dict | None:
     }
 
 
-class ResidentField(serializers.Field):
-    def to_representation(self, resident):
-        return masked_resident(resident)
+class MaskedResidentSerializer(serializers.Serializer):
+    """A resident as agents and volunteers see them."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField(source="masked_phone", help_text=_("masked"))
+    address = serializers.SerializerMethodField()
+
+    def get_address(self, resident) -> str:
+        return masked_resident(resident)["address"]
 
 
 # --- The catalogue ------------------------------------------------------------------------------
 
 
-class ServiceSerializer(serializers.Serializer):
+class ProxyServiceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
     name = serializers.CharField(max_length=80)
@@ -69,14 +76,14 @@ class ServiceSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False, default=True)
 
 
-class ServiceInput(ServiceSerializer):
+class ProxyServiceInput(ProxyServiceSerializer):
     county = serializers.CharField(max_length=32, help_text=_("the county's code"))
 
 
 class ServiceListCreateView(generics.ListAPIView):
     """The proxy-service catalogue of the counties you work in; administrators add to it."""
 
-    serializer_class = ServiceSerializer
+    serializer_class = ProxyServiceSerializer
 
     def get_queryset(self):
         return selectors.services_for(self.request.user).order_by("county__code", "name")
@@ -87,13 +94,13 @@ class ServiceListCreateView(generics.ListAPIView):
 
     @extend_schema(
         operation_id="assistance_services_add",
-        request=ServiceInput,
-        responses={201: ServiceSerializer, 400: dict, 403: dict, 409: dict},
+        request=ProxyServiceInput,
+        responses={201: ProxyServiceSerializer, 400: dict, 403: dict, 409: dict},
     )
     def post(self, request):
         from gridgov.regions.models import Region
 
-        body = ServiceInput(data=request.data)
+        body = ProxyServiceInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         county = scoped(Region.objects.defer("boundary"), request.user)
@@ -103,30 +110,30 @@ class ServiceListCreateView(generics.ListAPIView):
         service = actions.do_save_service(
             actions.ServiceData(**data), actor=request.user, county=county
         )
-        return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
+        return Response(ProxyServiceSerializer(service).data, status=status.HTTP_201_CREATED)
 
 
 class ServiceDetailView(APIView):
-    @extend_schema(operation_id="assistance_services_read", responses={200: ServiceSerializer})
+    @extend_schema(operation_id="assistance_services_read", responses={200: ProxyServiceSerializer})
     def get(self, request, pk):
-        return Response(ServiceSerializer(selectors.service_for(request.user, pk)).data)
+        return Response(ProxyServiceSerializer(selectors.service_for(request.user, pk)).data)
 
     @extend_schema(
         operation_id="assistance_services_change",
-        request=ServiceSerializer,
-        responses={200: ServiceSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
+        request=ProxyServiceSerializer,
+        responses={200: ProxyServiceSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
     )
     def put(self, request, pk):
         service = selectors.service_for(request.user, pk)
-        body = ServiceSerializer(data=request.data)
+        body = ProxyServiceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         service = actions.do_save_service(
             actions.ServiceData(**body.validated_data), actor=request.user, service=service
         )
-        return Response(ServiceSerializer(service).data)
+        return Response(ProxyServiceSerializer(service).data)
 
 
-class AgentSerializer(serializers.Serializer):
+class ProxyAgentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     staff = serializers.IntegerField(source="staff_id")
     name = serializers.CharField(source="staff.name")
@@ -138,7 +145,7 @@ class AgentSerializer(serializers.Serializer):
 class AgentListView(generics.ListAPIView):
     """The red proxy agents of your area."""
 
-    serializer_class = AgentSerializer
+    serializer_class = ProxyAgentSerializer
 
     def get_queryset(self):
         return selectors.agents_for(self.request.user).order_by("region__code", "pk")
@@ -151,13 +158,13 @@ class AgentListView(generics.ListAPIView):
 # --- Proxy requests -----------------------------------------------------------------------------
 
 
-class RequestListSerializer(serializers.Serializer):
+class ProxyRequestListSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     service = serializers.CharField(source="service.name")
     mode = serializers.CharField(source="service.mode")
-    resident = ResidentField()
+    resident = MaskedResidentSerializer(allow_null=True)
     agent = serializers.CharField(source="agent.name", default=None)
     requested_by = serializers.CharField()
     requested_at = serializers.DateTimeField()
@@ -166,7 +173,7 @@ class RequestListSerializer(serializers.Serializer):
     satisfaction = serializers.IntegerField(allow_null=True)
 
 
-class RequestDetailSerializer(RequestListSerializer):
+class ProxyRequestDetailSerializer(ProxyRequestListSerializer):
     version = serializers.IntegerField()
     details = serializers.CharField()
     office = serializers.CharField(source="service.office")
@@ -182,7 +189,7 @@ class RequestDetailSerializer(RequestListSerializer):
         return actions_of(REQUEST_WORKFLOW, request_, self.context["request"])
 
 
-class RequestInput(serializers.Serializer):
+class ProxyRequestInput(serializers.Serializer):
     service = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     resident = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     requested_by = serializers.ChoiceField(choices=RequestedBy.choices, default=RequestedBy.STAFF)
@@ -201,7 +208,7 @@ def _request_rows(request):
 class RequestListCreateView(generics.ListAPIView):
     """Proxy requests in your area (newest first); staff record one for a resident."""
 
-    serializer_class = RequestListSerializer
+    serializer_class = ProxyRequestListSerializer
 
     def get_queryset(self):
         return _request_rows(self.request)
@@ -218,11 +225,11 @@ class RequestListCreateView(generics.ListAPIView):
 
     @extend_schema(
         operation_id="assistance_requests_add",
-        request=RequestInput,
-        responses={201: RequestDetailSerializer, 400: dict, 403: dict, 404: dict},
+        request=ProxyRequestInput,
+        responses={201: ProxyRequestDetailSerializer, 400: dict, 403: dict, 404: dict},
     )
     def post(self, request):
-        body = RequestInput(data=request.data)
+        body = ProxyRequestInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         made = actions.do_request_service(
@@ -235,23 +242,23 @@ class RequestListCreateView(generics.ListAPIView):
         )
         made = selectors.request_for(request.user, made.number)
         context = {"request": request}
-        return Response(RequestDetailSerializer(made, context=context).data, status=201)
+        return Response(ProxyRequestDetailSerializer(made, context=context).data, status=201)
 
 
 class RequestDetailView(APIView):
     @extend_schema(
         operation_id="assistance_requests_read",
-        responses={200: RequestDetailSerializer, 404: dict},
+        responses={200: ProxyRequestDetailSerializer, 404: dict},
     )
     def get(self, request, number):
         item = selectors.request_for(request.user, number)
-        return Response(RequestDetailSerializer(item, context={"request": request}).data)
+        return Response(ProxyRequestDetailSerializer(item, context={"request": request}).data)
 
 
 # --- Volunteers ---------------------------------------------------------------------------------
 
 
-class TeamSerializer(serializers.Serializer):
+class VolunteerTeamSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -262,7 +269,7 @@ class TeamSerializer(serializers.Serializer):
 class TeamListView(generics.ListAPIView):
     """Volunteer teams of your area."""
 
-    serializer_class = TeamSerializer
+    serializer_class = VolunteerTeamSerializer
 
     def get_queryset(self):
         return selectors.teams_for(self.request.user).order_by("region__code", "kind", "name")
@@ -272,7 +279,7 @@ class TeamListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class ActivitySerializer(serializers.Serializer):
+class VolunteerActivitySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     team = serializers.CharField(source="team.name")
     title = serializers.CharField()
@@ -286,7 +293,7 @@ class ActivitySerializer(serializers.Serializer):
 class ActivityListView(generics.ListAPIView):
     """Volunteer activities of your area, the latest first."""
 
-    serializer_class = ActivitySerializer
+    serializer_class = VolunteerActivitySerializer
 
     def get_queryset(self):
         return selectors.activities_for(self.request.user).order_by("-starts_at", "-pk")
@@ -296,7 +303,7 @@ class ActivityListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class SignUpSerializer(serializers.Serializer):
+class VolunteerSignUpSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     activity = serializers.IntegerField(source="activity_id")
     volunteer = serializers.IntegerField(source="volunteer_id")
@@ -305,65 +312,65 @@ class SignUpSerializer(serializers.Serializer):
     confirmed_at = serializers.DateTimeField(allow_null=True)
 
 
-class SignUpInput(serializers.Serializer):
+class VolunteerSignUpInput(serializers.Serializer):
     volunteer = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class SignUpView(APIView):
     @extend_schema(
         operation_id="assistance_activities_sign_up",
-        request=SignUpInput,
-        responses={201: SignUpSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
+        request=VolunteerSignUpInput,
+        responses={201: VolunteerSignUpSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
     )
     def post(self, request, pk):
         activity = selectors.activity_for(request.user, pk)
-        body = SignUpInput(data=request.data)
+        body = VolunteerSignUpInput(data=request.data)
         body.is_valid(raise_exception=True)
         volunteer = selectors.volunteer_for(request.user, body.validated_data["volunteer"])
         signup = actions.do_sign_up(activity, volunteer, actor=request.user)
-        return Response(SignUpSerializer(signup).data, status=status.HTTP_201_CREATED)
+        return Response(VolunteerSignUpSerializer(signup).data, status=status.HTTP_201_CREATED)
 
 
-class HoursInput(serializers.Serializer):
+class VolunteerHoursInput(serializers.Serializer):
     hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0)
 
 
 class HoursView(APIView):
     @extend_schema(
         operation_id="assistance_signups_hours",
-        request=HoursInput,
-        responses={200: SignUpSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
+        request=VolunteerHoursInput,
+        responses={200: VolunteerSignUpSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
     )
     def post(self, request, pk):
         signup = selectors.signup_for(request.user, pk)
-        body = HoursInput(data=request.data)
+        body = VolunteerHoursInput(data=request.data)
         body.is_valid(raise_exception=True)
         signup = actions.do_record_hours(signup, body.validated_data["hours"], actor=request.user)
-        return Response(SignUpSerializer(signup).data)
+        return Response(VolunteerSignUpSerializer(signup).data)
 
 
 class ConfirmHoursView(APIView):
     @extend_schema(
         operation_id="assistance_signups_confirm",
         request=None,
-        responses={200: SignUpSerializer, 403: dict, 404: dict, 409: dict},
+        responses={200: VolunteerSignUpSerializer, 403: dict, 404: dict, 409: dict},
     )
     def post(self, request, pk):
         signup = selectors.signup_for(request.user, pk)
         signup = actions.do_confirm_hours(signup, actor=request.user)
-        return Response(SignUpSerializer(signup).data)
+        return Response(VolunteerSignUpSerializer(signup).data)
 
 
 # --- Home-service tasks -------------------------------------------------------------------------
 
 
-class TaskSerializer(serializers.Serializer):
+class HomeTaskSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     group = serializers.CharField(source="group.name")
     summary = serializers.CharField()
-    resident = ResidentField()
+    resident = MaskedResidentSerializer(allow_null=True)
     team = serializers.CharField(source="team.name", default=None)
     volunteer = serializers.CharField(source="volunteer.name", default=None)
     due_day = serializers.DateField()
@@ -371,7 +378,7 @@ class TaskSerializer(serializers.Serializer):
     late = serializers.BooleanField()
 
 
-class TaskInput(serializers.Serializer):
+class HomeTaskInput(serializers.Serializer):
     resident = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     group = serializers.SlugField(max_length=32, help_text=_("the special group's code"))
     summary = serializers.CharField(max_length=200)
@@ -383,7 +390,7 @@ class TaskInput(serializers.Serializer):
 class TaskListCreateView(generics.ListAPIView):
     """Home-service tasks in your area; staff assign one to a volunteer or a team."""
 
-    serializer_class = TaskSerializer
+    serializer_class = HomeTaskSerializer
 
     def get_queryset(self):
         rows = selectors.task_list(
@@ -400,11 +407,11 @@ class TaskListCreateView(generics.ListAPIView):
 
     @extend_schema(
         operation_id="assistance_tasks_assign",
-        request=TaskInput,
-        responses={201: TaskSerializer, 400: dict, 403: dict, 404: dict},
+        request=HomeTaskInput,
+        responses={201: HomeTaskSerializer, 400: dict, 403: dict, 404: dict},
     )
     def post(self, request):
-        body = TaskInput(data=request.data)
+        body = HomeTaskInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         group = SpecialGroup.objects.filter(code=data["group"], is_active=True).first()
@@ -423,7 +430,7 @@ class TaskListCreateView(generics.ListAPIView):
             ),
         )
         task = selectors.task_list(user).get(pk=task.pk)
-        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+        return Response(HomeTaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
 # --- Figures ------------------------------------------------------------------------------------

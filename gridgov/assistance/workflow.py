@@ -70,7 +70,7 @@ REQUEST_TRANSITIONS = (
     T("finish", (S.SUBMITTED,), S.DONE, ANY_POST, _("done by the office"),
       guard="their_agent", step=RequestStep.CONFIRM, stamps="done_at", photos=True),
     T("confirm", (S.DONE,), S.CONFIRMED, AREA_STAFF | ANY_POST, _("confirmed by the resident"),
-      guard="in_area_or_agent", stamps="confirmed_at", input=f"{INPUTS}.RatingInput"),
+      guard="in_area_or_agent", stamps="confirmed_at", input=f"{INPUTS}.ProxyRatingInput"),
     T("refuse", (S.REQUESTED, S.ACCEPTED), S.REFUSED, ANY_POST, _("refuse"),
       guard="agent", note_required=True),
     T("cancel", (S.REQUESTED, S.ACCEPTED, S.COLLECTED, S.SUBMITTED), S.CANCELLED, AREA_STAFF,
