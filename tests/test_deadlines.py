@@ -71,7 +71,25 @@ def late_warning():
     return warning, staff_user(role=Role.DISPATCHER, region_id=warning.town_id)
 
 
+def late_proxy_request():
+    from gridgov.assistance.choices import RequestStatus
+    from gridgov.assistance.models import ProxyRequest
+
+    request = ProxyRequest.objects.filter(status=RequestStatus.ACCEPTED).order_by("pk")[0]
+    return request, request.agent.user
+
+
+def late_home_task():
+    from gridgov.assistance.choices import TaskStatus
+    from gridgov.assistance.models import HomeTask
+
+    task = HomeTask.objects.filter(status=TaskStatus.ASSIGNED).order_by("pk")[0]
+    return task, staff_user(role=Role.DISPATCHER, region_id=task.town_id)
+
+
 KINDS = {
+    "assistance": (late_proxy_request, OVERDUE),
+    "homecare": (late_home_task, OVERDUE),
     "events": (late_event, "escalate"),
     "inspections": (late_inspection, OVERDUE),
     "rectifications": (late_rectification, OVERDUE),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gridgov.supervision",
     "gridgov.care",
     "gridgov.mobile",
+    "gridgov.assistance",
     "gridgov.worktime",
 ]
 
