@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("gridgov.households.api_urls")),
     path("", include("gridgov.campaigns.api_urls")),
     path("", include("gridgov.supervision.api_urls")),
+    path("", include("gridgov.appointments.api_urls")),
     # Every kind's steps, from its table: POST <kind>/{number}/{action}.
     path("", include("gridgov.workflow.api_urls")),
 ]
@@ -51,6 +52,8 @@ urlpatterns = [
     path("campaigns/", include("gridgov.campaigns.urls")),
     path("supervision/", include("gridgov.supervision.urls")),
     path("public/supervision/", include("gridgov.supervision.public_urls")),
+    path("appointments/", include("gridgov.appointments.urls")),
+    path("public/appointments/", include("gridgov.appointments.public_urls")),
     path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "gridgov.households",
     "gridgov.campaigns",
     "gridgov.supervision",
+    "gridgov.appointments",
     "gridgov.worktime",
 ]
 
