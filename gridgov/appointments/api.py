@@ -18,7 +18,6 @@ from gridgov.core.errors import MAX_ID
 from gridgov.workflow.api import actions_of, timeline_of
 
 from . import actions
-from .choices import BookingChannel
 from .selectors import (
     bookings_for,
     free_slots,

@@ -3,8 +3,10 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
-    path("appointments/resources", api.ResourceListView.as_view(), name="api-appointment-resources"),
-    path("appointments/resources/<int:pk>/slots", api.SlotsView.as_view(), name="api-appointment-slots"),
+    path("appointments/resources", api.ResourceListView.as_view(),
+         name="api-appointment-resources"),
+    path("appointments/resources/<int:pk>/slots", api.SlotsView.as_view(),
+         name="api-appointment-slots"),
     path("appointments/bookings", api.BookingListView.as_view(), name="api-bookings"),
     path("appointments/walk-ins", api.WalkInView.as_view(), name="api-walk-ins"),
     path("appointments/waiting", api.WaitingView.as_view(), name="api-appointment-waiting"),

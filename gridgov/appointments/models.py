@@ -54,6 +54,9 @@ class ListedMember(models.Model):
             models.UniqueConstraint(fields=["members", "phone_digest"], name="listed_member_once")
         ]
 
+    def __str__(self):
+        return self.phone_digest[:8]
+
 
 class Resource(Placed):
     """Something that takes appointments, owned by a region: a counsellor, the peer talkers, a
@@ -136,6 +139,9 @@ class WeeklyHours(models.Model):
             models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="hours_order"),
         ]
 
+    def __str__(self):
+        return f"{self.weekday} {self.opens}–{self.closes}"
+
 
 class HoursException(models.Model):
     """A day unlike the week: closed (a holiday, training), or open for extra hours."""
@@ -158,6 +164,9 @@ class HoursException(models.Model):
                 condition=Q(closed=True) | Q(opens__lt=models.F("closes")), name="exception_hours"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.day}"
 
 
 class Booking(Placed, WorkItem):
@@ -238,6 +247,9 @@ class WaitingEntry(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.resource_id} {self.day}"
+
 
 class PhoneCode(models.Model):
     """A confirmation code sent to a phone by text message: kept as a keyed digest, valid for
@@ -256,3 +268,6 @@ class PhoneCode(models.Model):
         verbose_name = _("confirmation code")
         verbose_name_plural = _("confirmation codes")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,8 @@
 name or pseudonym and a phone, confirm with the code texted to it. The link in the answer (and
 the text) cancels or reschedules the booking."""
 
+import contextlib
+
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -66,10 +68,8 @@ def mine(request, token):
     except NotFound as error:
         return render(request, "appointments/public_gone.html", {"error": error}, status=404)
     day = timezone.localtime(booking.slot_start).date()
-    try:
+    with contextlib.suppress(GridGovError):
         day = parse_day(request.GET.get("day"), "day") or day
-    except GridGovError:
-        pass
     context = {"booking": booking, "token": token, "day": day}
     if request.method == "POST":
         holder = actions.holder_of(booking)
@@ -77,8 +77,8 @@ def mine(request, token):
             if request.POST.get("what") == "cancel":
                 booking = WORKFLOW.act(booking.pk, "cancel", actor=holder)
             else:
-                booking = WORKFLOW.act(booking.pk, "reschedule", actor=holder,
-                                       slot_start=actions.parse_slot(request.POST.get("slot_start")))  # fmt: skip
+                slot = actions.parse_slot(request.POST.get("slot_start"))
+                booking = WORKFLOW.act(booking.pk, "reschedule", actor=holder, slot_start=slot)
             context.update(booking=booking, changed=True)
         except GridGovError as error:
             context["error"] = error

@@ -178,11 +178,10 @@ def test_the_link_reschedules_to_a_free_slot_and_not_to_a_taken_one(
     booking, token = public_book(resource, tomorrow_at(15), texts)
     actions.do_book(resource, slot_start=tomorrow_at(17), name="阿杰", phone="13600002222",
                     actor=dispatcher_town)  # fmt: skip
-    taken = client.post(f"/public/appointments/b/{token}/",
-                        {"what": "reschedule", "slot_start": tomorrow_at(17).isoformat()})  # fmt: skip
+    mine = f"/public/appointments/b/{token}/"
+    taken = client.post(mine, {"what": "reschedule", "slot_start": tomorrow_at(17).isoformat()})
     assert taken.status_code == 409 and "该时段已被预约" in taken.content.decode()
-    moved = client.post(f"/public/appointments/b/{token}/",
-                        {"what": "reschedule", "slot_start": tomorrow_at(16).isoformat()})  # fmt: skip
+    moved = client.post(mine, {"what": "reschedule", "slot_start": tomorrow_at(16).isoformat()})
     assert moved.status_code == 200
     booking.refresh_from_db()
     assert booking.slot_start == tomorrow_at(16) and booking.status == "booked"
@@ -205,8 +204,8 @@ def test_staff_mark_a_no_show_and_record_a_walk_in(resource, dispatcher_town):
     marked = client.post(f"/api/v1/bookings/{booking.number}/no_show", {},
                          content_type="application/json")  # fmt: skip
     assert marked.status_code == 200 and marked.json()["status"] == "no_show"
-    walk_in = client.post("/api/v1/appointments/walk-ins", {"resource": resource.pk, "name": "路人"},
-                          content_type="application/json")  # fmt: skip
+    body = {"resource": resource.pk, "name": "路人"}
+    walk_in = client.post("/api/v1/appointments/walk-ins", body, content_type="application/json")
     assert walk_in.status_code == 201 and walk_in.json()["status"] == "attended"
 
 
