@@ -326,7 +326,11 @@ def do_walk_in(resource: Resource, *, name, actor, phone="", notes="") -> Bookin
 
 
 @WORKFLOW.runs("reschedule")
-def do_reschedule(pk, *, actor, note="", photos=(), version=None, slot_start):
+def do_reschedule(pk, *, actor, note="", photos=(), version=None, slot_start=None):
+    if slot_start is None:  # the kernel's generic callers (the clock, tests) pass no input
+        problem = _("Choose the new slot.")
+        raise InvalidInput(problem, details=[field_problem("slot_start", problem)])
+
     def apply(booking, now):
         if booking.slot_start == slot_start:
             raise InvalidInput(_("That is the slot already booked."))
