@@ -47,6 +47,32 @@ ASSETS = [
         "sha512-oTbVTsXfKuEhxftHqL5xprgLoc0k7uScAwtryCgWF6hPYFLRwOUHiFmHGCBKP5NPFNkDVopOieyUqYGH8Fa3kA==",
         {"package/dist/echarts.min.js": "echarts/echarts.min.js"},
     ),
+    # The phone app's service worker (gridgov/mobile): Workbox's production builds, loaded by
+    # importScripts from this site in dependency order.
+    (
+        "workbox-core",
+        "7.4.1",
+        "sha512-DT+vu46eh/2vRsSHTY4Xmc32Z1rr9PRlQUXr1Dx30ZuXRWwOsvZgGgcwxcasubQLQmbTNYZjv44LkBAQ4tT5tQ==",
+        {"package/build/workbox-core.prod.js": "workbox/workbox-core.prod.js"},
+    ),
+    (
+        "workbox-routing",
+        "7.4.1",
+        "sha512-yubJGErZOusuidAenaL5ypfhQOa7urxP/f8E0ws7FPb4039RiWXUWBAyUkmUoOL/BcQGen3h0J8872d51IYxtA==",
+        {"package/build/workbox-routing.prod.js": "workbox/workbox-routing.prod.js"},
+    ),
+    (
+        "workbox-strategies",
+        "7.4.1",
+        "sha512-GZxpaw9NbmOelj7667uZ2kpk5BFpOGbO4X0qjwh5ls8XQ8C+Lha5LQchTiUzsTFSS+NlUpftYAyOVXvQUrcqOQ==",
+        {"package/build/workbox-strategies.prod.js": "workbox/workbox-strategies.prod.js"},
+    ),
+    (
+        "workbox-precaching",
+        "7.4.1",
+        "sha512-cdr/9qByww7yzEp7zg/qI4ukUrrNjQLgN+ONQRpjy/VqGQXwkgHwr00KksGJK8v0VifwDXBb8a4cWNZH71jn3Q==",
+        {"package/build/workbox-precaching.prod.js": "workbox/workbox-precaching.prod.js"},
+    ),
 ]
 
 

@@ -71,7 +71,7 @@ PAGES = [
 ] + [
     (who, url)
     for who in ("gridworker_a", "dispatcher_town", "officer_squad", "county_leader")
-    for url in ("/", f"/regions/{GRID_A}/", "/events/", "/events/new/")
+    for url in ("/", f"/regions/{GRID_A}/", "/events/", "/events/new/", "/m/")
 ]  # fmt: skip
 
 

@@ -16,6 +16,6 @@ def test_a_fresh_process_knows_every_kind_of_work_item_after_setup():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == [
-        "bookings", "cases", "errands", "events", "filings", "findings", "inspections", "needs",
-        "plans", "rectifications", "warnings",
+        "bookings", "canvasses", "care-problems", "cases", "errands", "events", "filings",
+        "findings", "inspections", "needs", "plans", "rectifications", "rest-orders", "warnings",
     ]  # fmt: skip

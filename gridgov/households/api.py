@@ -180,7 +180,7 @@ class ResidentInput(serializers.Serializer):
     )
 
 
-class MoveInput(serializers.Serializer):
+class ResidentMoveInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[MoveKind.MOVE_OUT, MoveKind.MOVE_IN, MoveKind.DEATH])
     on = serializers.DateField(required=False, allow_null=True, default=None)
     household = serializers.CharField(
@@ -358,12 +358,12 @@ class ResidentMoveView(APIView):
 
     @extend_schema(
         operation_id="residents_move",
-        request=MoveInput,
+        request=ResidentMoveInput,
         responses={200: ResidentDetailSerializer, 400: dict, 403: dict, 404: dict},
     )
     def post(self, request, pk):
         resident = resident_for(request.user, pk)
-        data = _valid(MoveInput, request)
+        data = _valid(ResidentMoveInput, request)
         target = household_for(request.user, data["household"]) if data["household"] else None
         actions.do_record_move(
             resident,

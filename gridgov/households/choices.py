@@ -109,9 +109,14 @@ class VisitOutcome(models.TextChoices):
 
 
 class HouseholdState(models.TextChoices):
-    """Where a household stands in a canvass (its coverage row)."""
+    """Where a household stands in a canvass (its coverage row).
+
+    A refusal at the door is a contact: the household was reached (不落一户 counts it, and it
+    leaves the proof list) but nobody's answers were given, so none of its people count as
+    seen (不漏一人 still lists them)."""
 
     PENDING = "pending", _("not yet visited")
     NOBODY_HOME = "nobody_home", _("nobody home yet")
     VISITED = "visited", _("visited")
+    REFUSED = "refused", _("reached, answers refused")
     EXCUSED = "excused", _("not visited, with a reason")

@@ -470,7 +470,7 @@ class Canvass(WorkItem):
         return f"{self.number} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("households:canvass", args=[self.number])
+        return reverse("canvasses:detail", args=[self.number])
 
 
 class CanvassTimelineEntry(TimelineEntry):

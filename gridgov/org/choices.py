@@ -56,6 +56,8 @@ class Capability(models.TextChoices):
     REVIEW_REVEALS = "review_reveals", _("review the reveals of personal information")
     VIEW_CAMPAIGNS = "view_campaigns", _("view campaign boards")
     MANAGE_CAMPAIGNS = "manage_campaigns", _("set up campaigns, import their items, move any item")
+    MANAGE_DUTY = "manage_duty", _("enter duty posts and shifts, look for overwork")
+    MANAGE_DUTY_POLICY = "manage_duty_policy", _("set the county's duty policy")
 
 
 class RevealPurpose(models.TextChoices):

@@ -21,6 +21,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.PLAN_INSPECTIONS,
             C.VIEW_CAMPAIGNS,
             C.MANAGE_CAMPAIGNS,
+            C.MANAGE_DUTY,
         }
     ),
     Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_CAMPAIGNS}),
@@ -35,6 +36,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.REVIEW_REVEALS,
             C.VIEW_CAMPAIGNS,
             C.MANAGE_CAMPAIGNS,
+            C.MANAGE_DUTY,
         }
     ),
     # An administrator manages the departments, staff and logins of their area (MANAGE_STAFF).

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "gridgov.households",
     "gridgov.campaigns",
     "gridgov.supervision",
+    "gridgov.care",
+    "gridgov.mobile",
     "gridgov.appointments",
     "gridgov.worktime",
 ]
@@ -315,6 +317,9 @@ SPECTACULAR_SETTINGS = {
         "PowerStatusEnum": "gridgov.powers.choices.PowerStatus",
         "DepartmentKindEnum": "gridgov.org.choices.DepartmentKind",
         "TargetKindEnum": "gridgov.inspections.choices.TargetKind",
+        "RegionLevelEnum": "gridgov.regions.choices.RegionLevel",
+        "CoverageLevelEnum": "gridgov.households.choices.CoverageLevel",
+        "ColourEnum": "gridgov.households.choices.Colour",
     },
 }
 

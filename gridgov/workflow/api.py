@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from gridgov.core.api import body_object
 from gridgov.core.errors import MAX_ID, InvalidInput, NotFound
+from gridgov.core.idempotency import idempotent
 from gridgov.core.parsers import JSONParser
 
 from .engine import WORKFLOWS, Transition, Workflow
@@ -208,12 +209,19 @@ class ActionView(APIView):
 
     def post(self, request, number, action):
         flow = self.workflow
-        item = flow.item_for(request.user, number)
-        item = take_action(flow, request.user, item, action, request.data, request.FILES)
-        answer = detail_answer(flow, request, item.number)
-        if answer is None:
-            return Response({"number": item.number, "status": item.status, "version": item.version})
-        return answer
+
+        def step():
+            item = flow.item_for(request.user, number)
+            item = take_action(flow, request.user, item, action, request.data, request.FILES)
+            answer = detail_answer(flow, request, item.number)
+            if answer is None:
+                return Response(
+                    {"number": item.number, "status": item.status, "version": item.version}
+                )
+            return answer
+
+        # A phone that lost the answer sends the step again with the same key: taken once.
+        return idempotent(request, step)
 
 
 def action_view(flow: Workflow):
@@ -230,7 +238,13 @@ def action_view(flow: Workflow):
         parameters=[
             OpenApiParameter(
                 "action", str, OpenApiParameter.PATH, enum=[t.action for t in flow.steps()]
-            )
+            ),
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=_("A key per request: a retried request returns the first response."),
+            ),
         ],
         request={"application/json": body, "multipart/form-data": body},
         responses={200: detail_serializer(flow), **REFUSALS},

@@ -44,6 +44,17 @@ logger = logging.getLogger(__name__)
 # sign, small enough for a grid worker's data plan.
 STORED_LONG_SIDE = 2560
 
+# Rows other than a step's that hold photos through a many-to-many to Attachment (a door-knocking
+# visit's, say): the photo view shows such a photo to whoever may see one of its rows (scoped),
+# as it shows a step's photo to whoever may see the step's item. Apps add theirs at start-up.
+PHOTO_HOLDERS: list[tuple[type, str]] = []
+
+
+def register_photo_holder(model, field: str = "photos") -> None:
+    """`model`'s `field` holds photos, seen by whoever may see its row."""
+    if (model, field) not in PHOTO_HOLDERS:
+        PHOTO_HOLDERS.append((model, field))
+
 
 def max_photo_bytes() -> int:
     return settings.GRIDGOV_MAX_PHOTO_BYTES

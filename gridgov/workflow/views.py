@@ -10,6 +10,7 @@ from gridgov.accounts.authentication import session_or_bearer
 from gridgov.org.scoping import scoped
 
 from .actions import do_mark_notifications_read
+from .attachments import PHOTO_HOLDERS
 from .engine import WORKFLOWS
 from .models import Attachment, Notification
 
@@ -30,7 +31,8 @@ def mark_read(request):
 
 @session_or_bearer  # phones read the photos of API answers with their token
 def photo(request, pk):
-    """A photo of a step, for people who may see an item it belongs to (and its uploader).
+    """A photo of a step, for people who may see an item it belongs to (and its uploader), or of
+    another row that holds photos (`attachments.register_photo_holder`), for whoever may see it.
 
     Photos are evidence about people's homes and shops: they are never served as public files.
     """
@@ -49,4 +51,7 @@ def _may_see(user, attachment) -> bool:
         items = flow.timeline_model.objects.filter(attachments=attachment).values("item_id")
         if scoped(flow.model.objects.filter(pk__in=items), user).exists():
             return True
-    return False
+    return any(
+        scoped(model.objects.filter(**{field: attachment}), user).exists()
+        for model, field in PHOTO_HOLDERS
+    )
