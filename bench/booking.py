@@ -61,6 +61,19 @@ TAKEN = 409
 # --- Child phase (Django set up, one database) ----------------------------------------------
 
 
+def stand_in_for_the_ledger_demo() -> None:
+    """The canvasses' demo step waits for the ledgers' ("households"); where no app registers
+    it yet, an empty one stands in, as in the tests (tests/ledger_demo_stand_in)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from gridgov.core.registry import DemoStep, demo_steps, register_demo
+
+    try:
+        demo_steps()
+    except ImproperlyConfigured:
+        register_demo(DemoStep("households", lambda demo: {}, after=("regions", "org")))
+
+
 def phase_prepare(options) -> dict:
     """The demo, --resources resources open every day, and the first --slots free slots among
     them from tomorrow on, taken in turn from each resource."""
@@ -78,6 +91,7 @@ def phase_prepare(options) -> dict:
     from gridgov.regions.models import Region
 
     call_command("migrate", verbosity=0, interactive=False)
+    stand_in_for_the_ledger_demo()
     call_command("load_demo", scale="small", events=0, stdout=StringIO())
     town = Region.objects.get(code=DEMO_TOWN)
     manager = (

@@ -18,13 +18,12 @@ from gridgov.core.registry import (
 from . import jobs  # noqa: F401 - registers the reminders task
 from .demo import load_demo_appointments
 
-# The town's staff and dispatchers come first (the counsellors join them), and the ledgers'
-# residents ("households"), who may book the resources open to residents of an area.
+# The town's staff and dispatchers come first: the counsellors join them.
 register_demo(
     DemoStep(
         "appointments",
         lambda demo: load_demo_appointments(seed=demo.seed, actor=demo.actor),
-        after=("org", "households"),
+        after=("org",),
     )
 )
 register_navigation(NavEntry(_("Appointments"), "appointments:board", 55, requires=ANY_CAPABILITY))
