@@ -58,6 +58,7 @@ bench: setup
 	$(PY) bench/ledgers.py
 	$(PY) bench/faults.py
 	$(PY) bench/faults.py --database postgres://postgres@127.0.0.1:5432/gridgov_faults
+	$(PY) bench/booking.py
 
 clean:
 	rm -rf $(VENV) var gridgov/static/vendor

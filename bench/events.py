@@ -28,14 +28,12 @@ child process of this script (`--phase`), which then hands its figures back as J
 """
 
 import argparse
-import http.client
 import json
 import os
 import random
 import signal
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -47,7 +45,9 @@ from harness import (
     api_headers,
     pg_admin,
     production_env,
+    run_load,
     run_phase,
+    summarise,
 )
 
 sys.path.insert(0, str(ROOT))
@@ -98,71 +98,6 @@ def drop_pg_database() -> None:
 
 
 # --- Load -----------------------------------------------------------------------------------
-
-
-def run_load(port: int, requests: list, headers: dict, clients: int, expect: int) -> dict:
-    """Send `requests` ((method, path, body) each) from `clients` threads, each with its own
-    connection; http.client reconnects by itself when a sync worker closes it after answering.
-    """
-    latencies, failures, samples = [], 0, []
-    lock = threading.Lock()
-    queue = iter(requests)
-
-    def client():
-        nonlocal failures
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        mine, bad = [], 0
-        while True:
-            with lock:
-                item = next(queue, None)
-            if item is None:
-                break
-            method, path, body = item
-            started = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                content = response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                status, content = 0, repr(exc).encode()
-            mine.append((time.perf_counter() - started) * 1000)
-            if status != expect:
-                bad += 1
-                with lock:
-                    if len(samples) < 3:
-                        samples.append(f"{status} {content[:300].decode(errors='replace')}")
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            failures += bad
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return {
-        "seconds": time.perf_counter() - started,
-        "latencies": latencies,
-        "failures": failures,
-        "samples": samples,
-    }
-
-
-def summarise(batches: list[dict]) -> dict:
-    """Requests/s over the batches' time together; percentiles over all their requests."""
-    latencies = sorted(ms for batch in batches for ms in batch["latencies"])
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / sum(batch["seconds"] for batch in batches),
-        "p50_ms": statistics.median(latencies),
-        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)],
-        "failures": sum(batch["failures"] for batch in batches),
-        "samples": [sample for batch in batches for sample in batch["samples"]][:3],
-    }
 
 
 def task_counts(database_url: str) -> dict:

@@ -9,10 +9,13 @@ import json
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,3 +158,72 @@ class Stack:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.log.close()
+
+
+def run_load(port: int, requests: list, headers: dict, clients: int, expect) -> dict:
+    """Send `requests` ((method, path, body) each) from `clients` threads, each with its own
+    connection; http.client reconnects by itself when a sync worker closes it after answering.
+    `expect` is the status every answer must have, or a set of them; `statuses` counts each."""
+    expected = {expect} if isinstance(expect, int) else set(expect)
+    latencies, failures, samples, statuses = [], 0, [], Counter()
+    lock = threading.Lock()
+    queue = iter(requests)
+
+    def client():
+        nonlocal failures
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine, bad, mine_statuses = [], 0, Counter()
+        while True:
+            with lock:
+                item = next(queue, None)
+            if item is None:
+                break
+            method, path, body = item
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                content = response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                status, content = 0, repr(exc).encode()
+            mine.append((time.perf_counter() - started) * 1000)
+            mine_statuses[status] += 1
+            if status not in expected:
+                bad += 1
+                with lock:
+                    if len(samples) < 3:
+                        samples.append(f"{status} {content[:300].decode(errors='replace')}")
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            statuses.update(mine_statuses)
+            failures += bad
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "seconds": time.perf_counter() - started,
+        "latencies": latencies,
+        "failures": failures,
+        "samples": samples,
+        "statuses": dict(statuses),
+    }
+
+
+def summarise(batches: list[dict]) -> dict:
+    """Requests/s over the batches' time together; percentiles over all their requests."""
+    latencies = sorted(ms for batch in batches for ms in batch["latencies"])
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / sum(batch["seconds"] for batch in batches),
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)],
+        "failures": sum(batch["failures"] for batch in batches),
+        "samples": [sample for batch in batches for sample in batch["samples"]][:3],
+    }

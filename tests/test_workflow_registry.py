@@ -16,7 +16,7 @@ def test_a_fresh_process_knows_every_kind_of_work_item_after_setup():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == [
-        "assistance", "canvasses", "care-problems", "cases", "errands", "events", "filings",
-        "findings", "homecare", "inspections", "needs", "plans", "rectifications", "rest-orders",
-        "warnings",
+        "assistance", "bookings", "canvasses", "care-problems", "cases", "errands", "events",
+        "filings", "findings", "homecare", "inspections", "needs", "plans", "rectifications",
+        "rest-orders", "warnings",
     ]  # fmt: skip

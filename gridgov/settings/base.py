@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "gridgov.care",
     "gridgov.mobile",
     "gridgov.assistance",
+    "gridgov.appointments",
     "gridgov.worktime",
 ]
 
