@@ -39,7 +39,6 @@ from gridgov.households.models import (
     House,
     Household,
     Resident,
-    SpecialGroup,
 )
 from gridgov.inspections.choices import PlanStatus
 from gridgov.inspections.models import (
@@ -164,12 +163,18 @@ def a_microgrid() -> Region:
     return Region.objects.filter(level="microgrid", code__startswith=GRID_A).order_by("code")[0]
 
 
-def an_activity() -> Activity:
-    return Activity.objects.filter(team__region__county__code=COUNTY).order_by("pk")[0]
+def a_signup(**filters) -> SignUp:
+    signups = SignUp.objects.filter(activity__team__region__county__code=COUNTY, **filters)
+    return signups.order_by("pk")[0]
 
 
-def a_signup() -> SignUp:
-    return SignUp.objects.filter(activity__team__region__county__code=COUNTY).order_by("pk")[0]
+def a_free_place() -> tuple[Activity, object]:
+    """An activity of 南湖区 and a volunteer of its team not signed up to it yet."""
+    for activity in Activity.objects.filter(team__region__county__code=COUNTY).order_by("pk"):
+        free = activity.team.members.exclude(signups__activity=activity).order_by("pk").first()
+        if free is not None:
+            return activity, free
+    raise AssertionError("the demo has no activity of 南湖区 with a volunteer left to sign up")
 
 
 def a_running_canvass() -> Canvass:
@@ -447,27 +452,27 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
         lambda r: Attempt({"number": r.number, "action": "cancel"}, {"note": "x"}, r)
     )(in_county(ProxyRequest, status="requested")),
     ("POST", "/api/v1/volunteers/activities/{id}/signups"): lambda: (
-        lambda a: Attempt(
-            {"id": a.pk},
-            {"volunteer": a.team.members.order_by("pk")[0].pk},
-            a,
-        )
-    )(an_activity()),
+        lambda a, v: Attempt({"id": a.pk}, {"volunteer": v.pk}, a)
+    )(*a_free_place()),
     ("POST", "/api/v1/volunteers/signups/{id}/hours"): lambda: (
         lambda s: Attempt({"id": s.pk}, {"hours": "2.0"}, s)
-    )(a_signup()),
+    )(a_signup(confirmed_at__isnull=True)),
     ("POST", "/api/v1/volunteers/signups/{id}/confirm"): lambda: (
         lambda s: Attempt({"id": s.pk}, {}, s)
-    )(a_signup()),
-    ("POST", "/api/v1/homecare"): lambda: Attempt(
-        {},
-        {
-            "resident": in_county(Resident).pk,
-            "group": SpecialGroup.objects.filter(is_active=True).order_by("pk")[0].code,
-            "summary": "越界",
-            "due_day": next_week(3),
-        },
-    ),
+    )(a_signup(confirmed_at__isnull=True, hours__isnull=False)),
+    ("POST", "/api/v1/homecare"): lambda: (
+        lambda t: Attempt(
+            {},
+            {
+                "resident": t.resident_id,
+                "group": t.group.code,
+                "team": t.team_id,
+                "summary": "越界",
+                "due_day": next_week(3),
+            },
+            t.resident,
+        )
+    )(in_county(HomeTask, team__isnull=False)),
     ("POST", "/api/v1/homecare/{number}/{action}"): lambda: (
         lambda t: Attempt({"number": t.number, "action": "cancel"}, {"note": "x"}, t)
     )(in_county(HomeTask, status="assigned")),
@@ -483,7 +488,7 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
     ),
     ("POST", "/api/v1/residents"): lambda: (
         lambda h: Attempt(
-            {}, {"household": h.number, "name": "越界", "id_number": "330402199001011234"}, h
+            {}, {"household": h.number, "name": "越界", "id_number": "330402199001011230"}, h
         )
     )(in_county(Household)),
     ("POST", "/api/v1/residents/{id}/moves"): lambda: (
@@ -506,7 +511,7 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
         place_field="region",
     ),
     ("POST", "/api/v1/canvasses/{number}/{action}"): lambda: (
-        lambda c: Attempt({"number": c.number, "action": "close"}, {}, c)
+        lambda c: Attempt({"number": c.number, "action": "cancel"}, {"note": "x"}, c)
     )(a_running_canvass()),
     ("POST", "/api/v1/canvasses/{number}/assignments"): lambda: (
         lambda c: Attempt(
@@ -565,7 +570,14 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
         in_county(Shift)
     ),
     ("PUT", "/api/v1/duty-policies/{county}"): lambda: Attempt(
-        {"county": COUNTY}, {"max_hours_day": 20}
+        {"county": COUNTY},
+        {
+            "max_hours_day": 20,
+            "max_hours_week": 100,
+            "max_days_in_a_row": 20,
+            "max_nights_in_a_row": 20,
+            "max_nights_week": 7,
+        },
     ),
     ("POST", "/api/v1/duty/detect"): lambda: Attempt({}, {"county": COUNTY}),
     ("POST", "/api/v1/rest-orders/{number}/{action}"): lambda: (
