@@ -22,10 +22,24 @@ from django.test import Client
 
 from gridgov.accounts.actions import do_issue_token
 from gridgov.alerts.models import EarlyWarning, Rule, SignalSource
+from gridgov.appointments.models import Booking, Resource
+from gridgov.assistance.models import Activity, HomeTask, ProxyRequest, ProxyService, SignUp
+from gridgov.campaigns.actions import ItemData, StageSpec, do_create_campaign, do_save_items
+from gridgov.campaigns.models import Item
+from gridgov.care.actions import _propose
+from gridgov.care.models import CareProblem, DutyPost, RestOrder, Shift
 from gridgov.core.models import AuditEntry
 from gridgov.events.choices import EventStatus
 from gridgov.events.models import Event
 from gridgov.filings.models import NightWorkFiling
+from gridgov.households.models import (
+    Building,
+    Canvass,
+    Canvassed,
+    House,
+    Household,
+    Resident,
+)
 from gridgov.inspections.choices import PlanStatus
 from gridgov.inspections.models import (
     EnforcementCase,
@@ -143,6 +157,53 @@ def an_errand() -> Errand:
 
 def a_scenario() -> Scenario:
     return Scenario.objects.filter(jurisdiction__code=COUNTY, is_active=True).order_by("pk")[0]
+
+
+def a_microgrid() -> Region:
+    return Region.objects.filter(level="microgrid", code__startswith=GRID_A).order_by("code")[0]
+
+
+def a_signup(**filters) -> SignUp:
+    signups = SignUp.objects.filter(activity__team__region__county__code=COUNTY, **filters)
+    return signups.order_by("pk")[0]
+
+
+def a_free_place() -> tuple[Activity, object]:
+    """An activity of 南湖区 and a volunteer of its team not signed up to it yet."""
+    for activity in Activity.objects.filter(team__region__county__code=COUNTY).order_by("pk"):
+        free = activity.team.members.exclude(signups__activity=activity).order_by("pk").first()
+        if free is not None:
+            return activity, free
+    raise AssertionError("the demo has no activity of 南湖区 with a volunteer left to sign up")
+
+
+def a_running_canvass() -> Canvass:
+    return Canvass.objects.filter(region__county__code=COUNTY, status="running").order_by("pk")[0]
+
+
+def a_canvassed_household() -> Canvassed:
+    return Canvassed.objects.filter(canvass=a_running_canvass(), state="pending").order_by("pk")[0]
+
+
+def an_item(*, moved: bool) -> Item:
+    """The campaigns' demo is in 嘉善县: a campaign of 南湖区 with one item, set up here."""
+    campaign = do_create_campaign(
+        region=Region.objects.get(code=DEMO_TOWN),
+        name="越界征迁",
+        stages=[StageSpec("摸底"), StageSpec("签约")],
+        started_on=dt.date.today() - dt.timedelta(days=30),
+        actor="test",
+    )
+    reached = {"摸底": dt.date.today() - dt.timedelta(days=1)} if moved else {}
+    do_save_items(campaign, [ItemData(code="X-1", name="越界企业", reached=reached)], actor="test")
+    return campaign.items.get()
+
+
+def a_proposed_rest_order() -> RestOrder:
+    """The demo's rest orders are all closed: detection proposes one for a worker of 南湖区."""
+    staff = Staff.objects.filter(region__county__code=COUNTY, is_active=True).order_by("pk")[0]
+    breach = {"rule": "hours_day", "value": 16, "limit": 12, "day": "x"}
+    return _propose(staff, [breach], dt.date.today())
 
 
 def next_week(days: int) -> str:
@@ -342,6 +403,192 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
     ("PUT", "/api/v1/signal-sources/{code}"): lambda: (
         lambda s: Attempt({"code": s.code}, {"code": s.code, "name": "改了", "kind": s.kind}, s)
     )(SignalSource.objects.get(code="noise")),
+    # Appointments: the resources of 南湖区's service halls and their bookings.
+    ("POST", "/api/v1/appointments/bookings"): lambda: (
+        lambda r: Attempt(
+            {},
+            {
+                "resource": r.pk,
+                "slot_start": f"{next_week(2)}T09:00:00+08:00",
+                "name": "越界",
+                "phone": "13812345678",
+            },
+            r,
+        )
+    )(in_county(Resource)),
+    ("POST", "/api/v1/appointments/walk-ins"): lambda: (
+        lambda r: Attempt({}, {"resource": r.pk, "name": "越界"}, r)
+    )(in_county(Resource)),
+    ("POST", "/api/v1/appointments/waiting"): lambda: (
+        lambda r: Attempt(
+            {}, {"resource": r.pk, "day": next_week(2), "name": "越界", "phone": "13812345678"}, r
+        )
+    )(in_county(Resource)),
+    ("POST", "/api/v1/appointments/public/codes"): "the public page: texts a booking code to "
+    "the phone given, no account and no place, counted per phone and per address "
+    "(tests/appointments)",
+    ("POST", "/api/v1/appointments/public/bookings"): "the public page: anyone books an open "
+    "resource with the code texted to their phone, no account (tests/appointments)",
+    ("POST", "/api/v1/bookings/{number}/{action}"): lambda: (
+        lambda b: Attempt({"number": b.number, "action": "cancel"}, {"note": "x"}, b)
+    )(in_county(Booking, status="booked")),
+    # Assistance: proxy services, requests, volunteers and home services of 南湖区.
+    ("POST", "/api/v1/assistance/services"): lambda: Attempt(
+        {},
+        {"county": COUNTY, "name": "越界代办", "office": "x", "usual_days": 3, "mode": "nearby"},
+        place_field="county",
+    ),
+    ("PUT", "/api/v1/assistance/services/{id}"): lambda: (
+        lambda s: Attempt(
+            {"id": s.pk},
+            {"name": "改了", "office": s.office, "usual_days": 3, "mode": s.mode},
+            s,
+        )
+    )(in_county(ProxyService)),
+    ("POST", "/api/v1/assistance/requests"): lambda: Attempt(
+        {}, {"service": in_county(ProxyService).pk, "resident": in_county(Resident).pk}
+    ),
+    ("POST", "/api/v1/assistance/{number}/{action}"): lambda: (
+        lambda r: Attempt({"number": r.number, "action": "cancel"}, {"note": "x"}, r)
+    )(in_county(ProxyRequest, status="requested")),
+    ("POST", "/api/v1/volunteers/activities/{id}/signups"): lambda: (
+        lambda a, v: Attempt({"id": a.pk}, {"volunteer": v.pk}, a)
+    )(*a_free_place()),
+    ("POST", "/api/v1/volunteers/signups/{id}/hours"): lambda: (
+        lambda s: Attempt({"id": s.pk}, {"hours": "2.0"}, s)
+    )(a_signup(confirmed_at__isnull=True)),
+    ("POST", "/api/v1/volunteers/signups/{id}/confirm"): lambda: (
+        lambda s: Attempt({"id": s.pk}, {}, s)
+    )(a_signup(confirmed_at__isnull=True, hours__isnull=False)),
+    ("POST", "/api/v1/homecare"): lambda: (
+        lambda t: Attempt(
+            {},
+            {
+                "resident": t.resident_id,
+                "group": t.group.code,
+                "team": t.team_id,
+                "summary": "越界",
+                "due_day": next_week(3),
+            },
+            t.resident,
+        )
+    )(in_county(HomeTask, team__isnull=False)),
+    ("POST", "/api/v1/homecare/{number}/{action}"): lambda: (
+        lambda t: Attempt({"number": t.number, "action": "cancel"}, {"note": "x"}, t)
+    )(in_county(HomeTask, status="assigned")),
+    # Households: the ledgers of 南湖区 and its door-knocking canvasses.
+    ("POST", "/api/v1/buildings"): lambda: Attempt(
+        {}, {"name": "越界楼", "address": "越界路1号", "microgrid": a_microgrid().code}
+    ),
+    ("POST", "/api/v1/houses"): lambda: (
+        lambda b: Attempt({}, {"building": b.pk, "use": "own_home", "room": "999"}, b)
+    )(in_county(Building)),
+    ("POST", "/api/v1/households"): lambda: (lambda h: Attempt({}, {"house": h.pk}, h))(
+        in_county(House)
+    ),
+    ("POST", "/api/v1/residents"): lambda: (
+        lambda h: Attempt(
+            {}, {"household": h.number, "name": "越界", "id_number": "330402199001011230"}, h
+        )
+    )(in_county(Household)),
+    ("POST", "/api/v1/residents/{id}/moves"): lambda: (
+        lambda r: Attempt({"id": r.pk}, {"kind": "move_out"}, r)
+    )(in_county(Resident)),
+    ("POST", "/api/v1/residents/{id}/reveal"): lambda: (
+        lambda r: Attempt({"id": r.pk}, {"field": "phone", "purpose": "contact"}, r)
+    )(in_county(Resident)),
+    ("POST", "/api/v1/residents/{id}/colour"): lambda: (
+        lambda r: Attempt({"id": r.pk}, {"colour": "red", "reason": "越界"}, r)
+    )(in_county(Resident)),
+    ("POST", "/api/v1/canvasses"): lambda: Attempt(
+        {},
+        {
+            "title": "越界走访",
+            "region": Region.objects.get(code=DEMO_TOWN).pk,
+            "starts_on": next_week(1),
+            "ends_on": next_week(6),
+        },
+        place_field="region",
+    ),
+    ("POST", "/api/v1/canvasses/{number}/{action}"): lambda: (
+        lambda c: Attempt({"number": c.number, "action": "cancel"}, {"note": "x"}, c)
+    )(a_running_canvass()),
+    ("POST", "/api/v1/canvasses/{number}/assignments"): lambda: (
+        lambda c: Attempt(
+            {"number": c.number},
+            {"staff": a_nanhu_staff_member().pk, "level": "grid", "region": c.region_id},
+            c,
+        )
+    )(a_running_canvass()),
+    ("POST", "/api/v1/canvasses/{number}/households/{household}/excuse"): lambda: (
+        lambda row: Attempt(
+            {"number": row.canvass.number, "household": row.household.number},
+            {"reason": "越界"},
+            row,
+        )
+    )(a_canvassed_household()),
+    ("POST", "/api/v1/canvasses/{number}/visits"): lambda: (
+        lambda row: Attempt(
+            {"number": row.canvass.number}, {"household": row.household.number}, row
+        )
+    )(a_canvassed_household()),
+    # Campaigns: an item of a campaign of 南湖区 (the demo's campaign is in 嘉善县).
+    ("POST", "/api/v1/campaigns"): lambda: Attempt(
+        {},
+        {
+            "name": "越界征迁",
+            "region": DEMO_TOWN,
+            "started_on": next_week(0),
+            "stages": [{"name": "摸底"}, {"name": "签约"}],
+        },
+    ),
+    ("POST", "/api/v1/campaigns/{number}/items/{id}/moves"): lambda: (
+        lambda i: Attempt({"number": i.campaign.number, "id": i.pk}, {"stage": "摸底"}, i)
+    )(an_item(moved=False)),
+    ("POST", "/api/v1/campaigns/{number}/items/{id}/undo"): lambda: (
+        lambda i: Attempt({"number": i.campaign.number, "id": i.pk}, {"reason": "越界"}, i)
+    )(an_item(moved=True)),
+    # Care for the people on duty: posts, shifts, the duty policy, rest orders, care visits.
+    ("POST", "/api/v1/duty-posts"): lambda: Attempt(
+        {},
+        {"code": "X-CROSS", "name": "越界岗", "kind": "checkpoint", "region": DEMO_TOWN},
+        place_field="region",
+    ),
+    ("POST", "/api/v1/shifts"): lambda: (
+        lambda s: Attempt(
+            {},
+            {
+                "staff": s.staff_id,
+                "post": s.post_id,
+                "starts_at": f"{next_week(20)}T08:00:00+08:00",
+                "ends_at": f"{next_week(20)}T16:00:00+08:00",
+            },
+            place_field="post",
+        )
+    )(in_county(Shift)),
+    ("DELETE", "/api/v1/shifts/{id}"): lambda: (lambda s: Attempt({"id": s.pk}, {}, s))(
+        in_county(Shift)
+    ),
+    ("PUT", "/api/v1/duty-policies/{county}"): lambda: Attempt(
+        {"county": COUNTY},
+        {
+            "max_hours_day": 20,
+            "max_hours_week": 100,
+            "max_days_in_a_row": 20,
+            "max_nights_in_a_row": 20,
+            "max_nights_week": 7,
+        },
+    ),
+    ("POST", "/api/v1/duty/detect"): lambda: Attempt({}, {"county": COUNTY}),
+    ("POST", "/api/v1/rest-orders/{number}/{action}"): lambda: (
+        lambda o: Attempt({"number": o.number, "action": "dismiss"}, {"note": "x"}, o)
+    )(a_proposed_rest_order()),
+    ("POST", "/api/v1/care-visits"): lambda: Attempt(
+        {}, {"post": in_county(DutyPost).pk, "problems": ["越界"]}, place_field="post"
+    ),
+    ("POST", "/api/v1/care-problems/{number}/{action}"): lambda: (
+        lambda p: Attempt({"number": p.number, "action": "take"}, {}, p)
+    )(in_county(CareProblem, status="raised")),
 }
 
 OPERATIONS = [(method, path) for method, path, _types in write_operations()]
