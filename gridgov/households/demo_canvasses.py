@@ -6,6 +6,7 @@ of its households visited — both through the same actions the pages use.
 import datetime as dt
 import random
 
+from django.db.models import Count
 from django.utils import timezone
 
 from gridgov.org.choices import Role
@@ -18,7 +19,6 @@ from .choices import HouseholdState, VisitOutcome
 from .models import Canvass, Canvassed, Household
 
 DEMO_TOWN = "330402013"  # 东栅街道
-FINISHED_AT_MOST = 120  # households of the finished canvass's grid
 RUNNING_VISITS = 80
 
 
@@ -45,12 +45,15 @@ def _visit_all(canvass, rows, visitor, rng, *, nobody_home=0.0) -> int:
 
 
 def _grid_for_finished(town) -> Region | None:
-    """A grid of the town with a few households (the finished canvass stays quick to load)."""
-    for grid in Region.objects.filter(town=town, level="grid").order_by("code"):
-        count = Household.objects.filter(grid=grid).count()
-        if 0 < count <= FINISHED_AT_MOST:
-            return grid
-    return None
+    """The town's grid with the fewest households (the finished canvass visits every one)."""
+    grids = (
+        Household.objects.filter(town=town, grid__isnull=False)
+        .values("grid")
+        .annotate(n=Count("pk"))
+        .order_by("n", "grid")
+    )
+    first = grids.first()
+    return Region.objects.get(pk=first["grid"]) if first else None
 
 
 def load_demo_canvasses(demo) -> dict:
