@@ -3,10 +3,8 @@ certificate; home-service tasks for special groups and their coverage; the figur
 
 import datetime as dt
 import io
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -16,8 +14,10 @@ from gridgov.core.errors import Conflict, InvalidInput, NotPermitted
 from gridgov.core.models import AuditEntry
 from gridgov.households.models import SpecialGroup
 from gridgov.org.models import Staff
-from tests.conftest import DEMO_TOWN, client_for
+from gridgov.regions.models import Region
+from tests.conftest import DEMO_TOWN, GRID_A, client_for
 from tests.events.conftest import jpeg
+from tests.threads import committed, in_threads, threads_on_a_database_file
 
 from .conftest import SYSTEM
 
@@ -59,28 +59,33 @@ def test_sign_ups_stop_at_the_capacity(team):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_last_sign_ups_at_once_take_the_last_place_once(grid_a):
-    team = actions.do_add_team(grid_a.village, name="并发队", kind="other", actor=SYSTEM)
-    activity = activity_of(team, capacity=1)
-    people = [actions.do_add_volunteer(team, actor=SYSTEM, name=n) for n in ("甲", "乙")]
-    outcomes = []
+def test_two_last_sign_ups_at_once_take_the_last_place_once(
+    _demo_snapshot, transactional_db, tmp_path
+):
+    with threads_on_a_database_file(tmp_path):
 
-    def sign(volunteer):
-        try:
-            actions.do_sign_up(activity, volunteer, actor=SYSTEM)
-            outcomes.append("ok")
-        except Conflict:
-            outcomes.append("full")
-        finally:
-            connection.close()
+        def prepare():
+            village = Region.objects.get(code=GRID_A).village
+            team = actions.do_add_team(village, name="并发队", kind="other", actor=SYSTEM)
+            people = [actions.do_add_volunteer(team, actor=SYSTEM, name=n) for n in ("甲", "乙")]
+            return activity_of(team, capacity=1), people
 
-    threads = [threading.Thread(target=sign, args=(p,)) for p in people]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+        activity, people = committed(prepare)
+
+        def sign(volunteer):
+            def work():
+                try:
+                    actions.do_sign_up(activity, volunteer, actor=SYSTEM)
+                    return "ok"
+                except Conflict:
+                    return "full"
+
+            return work
+
+        outcomes = in_threads(*(sign(p) for p in people))
+        signed = committed(lambda: activity.signups.count())
     assert sorted(outcomes) == ["full", "ok"]
-    assert activity.signups.count() == 1
+    assert signed == 1
 
 
 def test_hours_count_once_the_organiser_confirms_them(team, gridworker_a, gridworker_b):
