@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from gridgov.core.errors import NotFound
+from gridgov.core.errors import NotFound, stored_id
 from gridgov.core.pii import mask_name, mask_phone
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import scoped
@@ -24,7 +24,10 @@ def resources_for(user):
 
 
 def resource_for(user, pk) -> Resource:
-    resource = resources_for(user).filter(pk=pk).first()
+    """The resource with this id in the user's area; 404 for any other id, or for text that is
+    not one (a query string's "null")."""
+    pk = stored_id(pk)
+    resource = resources_for(user).filter(pk=pk).first() if pk is not None else None
     if resource is None:
         raise NotFound()
     return resource

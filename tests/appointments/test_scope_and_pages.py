@@ -92,3 +92,13 @@ def test_the_demo_has_a_counselling_service_with_a_month_of_bookings():
     assert "朋辈倾诉" in names and "便民服务窗口" in names
     assert Booking.objects.filter(status="no_show").exists()
     assert Booking.objects.filter(channel="walk_in").exists()
+
+
+def test_a_resource_that_is_not_an_id_is_not_found_rather_than_a_server_error(
+    resource, dispatcher_town
+):
+    client = client_for(dispatcher_town)
+    for value in ("null", "abc", "0", "99999999999999999999"):
+        answer = client.get("/api/v1/appointments/bookings", {"resource": value})
+        assert answer.status_code == 404, value
+    assert client.get("/api/v1/appointments/bookings", {"resource": resource.pk}).status_code == 200

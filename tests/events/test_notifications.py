@@ -40,8 +40,8 @@ def test_the_reporter_is_not_told_of_their_own_step(
     gridworker_a, dispatcher_town, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report(gridworker_a)
-    assert not Notification.objects.filter(user=gridworker_a).exists()
+        event = report(gridworker_a)
+    assert not Notification.objects.filter(user=gridworker_a, url=event.get_absolute_url()).exists()
 
 
 def test_nobody_reads_another_persons_messages(

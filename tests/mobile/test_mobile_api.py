@@ -93,6 +93,7 @@ def test_the_task_list_reads_a_fixed_number_of_queries(
 
 
 def test_my_messages_are_mine_only(gridworker_a, gridworker_b):
+    Notification.objects.filter(user__in=[gridworker_a, gridworker_b]).delete()  # the demo's
     Notification.objects.create(user=gridworker_a, text="事件已退回", url="/events/")
     Notification.objects.create(user=gridworker_b, text="别人的消息", url="/events/")
     texts = [
