@@ -98,10 +98,10 @@ def test_every_canvass_endpoint_is_in_the_schema_with_its_serializers(admin_user
 
 
 def test_starting_a_big_area_makes_its_households_in_a_background_job_with_progress(
-    grid_a, grid_b, dispatcher_town, monkeypatch, django_capture_on_commit_callbacks
+    quiet_grid_a, quiet_grid_b, quiet_dispatcher, monkeypatch, django_capture_on_commit_callbacks
 ):
     made = []
-    for grid in (grid_a, grid_b):
+    for grid in (quiet_grid_a, quiet_grid_b):
         made += make_households(microgrids_of(grid, 1)[0], count=2, people=2)
     monkeypatch.setattr(canvass_actions, "BACKGROUND_FROM", 0)
     progress = []
@@ -109,16 +109,16 @@ def test_starting_a_big_area_makes_its_households_in_a_background_job_with_progr
         canvass_actions, "report_progress", lambda job, message: progress.append(message)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        canvass = running_canvass(grid_a.town, dispatcher_town)
+        canvass = running_canvass(quiet_grid_a.town, quiet_dispatcher)
     assert canvass.status == CanvassStatus.RUNNING
     job = Job.objects.get(kind="canvass_households", params__canvass=canvass.pk)
     assert job.status == "succeeded", job.message
     assert job.summary == {"households": len(made)}
-    villages = Region.objects.filter(town=grid_a.town, level="village").count()
+    villages = Region.objects.filter(town=quiet_grid_a.town, level="village").count()
     assert progress == [f"{i}/{villages}" for i in range(1, villages + 1)]  # village by village
-    town_row = Coverage.objects.get(canvass=canvass, region=grid_a.town)
+    town_row = Coverage.objects.get(canvass=canvass, region=quiet_grid_a.town)
     assert (town_row.households_total, town_row.persons_total) == (len(made), 2 * len(made))
-    assert Coverage.objects.filter(canvass=canvass, parent=grid_a.town).count() == villages
+    assert Coverage.objects.filter(canvass=canvass, parent=quiet_grid_a.town).count() == villages
 
     # Delivered twice: nothing made again.
     assert canvass_actions.make_households_job(job) == {"households": len(made)}

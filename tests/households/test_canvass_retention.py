@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 def closed_canvass(grid, organiser, *, emergency: bool):
-    """A canvass of three households: two visited (one with a photo and a note), one excused."""
+    """A canvass of three households: two visited (one with a photo and a note), one excused;
+    the grid must hold no others (the quiet town's)."""
     households = make_households(microgrids_of(grid, 1)[0], count=3, people=2)
     canvass = running_canvass(grid, organiser, is_emergency=emergency)
     first, second, third = (h.number for h in households)
@@ -56,15 +57,15 @@ def audited(canvass, action: str):
     )
 
 
-def test_closing_sets_the_retention_date_from_the_kind_of_canvass(grid_a, dispatcher_town):
-    canvass = closed_canvass(grid_a, dispatcher_town, emergency=True)
+def test_closing_sets_the_retention_date_from_the_kind_of_canvass(quiet_grid_a, quiet_dispatcher):
+    canvass = closed_canvass(quiet_grid_a, quiet_dispatcher, emergency=True)
     assert canvass.retain_until == timezone.localdate() + dt.timedelta(days=90)
 
 
 def test_an_emergency_canvass_is_purged_once_its_period_ends_and_its_counts_stay(
-    grid_a, dispatcher_town
+    quiet_grid_a, quiet_dispatcher
 ):
-    canvass = closed_canvass(grid_a, dispatcher_town, emergency=True)
+    canvass = closed_canvass(quiet_grid_a, quiet_dispatcher, emergency=True)
     photo_ids = list(Visit.objects.filter(canvass=canvass).values_list("photos", flat=True))
     before = kept(canvass)
 
@@ -83,8 +84,10 @@ def test_an_emergency_canvass_is_purged_once_its_period_ends_and_its_counts_stay
     assert canvass.purged_at == later
 
 
-def test_applying_retention_again_changes_nothing_and_audits_nothing(grid_a, dispatcher_town):
-    canvass = closed_canvass(grid_a, dispatcher_town, emergency=True)
+def test_applying_retention_again_changes_nothing_and_audits_nothing(
+    quiet_grid_a, quiet_dispatcher
+):
+    canvass = closed_canvass(quiet_grid_a, quiet_dispatcher, emergency=True)
     later = timezone.now() + dt.timedelta(days=91)
     assert canvass.number in retention.apply_all(now=later)
     before = kept(canvass)
@@ -95,10 +98,10 @@ def test_applying_retention_again_changes_nothing_and_audits_nothing(grid_a, dis
 
 
 def test_an_ordinary_canvass_is_anonymised_keeping_its_visits_and_counts(
-    grid_a, dispatcher_town, monkeypatch
+    quiet_grid_a, quiet_dispatcher, monkeypatch
 ):
     monkeypatch.setattr(retention, "BATCH", 3)  # the four answers take two batches
-    canvass = closed_canvass(grid_a, dispatcher_town, emergency=False)
+    canvass = closed_canvass(quiet_grid_a, quiet_dispatcher, emergency=False)
     before = kept(canvass)
     later = timezone.now() + dt.timedelta(days=1096)
 
