@@ -59,6 +59,7 @@ bench: setup
 	$(PY) bench/faults.py
 	$(PY) bench/faults.py --database postgres://postgres@127.0.0.1:5432/gridgov_faults
 	$(PY) bench/booking.py
+	$(PY) bench/duty.py
 
 clean:
 	rm -rf $(VENV) var gridgov/static/vendor
