@@ -148,7 +148,7 @@ def phase_list(options) -> dict:
     except Resolver404:
         return {"present": False}
     village = Region.objects.get(code=options.village)
-    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    client = Client(HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https")
     client.force_login(get_user_model().objects.get(username="bench-admin"))
     url = f"/api/v1/residents?region={village.pk}"
     times, status = [], None
@@ -178,7 +178,7 @@ def phase_coverage(options) -> dict:
     from gridgov.regions.models import Region
 
     county = Region.objects.get(code=COUNTY)
-    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    client = Client(HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https")
     client.force_login(get_user_model().objects.get(username="bench-admin"))
     today = timezone.localdate().isoformat()
     created = client.post(
