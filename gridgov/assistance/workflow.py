@@ -17,7 +17,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.inspections.workflow import _end_of  # a day's deadline ends at 23:59, as there
+from gridgov.core.dates import end_of_day
 from gridgov.org.choices import Role
 from gridgov.workflow.deadlines import OVERDUE, DeadlineRule, chase, overdue_transition
 from gridgov.workflow.engine import SYSTEM, Deadline, Transition, Workflow
@@ -167,7 +167,7 @@ TASK_TRANSITIONS = (
 
 
 def task_deadline(task, step: str, start) -> Deadline:
-    due = _end_of(task.due_day)
+    due = end_of_day(task.due_day)
     if due <= start:
         due = after_working_days(start, 1)
     return Deadline(step=step, warn_at=warning_time(start, due), due_at=due)

@@ -10,9 +10,8 @@ empty. The export writes the same columns, so an exported board reads back as it
 
 from django.utils.translation import gettext as _
 
-from gridgov.core.csvfiles import file_records, parse_records
+from gridgov.core.csvfiles import cell_day, file_records, parse_records
 from gridgov.core.csvfiles import problem as file_problem
-from gridgov.powers.files import parse_day
 from gridgov.regions.choices import CRS
 
 from .actions import ItemData, do_save_items
@@ -83,7 +82,7 @@ def parse_row(number: int, cells: dict, stage_names: list[str]) -> tuple[ItemDat
     reached = {}
     for name in stage_names:
         if cells[name]:
-            day = parse_day(cells[name])
+            day = cell_day(cells[name])
             if day is None:
                 refuse(name, _("not a date (YYYY-MM-DD)"))
             reached[name] = day

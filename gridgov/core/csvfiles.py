@@ -20,6 +20,7 @@ for ledgers of a million rows.
 import csv
 import datetime
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -395,3 +396,18 @@ def file_table(
         return (sheet.end[0] + 1 if sheet.end else 0), _sheet_records(sheet, limits)
     text = decode_text(data)
     return text.count("\n") + 1, csv_records(text, limits)
+
+
+_CELL_DAY = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def cell_day(text: str) -> datetime.date | None:
+    """A day as people type it in a spreadsheet cell (2024-03-01, 2024/3/1, 2024年3月1日), or
+    None when the cell holds no real day."""
+    match = _CELL_DAY.match(text)
+    if match is None:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None

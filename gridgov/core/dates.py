@@ -42,3 +42,8 @@ def required_day(value: str | None, name: str):
             details=[{"field": name, "message": _("A date is required.")}],
         )
     return day
+
+
+def end_of_day(day) -> datetime:
+    """A deadline that falls on `day`: 23:59 local time."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))

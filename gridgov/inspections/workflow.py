@@ -13,6 +13,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.dates import end_of_day
 from gridgov.org.choices import Role
 from gridgov.workflow.deadlines import OVERDUE, DeadlineRule, chase, overdue_transition
 from gridgov.workflow.engine import CITIZEN, SYSTEM, Deadline, PublicActor, Transition, Workflow
@@ -122,14 +123,10 @@ INSPECTION_TRANSITIONS = (
 )  # fmt: skip
 
 
-def _end_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
-
-
 def inspection_deadline(task, step: str, start) -> Deadline:
     if step == InspectionStep.INSPECT and task.planned_for is not None:
         # A planned visit is due on its day; yellow from that morning.
-        due = _end_of(max(task.planned_for, timezone.localdate(start)))
+        due = end_of_day(max(task.planned_for, timezone.localdate(start)))
         return Deadline(step=step, warn_at=due - dt.timedelta(hours=16), due_at=due)
     hours = {
         InspectionStep.ASSIGN: ASSIGN_HOURS,
@@ -202,7 +199,7 @@ RECTIFICATION_TRANSITIONS = (
 
 def rectification_deadline(order, step: str, start) -> Deadline:
     if step == RectificationStep.RECTIFY:
-        due = _end_of(order.deadline)
+        due = end_of_day(order.deadline)
         return Deadline(step=step, warn_at=due - dt.timedelta(days=1), due_at=due)
     return Deadline(
         step=step,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from gridgov.core.csvfiles import file_records, parse_records
+from gridgov.core.csvfiles import cell_day, file_records, parse_records
 from gridgov.core.csvfiles import problem as file_problem
 from gridgov.org.models import Department
 from gridgov.regions.models import Region
@@ -62,7 +62,6 @@ STATUS_BY_NAME = {
     "废止": PowerStatus.REPEALED,
 }
 CODE_PATTERN = re.compile(r"^\S{1,64}$")
-DAY_PATTERN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 MAX_NAME = 255
 MAX_LEGAL_BASIS = 4000
 MAX_DOCUMENT = 64
@@ -128,7 +127,7 @@ class _RowParser:
         if status is None:
             refuse(STATUS, _("%(v)r is not one of %(names)s")
                    % {"v": raw[STATUS], "names": "、".join(STATUS_NAMES.values())})  # fmt: skip
-        day = parse_day(raw[EFFECTIVE_FROM])
+        day = cell_day(raw[EFFECTIVE_FROM])
         if day is None:
             refuse(EFFECTIVE_FROM, _("not a date (YYYY-MM-DD): %(v)r") % {"v": raw[EFFECTIVE_FROM]})
         if len(raw[DOCUMENT]) > MAX_DOCUMENT:
@@ -163,16 +162,6 @@ class _RowParser:
                 DEPARTMENT,
                 _("%(v)r is no unit of %(area)s") % {"v": text, "area": self.jurisdiction.name},
             )
-        return None
-
-
-def parse_day(text: str) -> datetime.date | None:
-    match = DAY_PATTERN.match(text)
-    if match is None:
-        return None
-    try:
-        return datetime.date(*(int(part) for part in match.groups()))
-    except ValueError:
         return None
 
 

@@ -6,9 +6,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from gridgov.core.csvfiles import file_records, parse_records, problem
+from gridgov.core.csvfiles import cell_day, file_records, parse_records, problem
 from gridgov.core.validators import validate_uscc
-from gridgov.powers.files import parse_day
 
 from .actions import DisbursementRow
 from .models import BudgetLine
@@ -68,7 +67,7 @@ class _RowParser:
             refuse(LINE, _("no such budget line of the project"))
         if not raw[REFERENCE] or len(raw[REFERENCE]) > 40:
             refuse(REFERENCE, _("a voucher number of 1 to 40 characters is required"))
-        day = parse_day(raw[DAY])
+        day = cell_day(raw[DAY])
         if day is None:
             refuse(DAY, _("a date such as 2026-03-01 is required"))
         if not raw[PAYEE] or len(raw[PAYEE]) > 120:

@@ -13,8 +13,8 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.dates import end_of_day
 from gridgov.inspections.selectors import department_user_ids
-from gridgov.inspections.workflow import _end_of  # a deadline date ends at 23:59, as there
 from gridgov.org.choices import Role
 from gridgov.workflow.deadlines import OVERDUE, DeadlineRule, chase, overdue_transition
 from gridgov.workflow.engine import SYSTEM, Deadline, Transition, Workflow
@@ -178,7 +178,7 @@ GUARDS = {"group": _of_group, "responsible": _responsible}
 
 def finding_deadline(finding, step: str, start) -> Deadline:
     if step == FindingStep.RECTIFY and finding.deadline is not None:
-        due = _end_of(max(finding.deadline, timezone.localdate(start)))
+        due = end_of_day(max(finding.deadline, timezone.localdate(start)))
         return Deadline(step=step, warn_at=due - dt.timedelta(days=2), due_at=due)
     hours = STEP_HOURS.get(step, STEP_HOURS[FindingStep.IMPROVE])
     return Deadline(
