@@ -219,3 +219,113 @@ def scoped(queryset, user):
 
 def capabilities_of(user) -> frozenset:
     return _gate("capabilities_of")(user)
+
+
+# --- The cockpit (驾驶舱) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of a cockpit tile.
+
+    key: unique across all tiles, "<tile>.<figure>" ("events.on_time_rate").
+    unit: what it counts, shown after it ("%", "件", "户", "人", "亩"); "%" values are 0–100.
+    higher_is_better: which way is good (colours on the maps, arrows on the tiles).
+    rows: rows(region, period) -> the URL of the filtered list behind the number, or None.
+    """
+
+    key: str
+    label: str
+    unit: str = ""
+    higher_is_better: bool = True
+    rows: Callable | None = None
+
+
+@dataclass(frozen=True)
+class CockpitTile:
+    """An area's part of the cockpit, declared in the area's registry.py.
+
+    read(region, period) -> {figure key: number or None, "charts": {...}} for a `regions.Region`
+    and a `core.dates.Period`: figures come from rollups the worker keeps fresh, never from
+    scanning raw rows at page time. `by_child(region, period, key)` -> {child region id: number}
+    colours the map of the region's children by one figure (None: this tile's figures can't).
+    requires: the capability a user needs to see the tile (None: any staff member).
+    """
+
+    name: str
+    label: str
+    order: int
+    figures: tuple[Figure, ...]
+    read: Callable
+    by_child: Callable | None = None
+    requires: str | None = None
+
+
+_cockpit_tiles: dict[str, CockpitTile] = {}
+
+
+def register_cockpit_tile(tile: CockpitTile) -> None:
+    keys = [f.key for t in _cockpit_tiles.values() if t.name != tile.name for f in t.figures]
+    clash = {f.key for f in tile.figures} & set(keys)
+    if clash:
+        raise ImproperlyConfigured(f"Cockpit figures named twice: {', '.join(sorted(clash))}")
+    _cockpit_tiles[tile.name] = tile
+
+
+def cockpit_tiles() -> list[CockpitTile]:
+    return sorted(_cockpit_tiles.values(), key=lambda t: t.order)
+
+
+# --- Evaluation (考核) indicators -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorSource:
+    """A rate or count an indicator set can weigh, declared by the area that owns the rows.
+
+    measure(period, units) -> {unit id: (numerator, denominator)} for `units` of `unit_kind`
+    ("region": regions.Region ids, all of one level; "department": org.Department ids); a rate is
+    numerator / denominator, a count has denominator None. Run by the monthly evaluation job,
+    so it may aggregate raw rows (one query, not one per unit).
+    """
+
+    key: str
+    label: str
+    unit_kinds: tuple[str, ...]
+    measure: Callable
+    is_rate: bool = True
+
+
+_indicator_sources: dict[str, IndicatorSource] = {}
+
+
+def register_indicator_source(source: IndicatorSource) -> None:
+    _indicator_sources[source.key] = source
+
+
+def indicator_sources() -> dict[str, IndicatorSource]:
+    return dict(_indicator_sources)
+
+
+# --- Pushes: what happened, for whoever subscribed (webhooks, group robots) -------------------
+
+
+_push_receivers: list[Callable] = []
+
+
+def register_push_receiver(receive: Callable) -> None:
+    """receive(topic, payload, region_id) is called after the commit of the transaction that
+    published; it must only queue work (a delivery job), never send inline."""
+    _push_receivers.append(receive)
+
+
+def publish(topic: str, payload: dict, region_id: int | None = None) -> None:
+    """Tell the subscribers that `topic` happened ("event.overdue", "warning.raised",
+    "summary.daily"), once the current transaction commits. `payload` is JSON-ready."""
+    from django.db import transaction
+
+    def deliver():
+        for receive in _push_receivers:
+            receive(topic, payload, region_id)
+
+    transaction.on_commit(deliver)
