@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "gridgov.mobile",
     "gridgov.assistance",
     "gridgov.appointments",
+    "gridgov.cockpit",
     "gridgov.worktime",
 ]
 

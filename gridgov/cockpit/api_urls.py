@@ -1,0 +1,3 @@
+"""The cockpit's endpoints under /api/v1/cockpit/."""
+
+urlpatterns: list = []

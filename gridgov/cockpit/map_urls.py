@@ -1,0 +1,3 @@
+"""The cockpit's maps under /cockpit/map/."""
+
+urlpatterns: list = []
