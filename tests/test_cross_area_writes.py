@@ -32,6 +32,7 @@ from gridgov.core.models import AuditEntry
 from gridgov.events.choices import EventStatus
 from gridgov.events.models import Event
 from gridgov.filings.models import NightWorkFiling
+from gridgov.households.actions import do_place_unit
 from gridgov.households.models import (
     Building,
     Canvass,
@@ -39,6 +40,7 @@ from gridgov.households.models import (
     House,
     Household,
     Resident,
+    UnitPlacement,
 )
 from gridgov.inspections.choices import PlanStatus
 from gridgov.inspections.models import (
@@ -175,6 +177,11 @@ def a_free_place() -> tuple[Activity, object]:
         if free is not None:
             return activity, free
     raise AssertionError("the demo has no activity of 南湖区 with a volunteer left to sign up")
+
+
+def a_placed_unit() -> UnitPlacement:
+    """A unit of 南湖区 placed at one of its buildings (the demo places none)."""
+    return do_place_unit(a_target(), in_county(Building), actor="test")
 
 
 def a_running_canvass() -> Canvass:
@@ -480,6 +487,19 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
     ("POST", "/api/v1/buildings"): lambda: Attempt(
         {}, {"name": "越界楼", "address": "越界路1号", "microgrid": a_microgrid().code}
     ),
+    ("PUT", "/api/v1/buildings/{id}"): lambda: (
+        lambda b: Attempt(
+            {"id": b.pk},
+            {"name": "越界楼", "address": "越界路1号", "microgrid": a_microgrid().code},
+            b,
+        )
+    )(in_county(Building)),
+    ("POST", "/api/v1/buildings/{id}/units"): lambda: (
+        lambda b: Attempt({"id": b.pk}, {"target": a_target().pk}, b)
+    )(in_county(Building)),
+    ("DELETE", "/api/v1/buildings/{id}/units/{target}"): lambda: (
+        lambda p: Attempt({"id": p.building_id, "target": p.target_id}, {}, p)
+    )(a_placed_unit()),
     ("POST", "/api/v1/houses"): lambda: (
         lambda b: Attempt({}, {"building": b.pk, "use": "own_home", "room": "999"}, b)
     )(in_county(Building)),

@@ -30,6 +30,7 @@ from gridgov.regions.crs import wgs84_point
 from gridgov.regions.models import Region
 
 from .choices import HouseUse, MoveKind, Presence, Relation, ResidenceKind
+from .coverage import follow_households
 from .identity import parse_id_number
 from .models import (
     LEVELS,
@@ -226,12 +227,15 @@ def _levels_of(region: Region) -> dict:
 
 
 def replace_building(building: Building, microgrid: Region) -> None:
-    """Move a building and everything in it to another micro-grid: one statement per table."""
+    """Move a building and everything in it to another micro-grid: one statement per table,
+    and the households' rows in running canvasses with their counters."""
     building.place_in(microgrid)
     levels = _levels_of(microgrid)
     House.objects.filter(building=building).update(**levels)
-    Household.objects.filter(house__building=building).update(**levels)
+    households = Household.objects.filter(house__building=building)
+    households.update(**levels)
     Resident.objects.filter(household__house__building=building).update(**levels)
+    follow_households(households, microgrid)
 
 
 @transaction.atomic
@@ -369,8 +373,11 @@ def do_edit_household(household: Household, *, actor, note: str, house: House | 
         check_writes_in(actor, house)
         changes["house"] = [household.house_id, house.pk]
         household.house = house
+        was_in = household.microgrid_id
         household.place_in(house)
         Resident.objects.filter(household=household).update(**_levels_of(house))
+        if house.microgrid_id not in (None, was_in):
+            follow_households([household.pk], house.microgrid)
     household.save()
     audit.record("households.household.edit", actor=actor, target=household, changes=changes)
     return household

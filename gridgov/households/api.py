@@ -30,9 +30,12 @@ from .selectors import (
     houses_for,
     members,
     moves_of,
+    placement_for,
     region_for,
     resident_filter_from,
     resident_for,
+    unit_target_for,
+    units_of_building,
 )
 
 # --- Output -------------------------------------------------------------------------------
@@ -237,9 +240,71 @@ class BuildingListView(generics.ListAPIView):
 
 
 class BuildingDetailView(APIView):
-    @extend_schema(responses={200: BuildingSerializer, 404: dict})
+    @extend_schema(operation_id="buildings_read", responses={200: BuildingSerializer, 404: dict})
     def get(self, request, pk):
         return Response(BuildingSerializer(building_for(request.user, pk)).data)
+
+    @extend_schema(
+        operation_id="buildings_edit",
+        request=BuildingInput,
+        responses={200: BuildingSerializer, 400: dict, 403: dict, 404: dict, 409: dict},
+        description=_(
+            "Replace a building's description; a new point or micro-grid moves its houses, "
+            "households, residents and their rows in running canvasses with it."
+        ),
+    )
+    def put(self, request, pk):
+        building = building_for(request.user, pk)
+        data = _valid(BuildingInput, request)
+        building = actions.do_edit_building(
+            building, actions.BuildingData(**data), actor=request.user
+        )
+        return Response(BuildingSerializer(building).data)
+
+
+class UnitSerializer(serializers.Serializer):
+    target = serializers.IntegerField(source="target_id")
+    name = serializers.CharField(source="target.name")
+    building = serializers.IntegerField(source="building_id")
+
+
+class UnitInput(serializers.Serializer):
+    target = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("an inspection target's id")
+    )
+
+
+class BuildingUnitListView(APIView):
+    """The actual units (实有单位, inspection targets) at a building; placing one there."""
+
+    @extend_schema(
+        operation_id="building_units_list", responses={200: UnitSerializer(many=True), 404: dict}
+    )
+    def get(self, request, pk):
+        building = building_for(request.user, pk)
+        # A building holds a handful of units: the list is whole, bounded by the unit count.
+        return Response(UnitSerializer(units_of_building(building)[:500], many=True).data)
+
+    @extend_schema(
+        operation_id="building_units_place",
+        request=UnitInput,
+        responses={201: UnitSerializer, 400: dict, 403: dict, 404: dict},
+    )
+    def post(self, request, pk):
+        building = building_for(request.user, pk)
+        target = unit_target_for(request.user, _valid(UnitInput, request)["target"])
+        placement = actions.do_place_unit(target, building, actor=request.user)
+        return Response(UnitSerializer(placement).data, status=status.HTTP_201_CREATED)
+
+
+class BuildingUnitView(APIView):
+    @extend_schema(
+        operation_id="building_units_remove", responses={204: None, 403: dict, 404: dict}
+    )
+    def delete(self, request, pk, target):
+        building = building_for(request.user, pk)
+        actions.do_unplace_unit(placement_for(request.user, building, target), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class HouseListView(generics.ListAPIView):

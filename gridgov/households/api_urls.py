@@ -5,6 +5,12 @@ from . import api
 urlpatterns = [
     path("buildings", api.BuildingListView.as_view(), name="api-buildings"),
     path("buildings/<int:pk>", api.BuildingDetailView.as_view(), name="api-building"),
+    path("buildings/<int:pk>/units", api.BuildingUnitListView.as_view(), name="api-building-units"),
+    path(
+        "buildings/<int:pk>/units/<int:target>",
+        api.BuildingUnitView.as_view(),
+        name="api-building-unit",
+    ),
     path("houses", api.HouseListView.as_view(), name="api-houses"),
     path("households", api.HouseholdListView.as_view(), name="api-households"),
     path("households/<str:number>", api.HouseholdDetailView.as_view(), name="api-household"),

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from gridgov.regions.models import Region
 
-from .choices import CanvassTarget, HouseholdState, Presence
+from .choices import CanvassStatus, CanvassTarget, HouseholdState, Presence
 from .models import Canvassed, Coverage, Household, Resident
 
 # From the bottom of the tree up: the levels a canvass counts at.
@@ -165,6 +165,57 @@ def record_visit(canvassed, *, was: str, seen_before: int) -> bool:
         persons_seen=F("persons_seen") + seen,
     )
     return True
+
+
+def follow_households(households, microgrid: Region) -> int:
+    """Households re-placed in `microgrid` (their building moved, or they moved to a house
+    elsewhere): their rows in running canvasses follow them, and every level's counters move
+    with them exactly — the rows' totals leave the old place's chain and join the new one's, in
+    the caller's transaction. A household now outside a canvass's area leaves that canvass.
+    Closed canvasses keep the places they were counted in. Returns the rows moved or removed."""
+    rows = list(
+        Canvassed.objects.select_for_update()
+        .filter(household__in=households, canvass__status=CanvassStatus.RUNNING)
+        .select_related("canvass__region")
+        .order_by("pk")
+    )
+    for (canvass, old_ids), moved in _by_canvass_and_place(rows).items():
+        totals = _counted(moved)
+        _shift(canvass.pk, old_ids, totals, sign=-1)
+        ids = [row.pk for row in moved]
+        if canvass.region.contains(microgrid):
+            _shift(canvass.pk, region_ids(microgrid), totals, sign=+1)
+            Canvassed.objects.filter(pk__in=ids).update(
+                **{f"{level}_id": getattr(microgrid, f"{level}_id") for level in PLACE}
+            )
+        else:
+            Canvassed.objects.filter(pk__in=ids).delete()
+    return len(rows)
+
+
+def _by_canvass_and_place(rows) -> dict:
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault((row.canvass, tuple(region_ids(row))), []).append(row)
+    return groups
+
+
+def _counted(rows) -> dict:
+    """What a set of rows adds to each counter of their chain."""
+    return {
+        "households_total": len(rows),
+        "households_visited": sum(row.state in REACHED for row in rows),
+        "households_excused": sum(row.state == HouseholdState.EXCUSED for row in rows),
+        "persons_total": sum(row.persons_total for row in rows),
+        "persons_seen": sum(row.persons_seen for row in rows),
+    }
+
+
+def _shift(canvass_id: int, region_ids_: list[int], totals: dict, *, sign: int) -> None:
+    """Add (or take away) `totals` on the canvass's counters of these regions: one UPDATE."""
+    Coverage.objects.filter(canvass_id=canvass_id, region_id__in=region_ids_).update(
+        **{name: F(name) + sign * value for name, value in totals.items()}
+    )
 
 
 # --- Reading them ---------------------------------------------------------------------------

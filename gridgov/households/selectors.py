@@ -227,6 +227,42 @@ def units_of_building(building: Building):
     return UnitPlacement.objects.filter(building=building).select_related("target")
 
 
+def _targets():
+    # The actual units are the inspections' targets; named through the placement's relation
+    # so the ledgers need no import of that area's models.
+    return UnitPlacement._meta.get_field("target").related_model.objects
+
+
+def unit_target_for(user, pk):
+    """An active inspection target in the reader's area, to place at a building."""
+    pk = stored_id(pk)
+    return _one(
+        scoped(_targets().filter(is_active=True), user).filter(pk=pk or 0),
+        _("No such unit in your area."),
+    )
+
+
+def units_to_place(user, building: Building, limit: int = 500):
+    """The active units of the building's village not placed at any building yet, by name."""
+    return (
+        scoped(_targets().filter(is_active=True, placement__isnull=True), user)
+        .filter(village_id=building.village_id)
+        .only("pk", "name", "address")
+        .order_by("name", "pk")[:limit]
+    )
+
+
+def placement_for(user, building: Building, target_pk):
+    """The placement of a unit at this building (the building already read in scope)."""
+    pk = stored_id(target_pk)
+    return _one(
+        UnitPlacement.objects.filter(building=building, target_id=pk or 0).select_related(
+            "target", "building"
+        ),
+        _("This unit is not placed at this building."),
+    )
+
+
 def members(household: Household):
     """Everyone who lives or lived in the household, those living there first."""
     order = Case(When(presence=Presence.PRESENT, then=Value(0)), default=Value(1))

@@ -23,6 +23,8 @@ from gridgov.core.errors import GridGovError, NotFound
 from gridgov.org.choices import Capability
 from gridgov.org.roles import capability_required, has_capability, post_of
 from gridgov.org.views import reveal_answer
+from gridgov.regions.choices import CRS
+from gridgov.regions.selectors import map_centre_for
 
 from . import actions
 from .choices import Colour, HouseUse, MoveKind, Presence, Relation, ResidenceKind
@@ -41,11 +43,14 @@ from .selectors import (
     labels_of,
     members,
     moves_of,
+    placement_for,
     region_for,
     resident_filter_from,
     resident_for,
     reveals_for,
+    unit_target_for,
     units_of_building,
+    units_to_place,
 )
 
 PAGE_SIZE = 30
@@ -126,17 +131,120 @@ def _error_context(error: GridGovError | None) -> dict:
 @login_required
 def building_detail(request, pk, error=None, status=200):
     building = building_for(request.user, pk)
+    may_write = actions.may_write_ledgers(request.user)
     context = {
         "building": building,
         "houses": building.houses.order_by("unit", "floor", "room", "id"),
         "households": households_of_building(building),
         "units": units_of_building(building),
         "uses": HouseUse.choices,
-        "may_write": actions.may_write_ledgers(request.user),
+        "may_write": may_write,
+        "to_place": units_to_place(request.user, building) if may_write else (),
         "values": request.POST if error else {},
         **_error_context(error),
     }
     return render(request, "households/ledger_building.html", context, status=status)
+
+
+def _building_data(post) -> actions.BuildingData:
+    """The building form: a point dropped on the map (WGS84, as browsers give it) or, without
+    one, a micro-grid's code."""
+    return actions.BuildingData(
+        name=post.get("name", ""),
+        address=post.get("address", ""),
+        address_code=post.get("address_code", ""),
+        lon=post.get("lon", ""),
+        lat=post.get("lat", ""),
+        crs=CRS.WGS84,
+        microgrid=post.get("microgrid", ""),
+        floors=post.get("floors", ""),
+    )
+
+
+def _building_form(request, *, building=None, values=None, error=None, status=200):
+    if building is not None and building.lon is not None:
+        home = {"lon": building.lon, "lat": building.lat}
+    else:
+        home = map_centre_for(request.user)
+    context = {
+        "building": building,
+        "home": home,
+        "values": values if values is not None else {},
+        **_error_context(error),
+    }
+    return render(request, "households/ledger_building_form.html", context, status=status)
+
+
+def _building_values(building) -> dict:
+    return {
+        "name": building.name,
+        "address": building.address,
+        "address_code": building.address_code,
+        "floors": building.floors or "",
+        "lon": building.lon if building.lon is not None else "",
+        "lat": building.lat if building.lat is not None else "",
+        "microgrid": building.microgrid.code if building.microgrid_id else "",
+    }
+
+
+@login_required
+def building_new(request):
+    """Add a building (实有房屋): its standard address, and where it is."""
+    if not actions.may_write_ledgers(request.user):
+        return render(request, "403.html", status=403)
+    if request.method != "POST":
+        return _building_form(request)
+    try:
+        building = actions.do_add_building(_building_data(request.POST), actor=request.user)
+    except GridGovError as error:
+        return _building_form(request, values=request.POST, error=error, status=error.status_code)
+    messages.success(request, _("Saved."))
+    return redirect("households:building", pk=building.pk)
+
+
+@login_required
+def building_edit(request, pk):
+    """Edit a building; a new point or micro-grid moves everything in it."""
+    building = building_for(request.user, pk)
+    if not actions.may_write_ledgers(request.user):
+        return render(request, "403.html", status=403)
+    if request.method != "POST":
+        return _building_form(request, building=building, values=_building_values(building))
+    try:
+        actions.do_edit_building(building, _building_data(request.POST), actor=request.user)
+    except GridGovError as error:
+        return _building_form(
+            request, building=building, values=request.POST, error=error,
+            status=error.status_code,
+        )  # fmt: skip
+    messages.success(request, _("Saved."))
+    return redirect("households:building", pk=building.pk)
+
+
+@login_required
+@require_POST
+def building_place_unit(request, pk):
+    """An actual unit (实有单位) of the village is at this building."""
+    building = building_for(request.user, pk)
+    try:
+        target = unit_target_for(request.user, request.POST.get("target"))
+        actions.do_place_unit(target, building, actor=request.user)
+    except GridGovError as error:
+        return building_detail(request, pk, error=error, status=error.status_code)
+    messages.success(request, _("Saved."))
+    return redirect("households:building", pk=building.pk)
+
+
+@login_required
+@require_POST
+def building_unplace_unit(request, pk, target):
+    building = building_for(request.user, pk)
+    try:
+        actions.do_unplace_unit(placement_for(request.user, building, target), actor=request.user)
+    except GridGovError as error:
+        return building_detail(request, pk, error=error, status=error.status_code)
+    messages.success(request, _("Saved."))
+    return redirect("households:building", pk=building.pk)
 
 
 @login_required
