@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
+from gridgov.core.checks import refuse_if_any, text
 from gridgov.core.errors import Conflict, InvalidInput, NotPermitted, field_problem
 from gridgov.core.numbers import next_number
-from gridgov.households.actions import _refuse, _text  # the ledgers' input checks
 from gridgov.org.choices import Role
 from gridgov.org.roles import post_of
 from gridgov.regions.choices import RegionLevel
@@ -68,9 +68,9 @@ class ServiceData:
 def _checked_service(data: ServiceData) -> dict:
     problems = []
     values = {
-        "name": _text(data.name, "name", 80, problems),
-        "documents": _text(data.documents, "documents", 2000, problems, required=False),
-        "office": _text(data.office, "office", 100, problems),
+        "name": text(data.name, "name", 80, problems),
+        "documents": text(data.documents, "documents", 2000, problems, required=False),
+        "office": text(data.office, "office", 100, problems),
         "is_active": bool(data.is_active),
     }
     try:
@@ -83,7 +83,7 @@ def _checked_service(data: ServiceData) -> dict:
     if data.mode not in ServiceMode.values:
         problems.append(field_problem("mode", _("Choose 马上办, 就近办 or 上门办.")))
     values["mode"] = data.mode
-    _refuse(_("The service is not complete."), problems)
+    refuse_if_any(_("The service is not complete."), problems)
     return values
 
 
@@ -165,12 +165,12 @@ def do_request_service(
     problems = []
     if requested_by not in RequestedBy.values:
         problems.append(field_problem("requested_by", _("Not a known requester.")))
-    details = _text(details, "details", 300, problems, required=False)
+    details = text(details, "details", 300, problems, required=False)
     if not service.is_active:
         problems.append(field_problem("service", _("The service is no longer offered.")))
     if resident.county_id != service.county_id:
         problems.append(field_problem("service", _("Not a service of the resident's county.")))
-    _refuse(_("The request is not complete."), problems)
+    refuse_if_any(_("The request is not complete."), problems)
     request = ProxyRequest(
         service=service, resident=resident, requested_by=requested_by, details=details
     )
@@ -219,10 +219,10 @@ def do_confirm_request(pk, *, actor, note="", photos=(), version=None, satisfact
 def do_add_team(region, *, name: str, kind: str, actor, organiser=None) -> VolunteerTeam:
     _post_over(actor, region)
     problems = []
-    name = _text(name, "name", 60, problems)
+    name = text(name, "name", 60, problems)
     if kind not in TeamKind.values:
         problems.append(field_problem("kind", _("Not a known kind of team.")))
-    _refuse(_("The team is not complete."), problems)
+    refuse_if_any(_("The team is not complete."), problems)
     with transaction.atomic():
         if VolunteerTeam.objects.filter(region=region, name=name).exists():
             raise Conflict(
@@ -247,9 +247,9 @@ def do_add_volunteer(
         name = resident.name
     elif staff is not None:
         name = staff.name
-    name = _text(name, "name", 64, problems)
-    skills = _text(skills, "skills", 200, problems, required=False)
-    _refuse(_("The volunteer is not complete."), problems)
+    name = text(name, "name", 64, problems)
+    skills = text(skills, "skills", 200, problems, required=False)
+    refuse_if_any(_("The volunteer is not complete."), problems)
     with transaction.atomic():
         volunteer = Volunteer.objects.create(
             team=team,
@@ -269,13 +269,13 @@ def do_add_activity(
 ) -> Activity:
     _post_over(actor, team.region)
     problems = []
-    title = _text(title, "title", 100, problems)
-    place = _text(place, "place", 100, problems)
+    title = text(title, "title", 100, problems)
+    place = text(place, "place", 100, problems)
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         problems.append(field_problem("ends_at", _("The activity must end after it starts.")))
     if not isinstance(capacity, int) or not 1 <= capacity <= 1000:
         problems.append(field_problem("capacity", _("From 1 to 1000 people.")))
-    _refuse(_("The activity is not complete."), problems)
+    refuse_if_any(_("The activity is not complete."), problems)
     with transaction.atomic():
         activity = Activity.objects.create(
             team=team,
@@ -391,7 +391,7 @@ def do_assign_home_task(
     from gridgov.households.selectors import members_of
 
     problems = []
-    summary = _text(summary, "summary", 200, problems)
+    summary = text(summary, "summary", 200, problems)
     if team is None and volunteer is None:
         problems.append(field_problem("team", _("Assign it to a volunteer or a team.")))
     if volunteer is not None and team is None:
@@ -404,7 +404,7 @@ def do_assign_home_task(
         group, type(resident).objects.filter(pk=resident.pk), timezone.localdate()
     ).exists():
         problems.append(field_problem("group", _("The resident is not in this group.")))
-    _refuse(_("The task is not complete."), problems)
+    refuse_if_any(_("The task is not complete."), problems)
     task = HomeTask(
         resident=resident,
         group=group,

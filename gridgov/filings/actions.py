@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from gridgov.core.checks import text
 from gridgov.core.errors import Conflict, InvalidInput, NotPermitted, field_problem, stored_id
 from gridgov.core.numbers import next_number
 from gridgov.core.validators import validate_phone, validate_uscc
@@ -63,18 +64,6 @@ class _Checked:
     start_time: dt.time
     end_time: dt.time
     noise_limit_db: int
-
-
-def _text(value, field_name: str, limit: int, problems: list, label) -> str:
-    text = (value or "").strip() if isinstance(value, str) else ""
-    if not text or len(text) > limit:
-        problems.append(
-            field_problem(
-                field_name,
-                _("%(what)s is required, at most %(n)d characters.") % {"what": label, "n": limit},
-            )
-        )
-    return text
 
 
 def _date(value, field_name: str, problems: list) -> dt.date | None:
@@ -226,13 +215,13 @@ def check_filing(data: FilingData, *, actor, now=None) -> _Checked:
     role = WORKFLOW.role_of(actor)
     problems: list[dict] = []
     site = _site(data.site, actor, role, problems)
-    _text(data.company_name, "company_name", 120, problems, _("The company's name"))
+    text(data.company_name, "company_name", 120, problems, label=_("The company's name"))
     uscc = (data.company_uscc or "").strip().upper() if isinstance(data.company_uscc, str) else ""
     try:
         validate_uscc(uscc)
     except ValidationError as error:
         problems.append(field_problem("company_uscc", " ".join(error.messages)))
-    _text(data.contact_name, "contact_name", 64, problems, _("The contact person"))
+    text(data.contact_name, "contact_name", 64, problems, label=_("The contact person"))
     try:
         validate_phone(data.contact_phone if isinstance(data.contact_phone, str) else "")
     except ValidationError as error:
@@ -243,9 +232,9 @@ def check_filing(data: FilingData, *, actor, now=None) -> _Checked:
     start = _time(data.start_time, "start_time", problems)
     end = _time(data.end_time, "end_time", problems)
     _check_hours(start, end, problems)
-    _text(data.reason, "reason", 200, problems, _("The reason"))
+    text(data.reason, "reason", 200, problems, label=_("The reason"))
     limit = _noise_limit(data.noise_limit_db, problems)
-    _text(data.noise_measures, "noise_measures", 1000, problems, _("The noise measures"))
+    text(data.noise_measures, "noise_measures", 1000, problems, label=_("The noise measures"))
     department = _department(data.department, site, problems)
     if problems:
         raise InvalidInput(_("The filing is not complete."), details=problems)

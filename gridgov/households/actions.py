@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
-from gridgov.core.errors import Conflict, InvalidInput, NotFound, NotPermitted, field_problem
+from gridgov.core.checks import past_day, refuse_if_any, text
+from gridgov.core.errors import Conflict, NotFound, NotPermitted, field_problem
 from gridgov.core.numbers import next_number
 from gridgov.core.pii import digest, mask_id_number, mask_name
 from gridgov.core.validators import validate_phone
@@ -83,36 +84,6 @@ def check_writes_in(actor, *places, roles=LEDGER_WRITERS) -> None:
             raise NotFound(_("This is outside your area."))
 
 
-def _refuse(message, problems: list) -> None:
-    if problems:
-        raise InvalidInput(message, details=problems)
-
-
-def _text(value, name: str, max_length: int, problems: list, *, required=True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        problems.append(field_problem(name, _("This field is required.")))
-    elif len(text) > max_length:
-        problems.append(field_problem(name, _("At most %(n)d characters.") % {"n": max_length}))
-    return text
-
-
-def _day(value, name: str, problems: list, *, default=None) -> dt.date | None:
-    """A date not in the future (a move or an arrival that has happened)."""
-    if value in (None, ""):
-        return default
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            problems.append(field_problem(name, _("Not a date (YYYY-MM-DD).")))
-            return None
-    if value > timezone.localdate():
-        problems.append(field_problem(name, _("The date is in the future.")))
-        return None
-    return value
-
-
 # --- Buildings ----------------------------------------------------------------------------------
 
 
@@ -169,14 +140,14 @@ def _placed_by(
 
 def _check_building(data: BuildingData):
     problems = []
-    name = _text(data.name, "name", 60, problems)
-    address = _text(data.address, "address", 200, problems)
-    code = _text(data.address_code, "address_code", 40, problems, required=False)
+    name = text(data.name, "name", 60, problems)
+    address = text(data.address, "address", 200, problems)
+    code = text(data.address_code, "address_code", 40, problems, required=False)
     floors = _floors(data.floors, problems)
     if problems:  # before locating: a half-filled form is refused without touching the map
-        _refuse(_("The building is not complete."), problems)
+        refuse_if_any(_("The building is not complete."), problems)
     microgrid, lon, lat = _placed_by(data, problems)
-    _refuse(_("The building is not complete."), problems)
+    refuse_if_any(_("The building is not complete."), problems)
     return name, address, code, floors, microgrid, lon, lat
 
 
@@ -279,8 +250,8 @@ class HouseData:
 
 def _check_house(data: HouseData):
     problems = []
-    unit = _text(data.unit, "unit", 20, problems, required=False)
-    room = _text(data.room, "room", 20, problems, required=False)
+    unit = text(data.unit, "unit", 20, problems, required=False)
+    room = text(data.room, "room", 20, problems, required=False)
     floor = None
     if data.floor not in (None, ""):
         try:
@@ -291,7 +262,7 @@ def _check_house(data: HouseData):
             problems.append(field_problem("floor", _("A whole number from -10 to 200.")))
     if data.use not in HouseUse.values:
         problems.append(field_problem("use", _("Pick a use from the list.")))
-    _refuse(_("The house is not complete."), problems)
+    refuse_if_any(_("The house is not complete."), problems)
     return unit, floor, room
 
 
@@ -346,9 +317,9 @@ def do_add_household(house: House, *, actor, number: str = "", note: str = "") -
     is drawn (HH + day + sequence)."""
     check_writes_in(actor, house)
     problems = []
-    number = _text(number, "number", 40, problems, required=False)
-    note = _text(note, "note", MAX_NOTE, problems, required=False)
-    _refuse(_("The household is not complete."), problems)
+    number = text(number, "number", 40, problems, required=False)
+    note = text(note, "note", MAX_NOTE, problems, required=False)
+    refuse_if_any(_("The household is not complete."), problems)
     if number and Household.objects.filter(number=number).exists():
         raise Conflict(_("Another household already has this number."))
     household = Household(number=number or next_number("HH", Household), house=house, note=note)
@@ -366,8 +337,8 @@ def do_edit_household(household: Household, *, actor, note: str, house: House | 
     household = Household.objects.select_for_update().get(pk=household.pk)
     check_writes_in(actor, household)
     problems = []
-    household.note = _text(note, "note", MAX_NOTE, problems, required=False)
-    _refuse(_("The household is not complete."), problems)
+    household.note = text(note, "note", MAX_NOTE, problems, required=False)
+    refuse_if_any(_("The household is not complete."), problems)
     changes = {}
     if house is not None and house.pk != household.house_id:
         check_writes_in(actor, house)
@@ -424,7 +395,7 @@ class PersonData:
 
 
 def _check_person(data: PersonData, problems: list):
-    name = _text(data.name, "name", 64, problems)
+    name = text(data.name, "name", 64, problems)
     facts = None
     try:
         facts = parse_id_number(data.id_number)
@@ -440,7 +411,7 @@ def _check_person(data: PersonData, problems: list):
         problems.append(field_problem("residence", _("Pick a kind of residence from the list.")))
     if data.relation not in Relation.values:
         problems.append(field_problem("relation", _("Pick a relation from the list.")))
-    note = _text(data.note, "note", MAX_NOTE, problems, required=False)
+    note = text(data.note, "note", MAX_NOTE, problems, required=False)
     groups = _groups_by_hand(data.groups, problems)
     return name, facts, phone, note, groups
 
@@ -485,10 +456,10 @@ def do_add_resident(
     if arrival not in ARRIVALS:
         problems.append(field_problem("arrival", _("A person arrives by birth or moving in.")))
     default_day = facts.birth_date if facts and arrival == MoveKind.BIRTH else timezone.localdate()
-    day = _day(on, "on", problems, default=default_day)
+    day = past_day(on, "on", problems, default=default_day)
     if facts and day and day < facts.birth_date:
         problems.append(field_problem("on", _("The date is before the person was born.")))
-    _refuse(_("The resident is not complete."), problems)
+    refuse_if_any(_("The resident is not complete."), problems)
     _check_id_free(facts.number)
     resident = Resident(
         household=household,
@@ -523,7 +494,7 @@ def do_edit_resident(resident: Resident, data: PersonData, *, actor) -> Resident
     check_writes_in(actor, resident)
     problems = []
     name, facts, phone, note, chosen = _check_person(data, problems)
-    _refuse(_("The resident is not complete."), problems)
+    refuse_if_any(_("The resident is not complete."), problems)
     _check_id_free(facts.number, exclude=resident)
     changed = [
         name
@@ -564,7 +535,7 @@ def do_set_groups(resident: Resident, groups, *, actor) -> Resident:
     check_writes_in(actor, resident)
     problems = []
     chosen = _groups_by_hand(groups, problems)
-    _refuse(_("The special groups are not valid."), problems)
+    refuse_if_any(_("The special groups are not valid."), problems)
     before = sorted(resident.groups.values_list("code", flat=True))
     resident.groups.set(chosen)
     audit.record(
@@ -647,10 +618,10 @@ def do_record_move(
     if household is not None:
         check_writes_in(actor, household)
     problems = []
-    day = _day(on, "on", problems, default=timezone.localdate())
-    note = _text(note, "note", 200, problems, required=False)
+    day = past_day(on, "on", problems, default=timezone.localdate())
+    note = text(note, "note", 200, problems, required=False)
     _check_move(resident, kind, day, household, problems)
-    _refuse(_("The move is not valid."), problems)
+    refuse_if_any(_("The move is not valid."), problems)
     old = resident.household
     changes = {"kind": kind, "on": day.isoformat(), "from": old.number}
     if resident.presence == Presence.PRESENT and kind in (MoveKind.MOVE_OUT, MoveKind.MOVE_IN):
@@ -722,8 +693,8 @@ def do_erase_resident(resident: Resident, *, actor, reason: str) -> None:
         raise NotFound(_("Not found."))
     check_writes_in(actor, resident, roles=ERASERS)
     problems = []
-    reason = _text(reason, "reason", 200, problems)
-    _refuse(_("Say why the person is erased."), problems)
+    reason = text(reason, "reason", 200, problems)
+    refuse_if_any(_("Say why the person is erased."), problems)
     if resident.presence == Presence.PRESENT:
         Household.objects.filter(pk=resident.household_id, size__gt=0).update(
             size=F("size") - 1, updated_at=timezone.now()

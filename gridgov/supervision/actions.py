@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.alerts.selectors import units_for
 from gridgov.core import audit
+from gridgov.core.checks import checked_text
 from gridgov.core.errors import Conflict, InvalidInput, NotFound, NotPermitted, field_problem
 from gridgov.core.numbers import next_number
 from gridgov.core.validators import MAX_TEXT, validate_phone
@@ -70,21 +71,6 @@ def require_manager(actor, region) -> None:
         raise NotFound()
 
 
-def _text(value, name: str, limit: int, *, required=True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(
-            _("%(f)s is required.") % {"f": name},
-            details=[field_problem(name, _("This field is required."))],
-        )
-    if len(text) > limit:
-        raise InvalidInput(
-            _("%(f)s is longer than %(n)d characters.") % {"f": name, "n": limit},
-            details=[field_problem(name, _("At most %(n)d characters.") % {"n": limit})],
-        )
-    return text
-
-
 # --- Groups and posts -----------------------------------------------------------------------
 
 
@@ -96,7 +82,7 @@ def do_create_group(*, name, region, office, actor, parent=None, members=(), kin
     if parent is not None and not parent.region.contains(region):
         raise InvalidInput(_("A squad works inside its group's area."))
     group = SupervisionGroup(
-        name=_text(name, "name", 100), kind=kind, region=region, office=office, parent=parent
+        name=checked_text(name, "name", 100), kind=kind, region=region, office=office, parent=parent
     )
     try:
         with transaction.atomic():
@@ -138,7 +124,7 @@ def do_create_post(data: PostData, *, actor) -> SupervisionPost:
     if data.mode not in PostMode.values:
         raise InvalidInput(_("Unknown mode."), details=[field_problem("mode", _("Unknown."))])
     post = SupervisionPost(
-        name=_text(data.name, "name", 120),
+        name=checked_text(data.name, "name", 120),
         group=data.group,
         mode=data.mode,
         active_from=data.active_from or timezone.localdate(),
@@ -214,9 +200,11 @@ def do_record_suggestion(
     suggestion = Suggestion(
         post=post,
         source=source,
-        text=_text(text, "text", MAX_TEXT),
-        name=_text(name, "name", 64, required=False),
-        unit_name=_text(unit_name, "unit_name", 120, required=source == SuggestionSource.UNIT),
+        text=checked_text(text, "text", MAX_TEXT),
+        name=checked_text(name, "name", 64, required=False),
+        unit_name=checked_text(
+            unit_name, "unit_name", 120, required=source == SuggestionSource.UNIT
+        ),
         phone=phone,
         channel=SuggestionChannel.PUBLIC_PAGE if public else SuggestionChannel.STAFF,
         recorded_by=None if public or isinstance(actor, str) else actor,
@@ -366,7 +354,7 @@ def do_assign_finding(
 
 @WORKFLOW.runs("improve")
 def do_improve_finding(pk, *, actor, note="", photos=(), version=None, measures=""):
-    measures = _text(measures, "measures", MAX_TEXT)
+    measures = checked_text(measures, "measures", MAX_TEXT)
 
     def apply(finding, now):
         finding.measures = measures
@@ -479,8 +467,8 @@ def do_create_project(data: ProjectData, *, actor) -> Project:
             _("Progress runs from 0 to 100."), details=[field_problem("progress", _("0 to 100."))]
         )
     project = Project(
-        code=_text(data.code, "code", 32),
-        name=_text(data.name, "name", 120),
+        code=checked_text(data.code, "code", 32),
+        name=checked_text(data.name, "name", 120),
         department=data.department,
         group=data.group,
         progress=data.progress,
@@ -539,8 +527,8 @@ def do_record_check(
         project=project,
         kind=kind,
         checked_on=checked_on,
-        subject=_text(subject, "subject", 200),
-        result=_text(result, "result", MAX_TEXT, required=False),
+        subject=checked_text(subject, "subject", 200),
+        result=checked_text(result, "result", MAX_TEXT, required=False),
         problems=problems,
         recorded_by=None if isinstance(actor, str) else actor,
     )
