@@ -221,48 +221,52 @@ def building_edit(request, pk):
     return redirect("households:building", pk=building.pk)
 
 
-@login_required
-@require_POST
-def building_place_unit(request, pk):
-    """An actual unit (实有单位) of the village is at this building."""
+def _building_step(request, pk, write):
+    """A form on the building's page: `write(building)` through an action; a refusal shows its
+    reasons on the page, a success goes back to it."""
     building = building_for(request.user, pk)
     try:
-        target = unit_target_for(request.user, request.POST.get("target"))
-        actions.do_place_unit(target, building, actor=request.user)
+        write(building)
     except GridGovError as error:
         return building_detail(request, pk, error=error, status=error.status_code)
     messages.success(request, _("Saved."))
     return redirect("households:building", pk=building.pk)
+
+
+@login_required
+@require_POST
+def building_place_unit(request, pk):
+    """An actual unit (实有单位) of the village is at this building."""
+
+    def place(building):
+        target = unit_target_for(request.user, request.POST.get("target"))
+        actions.do_place_unit(target, building, actor=request.user)
+
+    return _building_step(request, pk, place)
 
 
 @login_required
 @require_POST
 def building_unplace_unit(request, pk, target):
-    building = building_for(request.user, pk)
-    try:
-        actions.do_unplace_unit(placement_for(request.user, building, target), actor=request.user)
-    except GridGovError as error:
-        return building_detail(request, pk, error=error, status=error.status_code)
-    messages.success(request, _("Saved."))
-    return redirect("households:building", pk=building.pk)
+    def unplace(building):
+        placement = placement_for(request.user, building, target)
+        actions.do_unplace_unit(placement, actor=request.user)
+
+    return _building_step(request, pk, unplace)
 
 
 @login_required
 @require_POST
 def building_add_house(request, pk):
-    building = building_for(request.user, pk)
     data = actions.HouseData(
         use=request.POST.get("use", ""),
         unit=request.POST.get("unit", ""),
         floor=request.POST.get("floor", ""),
         room=request.POST.get("room", ""),
     )
-    try:
-        actions.do_add_house(building, data, actor=request.user)
-    except GridGovError as error:
-        return building_detail(request, pk, error=error, status=error.status_code)
-    messages.success(request, _("Saved."))
-    return redirect("households:building", pk=building.pk)
+    return _building_step(
+        request, pk, lambda building: actions.do_add_house(building, data, actor=request.user)
+    )
 
 
 @login_required
