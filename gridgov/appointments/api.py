@@ -20,7 +20,7 @@ from gridgov.core.pii import mask_name, mask_phone
 from gridgov.workflow.api import actions_of, timeline_of
 
 from . import actions
-from .choices import ResourceKind, WhoMayBook
+from .choices import WhoMayBook
 from .selectors import (
     bookings_for,
     configured_resource,
@@ -285,7 +285,7 @@ class ResourceDetailSerializer(ResourceSerializer):
 class ResourceInput(serializers.Serializer):
     region = serializers.CharField(max_length=20, help_text=_("the area's code"))
     name = serializers.CharField(max_length=100)
-    kind = serializers.ChoiceField(choices=ResourceKind.choices)
+    kind = serializers.CharField(max_length=12, help_text=_("counsellor, peer, room or desk"))
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     slot_minutes = serializers.IntegerField(min_value=5, max_value=actions.MAX_SLOT_MINUTES)
     days_ahead = serializers.IntegerField(

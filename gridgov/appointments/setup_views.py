@@ -64,6 +64,20 @@ def _resource_data(user, post) -> tuple[actions.ResourceData, object]:
     return data, selectors.area_for(user, post.get("region"))
 
 
+def _initial(resource) -> dict:
+    """The form's values: the resource's, or a new one's defaults."""
+    if resource is None:
+        return {"slot_minutes": 60, "days_ahead": 30, "who_may_book": WhoMayBook.ANYONE}
+    return {
+        "name": resource.name, "kind": resource.kind, "region": str(resource.region_id),
+        "place": resource.place, "slot_minutes": resource.slot_minutes,
+        "days_ahead": resource.days_ahead, "sensitive": resource.sensitive,
+        "who_may_book": resource.who_may_book,
+        "residents_of": str(resource.residents_of_id or ""),
+        "members": str(resource.members_id or ""),
+    }  # fmt: skip
+
+
 @configures
 def resource_form(request, pk=None):
     user = request.user
@@ -82,7 +96,7 @@ def resource_form(request, pk=None):
             return redirect("appointments:setup")
     context = {
         "resource": resource,
-        "values": request.POST if error else None,
+        "form": request.POST if error else _initial(resource),
         "error": error,
         "kinds": ResourceKind.choices,
         "who": WhoMayBook.choices,

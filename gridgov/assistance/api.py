@@ -20,7 +20,7 @@ from gridgov.supervision.api import KPI_PARAMETERS, kpi_query_from
 from gridgov.workflow.api import actions_of, timeline_of
 
 from . import actions, selectors
-from .choices import RequestedBy, RequestStatus, ServiceMode, TaskStatus, TeamKind
+from .choices import RequestedBy, RequestStatus, ServiceMode, TaskStatus
 from .workflow import REQUEST_WORKFLOW
 
 REFUSED = {400: dict, 403: dict, 404: dict, 409: dict}
@@ -316,7 +316,9 @@ class VolunteerTeamSerializer(serializers.Serializer):
 
 class VolunteerTeamChange(serializers.Serializer):
     name = serializers.CharField(max_length=60)
-    kind = serializers.ChoiceField(choices=TeamKind.choices)
+    kind = serializers.CharField(
+        max_length=12, help_text=_("people, water, care, safety, health or other")
+    )
     organiser = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
                                          allow_null=True, default=None)  # fmt: skip
 
