@@ -28,6 +28,7 @@ from gridgov.org.actions import StaffData, do_create_account, do_create_staff
 from gridgov.org.choices import Role
 from gridgov.regions.models import Region
 from tests.conftest import DEMO_TOWN, PASSWORD, client_for
+from tests.threads import committed, in_threads, threads_on_a_database_file
 
 from .conftest import code_in, tomorrow_at
 
@@ -435,13 +436,33 @@ def test_the_configuration_endpoints_are_in_the_openapi_schema(admin_user):
         assert path in schema["paths"], path
 
 
-def test_two_imports_of_the_same_file_at_once_list_each_phone_once(school):
-    """The list's row is locked while an import compares digests, so two imports at once add
-    each phone once (the unique constraint backs it up)."""
+def test_importing_the_same_file_again_lists_each_phone_once(school):
     text = "姓名,手机号\n张三,13800001111\n".encode()
     for _ in range(2):
         actions.do_import_list_members(school, text, "a.csv", actor="test")
     assert school.entries.filter(phone_digest=digest("13800001111")).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_file_at_once_list_each_phone_once(
+    _demo_snapshot, transactional_db, tmp_path
+):
+    """The list's row is locked while an import compares digests: the second import waits,
+    then finds the phones listed."""
+    text = "姓名,手机号\n张三,13800001111\n李四,13800002222\n".encode()
+    with threads_on_a_database_file(tmp_path):
+        school = committed(
+            lambda: actions.do_save_member_list(
+                name="并发名单", region=Region.objects.get(code=DEMO_TOWN), actor="test"
+            )
+        )
+
+        def work():
+            return actions.do_import_list_members(school, text, "a.csv", actor="test")["added"]
+
+        added = in_threads(work, work)
+        listed = committed(lambda: school.entries.count())
+    assert sorted(added) == [0, 2] and listed == 2
 
 
 def test_a_member_list_is_refused_outside_the_actors_area(dispatcher_other_town, town):
@@ -473,3 +494,21 @@ def test_the_configuration_pages_show_no_english(manager, resource, school, disp
     ):
         page = manager.get(url).content.decode()
         assert english_on(page, names=(dispatcher_town.username,)) == [], url
+
+
+@pytest.mark.parametrize("lists", [1, 12])
+def test_member_lists_cost_the_same_queries_however_many_there_are(
+    dispatcher_town, town, django_assert_num_queries, lists
+):
+    for n in range(lists):
+        members = actions.do_save_member_list(name=f"名单{n}", region=town, actor="test")
+        actions.do_add_list_member(members, name="甲", phone=f"139000{n:05d}", actor="test")
+    client = client_for(dispatcher_town)
+    with django_assert_num_queries(5):
+        assert client.get("/api/v1/appointments/member-lists").status_code == 200
+    with django_assert_num_queries(7):
+        assert client.get("/appointments/setup/").status_code == 200
+    with django_assert_num_queries(6):
+        assert (
+            client.get(f"/api/v1/appointments/member-lists/{members.pk}/members").status_code == 200
+        )
