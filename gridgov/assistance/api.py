@@ -316,9 +316,7 @@ class VolunteerTeamSerializer(serializers.Serializer):
 
 class VolunteerTeamChange(serializers.Serializer):
     name = serializers.CharField(max_length=60)
-    kind = serializers.CharField(
-        max_length=12, help_text=_("people, water, care, safety, health or other")
-    )
+    kind = serializers.CharField(max_length=12, help_text=_("the kind of team"))
     organiser = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
                                          allow_null=True, default=None)  # fmt: skip
 
