@@ -22,8 +22,18 @@ from django.test import Client
 
 from gridgov.accounts.actions import do_issue_token
 from gridgov.alerts.models import EarlyWarning, Rule, SignalSource
-from gridgov.appointments.models import Booking, Resource
-from gridgov.assistance.models import Activity, HomeTask, ProxyRequest, ProxyService, SignUp
+from gridgov.appointments.actions import do_add_exception, do_add_list_member, do_save_member_list
+from gridgov.appointments.models import Booking, HoursException, MemberList, Resource
+from gridgov.assistance.models import (
+    Activity,
+    Agent,
+    HomeTask,
+    ProxyRequest,
+    ProxyService,
+    SignUp,
+    Volunteer,
+    VolunteerTeam,
+)
 from gridgov.campaigns.actions import ItemData, StageSpec, do_create_campaign, do_save_items
 from gridgov.campaigns.models import Item
 from gridgov.care.actions import _propose
@@ -211,6 +221,40 @@ def a_proposed_rest_order() -> RestOrder:
     staff = Staff.objects.filter(region__county__code=COUNTY, is_active=True).order_by("pk")[0]
     breach = {"rule": "hours_day", "value": 16, "limit": 12, "day": "x"}
     return _propose(staff, [breach], dt.date.today())
+
+
+def a_member_list(*, with_member=False) -> MemberList:
+    """The demo keeps no member list: one of 东栅街道 (南湖区), with a member when asked."""
+    members = do_save_member_list(
+        name="越界测试名单", region=Region.objects.get(code=DEMO_TOWN), actor="test"
+    )
+    if with_member:
+        do_add_list_member(members, name="越界", phone="13900001111", actor="test")
+    return members
+
+
+def an_hours_exception() -> HoursException:
+    resource = in_county(Resource)
+    return do_add_exception(resource, day=dt.date.today() + dt.timedelta(days=9), closed=True,
+                            actor="test")  # fmt: skip
+
+
+def a_nanhu_team() -> VolunteerTeam:
+    return VolunteerTeam.objects.filter(region__county__code=COUNTY).order_by("pk")[0]
+
+
+def a_nanhu_volunteer() -> Volunteer:
+    return Volunteer.objects.filter(team__region__county__code=COUNTY, is_active=True).order_by(
+        "pk"
+    )[0]
+
+
+def in_county_activity() -> Activity:
+    return Activity.objects.filter(team__region__county__code=COUNTY).order_by("pk")[0]
+
+
+def a_nanhu_agent() -> Agent:
+    return Agent.objects.filter(region__county__code=COUNTY, is_active=True).order_by("pk")[0]
 
 
 def next_week(days: int) -> str:
@@ -439,6 +483,92 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
     ("POST", "/api/v1/bookings/{number}/{action}"): lambda: (
         lambda b: Attempt({"number": b.number, "action": "cancel"}, {"note": "x"}, b)
     )(in_county(Booking, status="booked")),
+    # Appointments' configuration: resources, their weeks and exceptions, member lists.
+    ("POST", "/api/v1/appointments/resources"): lambda: Attempt(
+        {}, {"region": DEMO_TOWN, "name": "越界", "kind": "desk", "slot_minutes": 30}
+    ),
+    ("PUT", "/api/v1/appointments/resources/{id}"): lambda: (
+        lambda r: Attempt(
+            {"id": r.pk},
+            {"region": DEMO_TOWN, "name": "越界", "kind": r.kind, "slot_minutes": 30},
+            r,
+        )
+    )(in_county(Resource)),
+    ("POST", "/api/v1/appointments/resources/{id}/active"): lambda: (
+        lambda r: Attempt({"id": r.pk}, {"active": False}, r)
+    )(in_county(Resource)),
+    ("PUT", "/api/v1/appointments/resources/{id}/hours"): lambda: (
+        lambda r: Attempt({"id": r.pk}, {"hours": []}, r)
+    )(in_county(Resource)),
+    ("POST", "/api/v1/appointments/resources/{id}/exceptions"): lambda: (
+        lambda r: Attempt({"id": r.pk}, {"day": next_week(8), "closed": True}, r)
+    )(in_county(Resource)),
+    ("DELETE", "/api/v1/appointments/resources/{id}/exceptions/{exception}"): lambda: (
+        lambda e: Attempt({"id": e.resource_id, "exception": e.pk}, {}, e)
+    )(an_hours_exception()),
+    ("POST", "/api/v1/appointments/member-lists"): lambda: Attempt(
+        {}, {"name": "越界", "region": DEMO_TOWN}
+    ),
+    ("PUT", "/api/v1/appointments/member-lists/{id}"): lambda: (
+        lambda m: Attempt({"id": m.pk}, {"name": "改了"}, m)
+    )(a_member_list()),
+    ("POST", "/api/v1/appointments/member-lists/{id}/members"): lambda: (
+        lambda m: Attempt({"id": m.pk}, {"name": "越界", "phone": "13900002222"}, m)
+    )(a_member_list()),
+    ("DELETE", "/api/v1/appointments/member-lists/{id}/members/{member}"): lambda: (
+        lambda m: Attempt({"id": m.members_id, "member": m.pk}, {}, m)
+    )(a_member_list(with_member=True).entries.get()),
+    ("POST", "/api/v1/appointments/member-lists/{id}/import"): lambda: (
+        lambda m: Attempt({"id": m.pk}, {}, m)
+    )(a_member_list()),
+    # Assistance's configuration: agents, teams, members, activities.
+    ("POST", "/api/v1/assistance/agents"): lambda: Attempt(
+        {}, {"staff": a_nanhu_staff_member().pk, "region": DEMO_TOWN}
+    ),
+    ("DELETE", "/api/v1/assistance/agents/{id}"): lambda: (lambda a: Attempt({"id": a.pk}, {}, a))(
+        a_nanhu_agent()
+    ),
+    ("POST", "/api/v1/volunteers/teams"): lambda: Attempt(
+        {}, {"region": DEMO_TOWN, "name": "越界", "kind": "care"}
+    ),
+    ("PUT", "/api/v1/volunteers/teams/{id}"): lambda: (
+        lambda t: Attempt({"id": t.pk}, {"name": "越界", "kind": t.kind}, t)
+    )(a_nanhu_team()),
+    ("POST", "/api/v1/volunteers/teams/{id}/members"): lambda: (
+        lambda t: Attempt({"id": t.pk}, {"name": "越界"}, t)
+    )(a_nanhu_team()),
+    ("PATCH", "/api/v1/volunteers/members/{id}"): lambda: (
+        lambda v: Attempt({"id": v.pk}, {"skills": "越界"}, v)
+    )(a_nanhu_volunteer()),
+    ("DELETE", "/api/v1/volunteers/members/{id}"): lambda: (lambda v: Attempt({"id": v.pk}, {}, v))(
+        a_nanhu_volunteer()
+    ),
+    ("POST", "/api/v1/volunteers/activities"): lambda: (
+        lambda t: Attempt(
+            {},
+            {
+                "team": t.pk,
+                "title": "越界",
+                "place": "x",
+                "capacity": 5,
+                "starts_at": f"{next_week(2)}T09:00:00+08:00",
+                "ends_at": f"{next_week(2)}T10:00:00+08:00",
+            },
+        )
+    )(a_nanhu_team()),
+    ("PUT", "/api/v1/volunteers/activities/{id}"): lambda: (
+        lambda a: Attempt(
+            {"id": a.pk},
+            {
+                "title": "越界",
+                "place": "x",
+                "capacity": 50,
+                "starts_at": f"{next_week(2)}T09:00:00+08:00",
+                "ends_at": f"{next_week(2)}T10:00:00+08:00",
+            },
+            a,
+        )
+    )(in_county_activity()),
     # Assistance: proxy services, requests, volunteers and home services of 南湖区.
     ("POST", "/api/v1/assistance/services"): lambda: Attempt(
         {},

@@ -14,6 +14,10 @@ LISTS = [
     ("/api/v1/departments", 5),
     (f"/regions/{DEMO_TOWN}/", 6),
     ("/org/staff/", 5),
+    ("/api/v1/volunteers/teams", 5),
+    ("/appointments/setup/", 6),  # the demo keeps no member list: tests/appointments counts it
+    ("/services/volunteers/teams/", 7),
+    ("/services/agents/", 7),
 ]
 
 

@@ -5,7 +5,9 @@ changing anything."""
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
+from gridgov.core.checks import refuse_if_any, text
 from gridgov.core.errors import (
     Conflict,
     InvalidInput,
@@ -28,13 +31,16 @@ from gridgov.core.pii import digest, mask_phone
 from gridgov.core.ratelimit import allow
 from gridgov.core.validators import validate_phone
 from gridgov.households.models import Resident
+from gridgov.org.choices import Capability
+from gridgov.org.roles import has_capability
 from gridgov.workflow.engine import PublicActor
 
-from .choices import HOLDING, BookingChannel, BookingStatus, WhoMayBook
+from .choices import HOLDING, WEEKDAY_NAMES, BookingChannel, BookingStatus, ResourceKind, WhoMayBook
 from .models import (
     Booking,
     HoursException,
     ListedMember,
+    MemberList,
     PhoneCode,
     Resource,
     WaitingEntry,
@@ -52,42 +58,318 @@ PUBLIC_LABEL = "web:appointments"
 MAX_NAME = 50
 
 
-# --- Resources ------------------------------------------------------------------------------
+# --- Resources, their hours and their member lists ------------------------------------------
+# Configured by staff holding MANAGE_SERVICES whose area holds the resource's region; commands,
+# the demo and the tests (a label, not a person) are trusted.
+
+MAX_SLOT_MINUTES = 480
+MAX_DAYS_AHEAD = 365
+MAX_LIST_NAME = 100
+
+
+def check_configures(actor, region) -> None:
+    """NotPermitted unless the actor may configure appointments in `region`."""
+    if isinstance(actor, str) or getattr(actor, "is_superuser", False):
+        return
+    if actor is None or not has_capability(actor, Capability.MANAGE_SERVICES):
+        raise NotPermitted(_("Only staff who configure resident services may do this."))
+    post = _post(actor)
+    if post is None or (post.region_id is not None and not post.region.contains(region)):
+        raise NotPermitted(_("This is outside your area."))
+
+
+def _related(a, b) -> bool:
+    return a.contains(b) or b.contains(a)
+
+
+@dataclass
+class ResourceData:
+    """A resource as a form or the API gives it; `residents_of` and `members` are rows the
+    caller found through the scoping helper (or None)."""
+
+    name: str = ""
+    kind: str = ""
+    place: str = ""
+    slot_minutes: object = 60
+    days_ahead: object = 30
+    sensitive: bool = False
+    who_may_book: str = WhoMayBook.ANYONE
+    residents_of: object = None
+    members: object = None
+
+
+def _whole(value, name, low, high, problems) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not low <= number <= high:
+        message = _("A whole number from %(low)d to %(high)d.") % {"low": low, "high": high}
+        problems.append(field_problem(name, message))
+    return number
+
+
+def _checked_resource(data: ResourceData, region) -> dict:
+    problems = []
+    values = {
+        "name": text(data.name, "name", 100, problems),
+        "place": text(data.place, "place", 200, problems, required=False),
+        "slot_minutes": _whole(data.slot_minutes, "slot_minutes", 5, MAX_SLOT_MINUTES, problems),
+        "days_ahead": _whole(data.days_ahead, "days_ahead", 1, MAX_DAYS_AHEAD, problems),
+        "sensitive": bool(data.sensitive),
+        "kind": data.kind,
+        "who_may_book": data.who_may_book,
+        "residents_of": None,
+        "members": None,
+    }
+    if data.kind not in ResourceKind.values:
+        problems.append(field_problem("kind", _("Choose a kind of resource.")))
+    if data.who_may_book not in WhoMayBook.values:
+        problems.append(field_problem("who_may_book", _("Choose who may book.")))
+    elif data.who_may_book == WhoMayBook.RESIDENTS:
+        area = data.residents_of or region
+        if not _related(area, region):
+            problems.append(field_problem("residents_of", _("An area of the resource's.")))
+        values["residents_of"] = area
+    elif data.who_may_book == WhoMayBook.MEMBERS:
+        if data.members is None:
+            problems.append(field_problem("members", _("Choose the member list.")))
+        elif not _related(data.members.region, region):
+            problems.append(field_problem("members", _("A member list of another area.")))
+        values["members"] = data.members
+    refuse_if_any(_("The resource is not complete."), problems)
+    return values
+
+
+def do_save_resource(data: ResourceData, *, actor, region=None, resource=None) -> Resource:
+    """Create a resource of `region`, or change one (its region too: both in the actor's
+    area). Its hours are set by `do_set_weekly_hours`."""
+    region = region or resource.region
+    check_configures(actor, region)
+    if resource is not None:
+        check_configures(actor, resource.region)
+    values = _checked_resource(data, region)
+    with transaction.atomic():
+        taken = Resource.objects.filter(region=region, name=values["name"])
+        if resource is not None:
+            taken = taken.exclude(pk=resource.pk)
+        if taken.exists():
+            raise Conflict(
+                _("This area already has a resource of that name."),
+                details=[field_problem("name", _("Already taken."))],
+            )
+        row = resource or Resource()
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.region = region
+        row.place_in(region)
+        row.save()
+        audit.record(
+            "appointments.resource_saved" if resource else "appointments.resource_created",
+            actor=actor,
+            target=row,
+            summary=row.name,
+            changes={k: str(v) for k, v in values.items() if v is not None},
+        )
+    return row
 
 
 @transaction.atomic
 def do_create_resource(*, region, name, kind, actor, hours=(), staff=(), duty_managers=(),
                        **fields) -> Resource:  # fmt: skip
-    """A resource of `region` with its weekly hours ((weekday, opens, closes), …)."""
-    if Resource.objects.filter(region=region, name=name).exists():
-        raise Conflict(_("This area already has a resource of that name."))
-    resource = Resource(region=region, name=name, kind=kind, **fields)
-    resource.place_in(region)
-    resource.save()
+    """A resource of `region` with its weekly hours ((weekday, opens, closes), …), its staff
+    and duty managers: the demo's and the commands' way in."""
+    resource = do_save_resource(
+        ResourceData(name=name, kind=kind, **fields), actor=actor, region=region
+    )
     resource.staff.set(staff)
     resource.duty_managers.set(duty_managers)
     WeeklyHours.objects.bulk_create(
         [WeeklyHours(resource=resource, weekday=w, opens=o, closes=c) for w, o, c in hours]
     )
-    audit.record("appointments.resource_created", actor=actor, target=resource, summary=name)
     return resource
+
+
+@transaction.atomic
+def do_set_active(resource: Resource, *, active: bool, actor) -> Resource:
+    """Take a resource out of booking (its bookings stay), or back in."""
+    check_configures(actor, resource.region)
+    Resource.objects.filter(pk=resource.pk).update(is_active=active)
+    resource.is_active = active
+    event = "appointments.resource_reactivated" if active else "appointments.resource_deactivated"
+    audit.record(event, actor=actor, target=resource, summary=resource.name)
+    return resource
+
+
+def overlaps(periods) -> list[tuple]:
+    """The pairs of (weekday, opens, closes) that overlap on the same weekday."""
+    found = []
+    ordered = sorted(periods)
+    for before, after in pairwise(ordered):
+        if before[0] == after[0] and after[1] < before[2]:
+            found.append((before, after))
+    return found
+
+
+def _week_problems(hours) -> list[dict]:
+    problems = []
+    for weekday, opens, closes in hours:
+        if weekday not in range(7):
+            problems.append(field_problem(f"hours-{weekday}", _("Not a day of the week.")))
+        elif not opens < closes:
+            message = _("%(day)s: the hours must end after they begin.") % {
+                "day": WEEKDAY_NAMES[weekday]
+            }
+            problems.append(field_problem(f"hours-{weekday}", message))
+    for before, after in overlaps(hours):
+        message = _("%(day)s: %(a)s–%(b)s overlaps %(c)s–%(d)s.") % {
+            "day": WEEKDAY_NAMES[before[0]],
+            "a": f"{before[1]:%H:%M}", "b": f"{before[2]:%H:%M}",
+            "c": f"{after[1]:%H:%M}", "d": f"{after[2]:%H:%M}",
+        }  # fmt: skip
+        problems.append(field_problem(f"hours-{before[0]}", message))
+    return problems
+
+
+@transaction.atomic
+def do_set_weekly_hours(resource: Resource, hours, *, actor) -> list[WeeklyHours]:
+    """The whole week at once ((weekday, opens, closes), …): the rows replace the old ones;
+    ranges that end before they begin or overlap on a day are refused, nothing changed."""
+    check_configures(actor, resource.region)
+    hours = [(int(w), o, c) for w, o, c in hours]
+    refuse_if_any(_("The opening hours are not right."), _week_problems(hours))
+    Resource.objects.select_for_update().filter(pk=resource.pk).first()
+    WeeklyHours.objects.filter(resource=resource).delete()
+    rows = WeeklyHours.objects.bulk_create(
+        [WeeklyHours(resource=resource, weekday=w, opens=o, closes=c) for w, o, c in sorted(hours)]
+    )
+    summary = "; ".join(f"{w} {o:%H:%M}-{c:%H:%M}" for w, o, c in sorted(hours))
+    audit.record("appointments.hours_set", actor=actor, target=resource, summary=summary[:200])
+    return rows
 
 
 @transaction.atomic
 def do_add_exception(resource, *, day, actor, closed=False, opens=None, closes=None, reason=""):
     """A closed day, or extra hours on a day."""
+    check_configures(actor, resource.region)
+    problems = []
+    reason = text(reason, "reason", 100, problems, required=False)
+    if day is None:
+        problems.append(field_problem("day", _("Give the day.")))
     if not closed and not (opens and closes and opens < closes):
-        raise InvalidInput(
-            _("Give the extra hours, or close the day."),
-            details=[field_problem("opens", _("From must be before until."))],
-        )
+        problems.append(field_problem("opens", _("From must be before until.")))
+    refuse_if_any(_("Give the extra hours, or close the day."), problems)
     exception = HoursException.objects.create(
-        resource=resource, day=day, closed=closed, opens=opens, closes=closes, reason=reason
-    )
+        resource=resource, day=day, closed=closed, opens=None if closed else opens,
+        closes=None if closed else closes, reason=reason,
+    )  # fmt: skip
     audit.record(
         "appointments.exception_added", actor=actor, target=resource, summary=f"{day} {reason}"
     )
     return exception
+
+
+@transaction.atomic
+def do_remove_exception(exception: HoursException, *, actor) -> None:
+    check_configures(actor, exception.resource.region)
+    resource, day = exception.resource, exception.day
+    exception.delete()
+    audit.record("appointments.exception_removed", actor=actor, target=resource, summary=f"{day}")
+
+
+# --- Member lists ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_save_member_list(*, name, actor, region=None, members=None) -> MemberList:
+    """A list of an organisation's members (a school's students) in `region`, or its new
+    name."""
+    region = region or members.region
+    check_configures(actor, region)
+    problems = []
+    name = text(name, "name", MAX_LIST_NAME, problems)
+    refuse_if_any(_("The member list is not complete."), problems)
+    row = members or MemberList(region=region)
+    row.name = name
+    row.save()
+    event = "appointments.list_renamed" if members else "appointments.list_created"
+    audit.record(event, actor=actor, target=row, summary=name)
+    return row
+
+
+def clean_member(name, phone) -> tuple[str, str, list[dict]]:
+    """A member's name and phone as given, and what is wrong with them."""
+    name, phone = (name or "").strip(), (phone or "").replace(" ", "").strip()
+    problems = []
+    if not name:
+        problems.append(field_problem("name", _("Give the member's name.")))
+    elif len(name) > MAX_NAME:
+        problems.append(field_problem("name", _("At most %(max)d characters.") % {"max": MAX_NAME}))
+    try:
+        validate_phone(phone)
+    except ValidationError as error:
+        problems.append(field_problem("phone", error.messages[0]))
+    return name, phone, problems
+
+
+@transaction.atomic
+def do_add_list_member(members: MemberList, *, name, phone, actor) -> ListedMember:
+    check_configures(actor, members.region)
+    name, phone, problems = clean_member(name, phone)
+    refuse_if_any(_("Please check the name and phone."), problems)
+    MemberList.objects.select_for_update().filter(pk=members.pk).first()
+    if ListedMember.objects.filter(members=members, phone_digest=digest(phone)).exists():
+        raise Conflict(
+            _("This phone is on the list already."),
+            details=[field_problem("phone", _("Already listed."))],
+        )
+    member = ListedMember.objects.create(
+        members=members, name=name, phone=phone, phone_digest=digest(phone)
+    )
+    audit.record("appointments.list_member_added", actor=actor, target=members,
+                 summary=mask_phone(phone))  # fmt: skip
+    return member
+
+
+@transaction.atomic
+def do_remove_list_member(member: ListedMember, *, actor) -> None:
+    members = member.members
+    check_configures(actor, members.region)
+    member.delete()
+    audit.record("appointments.list_member_removed", actor=actor, target=members,
+                 summary=mask_phone(member.phone) if member.phone else "")  # fmt: skip
+
+
+def do_import_list_members(members: MemberList, data: bytes, filename: str, *, actor) -> dict:
+    """Members from a spreadsheet (name, phone): the rows that are right are added, a phone
+    already listed is left as it is (so importing a file again adds no one), and every other
+    row is reported by row and column. One audit row for the import."""
+    from .memberfile import read_member_file
+
+    check_configures(actor, members.region)
+    rows, problems = read_member_file(data, filename)
+    with transaction.atomic():
+        MemberList.objects.select_for_update().filter(pk=members.pk).first()
+        listed = set(
+            ListedMember.objects.filter(
+                members=members, phone_digest__in=[r.digest for r in rows]
+            ).values_list("phone_digest", flat=True)
+        )
+        new = [r for r in rows if r.digest not in listed]
+        ListedMember.objects.bulk_create(
+            [ListedMember(members=members, name=r.name, phone=r.phone, phone_digest=r.digest)
+             for r in new],
+            batch_size=1000,
+        )  # fmt: skip
+        report = {
+            "rows": len(rows) + len({p.get("row") for p in problems}),
+            "added": len(new),
+            "unchanged": len(rows) - len(new),
+            "refused": len({p.get("row") for p in problems}),
+        }
+        audit.record("appointments.list_imported", actor=actor, target=members,
+                     summary=f"{filename[:80]}: {len(new)}", changes=report)  # fmt: skip
+    return {**report, "problems": problems}
 
 
 # --- Checks ---------------------------------------------------------------------------------

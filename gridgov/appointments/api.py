@@ -8,19 +8,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core.audit import client_ip
 from gridgov.core.dates import parse_day
-from gridgov.core.errors import MAX_ID
+from gridgov.core.errors import MAX_ID, InvalidInput, NotFound, field_problem
+from gridgov.core.pii import mask_name, mask_phone
 from gridgov.workflow.api import actions_of, timeline_of
 
 from . import actions
+from .choices import WhoMayBook
 from .selectors import (
     bookings_for,
+    configured_resource,
+    exception_for,
     free_slots,
+    listed_member_for,
+    member_list_for,
+    member_lists_for,
     person_on,
     resource_for,
     resources_for,
@@ -29,6 +37,7 @@ from .selectors import (
 from .workflow import BOOKING_WORKFLOW as WORKFLOW
 
 REFUSED = {400: dict, 403: dict, 404: dict, 409: dict}
+MAX_MEMBER_FILE = 2 * 2**20
 
 
 class ResourceSerializer(serializers.Serializer):
@@ -251,3 +260,327 @@ class PublicBookingView(APIView):
         booking, token = actions.do_book_public(data.pop("resource"), ip=client_ip(request), **data)
         body = {"number": booking.number, "slot_start": booking.slot_start, "link": link_for(token)}
         return Response(BookedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+# --- Configuration: resources, hours, exceptions, member lists ------------------------------
+# For staff holding MANAGE_SERVICES in the resource's area; each write is one action, shared
+# with the pages.
+
+
+class ResourceDetailSerializer(ResourceSerializer):
+    region_code = serializers.CharField(source="region.code")
+    days_ahead = serializers.IntegerField()
+    residents_of = serializers.CharField(source="residents_of.code", default=None)
+    members = serializers.IntegerField(source="members_id", allow_null=True)
+    is_active = serializers.BooleanField()
+    hours = serializers.SerializerMethodField()
+
+    def get_hours(self, resource) -> list[dict]:
+        return [
+            {"weekday": h.weekday, "opens": f"{h.opens:%H:%M}", "closes": f"{h.closes:%H:%M}"}
+            for h in resource.hours.all()
+        ]
+
+
+class ResourceInput(serializers.Serializer):
+    region = serializers.CharField(max_length=20, help_text=_("the area's code"))
+    name = serializers.CharField(max_length=100)
+    kind = serializers.CharField(max_length=12, help_text=_("counsellor, peer, room or desk"))
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    slot_minutes = serializers.IntegerField(min_value=5, max_value=actions.MAX_SLOT_MINUTES)
+    days_ahead = serializers.IntegerField(
+        min_value=1, max_value=actions.MAX_DAYS_AHEAD, required=False, default=30
+    )
+    sensitive = serializers.BooleanField(required=False, default=False)
+    who_may_book = serializers.ChoiceField(choices=WhoMayBook.choices, default=WhoMayBook.ANYONE)
+    residents_of = serializers.CharField(max_length=20, required=False, allow_null=True,
+                                         default=None, help_text=_("the area's code"))  # fmt: skip
+    members = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                       allow_null=True, default=None)  # fmt: skip
+
+
+def _area_by_code(user, code, field):
+    from gridgov.org.scoping import scoped
+    from gridgov.regions.models import Region
+
+    area = scoped(Region.objects.defer("boundary"), user).filter(code=code).first()
+    if area is None:
+        raise NotFound(_("No such area in yours."), details=[field_problem(field, _("Not found."))])
+    return area
+
+
+def _resource_input(request) -> tuple[actions.ResourceData, object]:
+    data = _valid(ResourceInput, request)
+    user = request.user
+    region = _area_by_code(user, data.pop("region"), "region")
+    if data["residents_of"]:
+        data["residents_of"] = _area_by_code(user, data["residents_of"], "residents_of")
+    if data["members"]:
+        data["members"] = member_list_for(user, data["members"])
+    return actions.ResourceData(**data), region
+
+
+class ResourceCreateView(ResourceListView):
+    """The resources that take appointments in your area; add one (its hours next)."""
+
+    @extend_schema(
+        operation_id="appointment_resources_add",
+        request=ResourceInput,
+        responses={201: ResourceDetailSerializer, **REFUSED},
+    )
+    def post(self, request):
+        data, region = _resource_input(request)
+        resource = actions.do_save_resource(data, actor=request.user, region=region)
+        return Response(ResourceDetailSerializer(resource).data, status=status.HTTP_201_CREATED)
+
+
+class ResourceDetailView(APIView):
+    @extend_schema(operation_id="appointment_resource", responses={200: ResourceDetailSerializer})
+    def get(self, request, pk):
+        return Response(ResourceDetailSerializer(configured_resource(request.user, pk)).data)
+
+    @extend_schema(
+        operation_id="appointment_resource_change",
+        request=ResourceInput,
+        responses={200: ResourceDetailSerializer, **REFUSED},
+    )
+    def put(self, request, pk):
+        resource = configured_resource(request.user, pk)
+        data, region = _resource_input(request)
+        resource = actions.do_save_resource(
+            data, actor=request.user, region=region, resource=resource
+        )
+        return Response(ResourceDetailSerializer(resource).data)
+
+
+class ActiveInput(serializers.Serializer):
+    active = serializers.BooleanField(help_text=_("false takes the resource out of booking"))
+
+
+class ResourceActiveView(APIView):
+    @extend_schema(
+        operation_id="appointment_resource_active",
+        request=ActiveInput,
+        responses={200: ResourceDetailSerializer, **REFUSED},
+    )
+    def post(self, request, pk):
+        resource = configured_resource(request.user, pk)
+        active = _valid(ActiveInput, request)["active"]
+        resource = actions.do_set_active(resource, active=active, actor=request.user)
+        return Response(ResourceDetailSerializer(resource).data)
+
+
+class HoursRangeInput(serializers.Serializer):
+    weekday = serializers.IntegerField(min_value=0, max_value=6, help_text=_("Monday 0 … Sunday 6"))
+    opens = serializers.TimeField()
+    closes = serializers.TimeField()
+
+
+class WeekInput(serializers.Serializer):
+    hours = HoursRangeInput(many=True, max_length=7 * 6)
+
+
+class WeekView(APIView):
+    @extend_schema(
+        operation_id="appointment_resource_week",
+        description=_("Replace the week's opening hours; overlapping ranges are refused."),
+        request=WeekInput,
+        responses={200: ResourceDetailSerializer, **REFUSED},
+    )
+    def put(self, request, pk):
+        resource = configured_resource(request.user, pk)
+        hours = [
+            (h["weekday"], h["opens"], h["closes"]) for h in _valid(WeekInput, request)["hours"]
+        ]
+        actions.do_set_weekly_hours(resource, hours, actor=request.user)
+        return Response(ResourceDetailSerializer(resource).data)
+
+
+class ExceptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    day = serializers.DateField()
+    closed = serializers.BooleanField()
+    opens = serializers.TimeField(allow_null=True)
+    closes = serializers.TimeField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class ExceptionInput(serializers.Serializer):
+    day = serializers.DateField()
+    closed = serializers.BooleanField(required=False, default=False)
+    opens = serializers.TimeField(required=False, allow_null=True, default=None)
+    closes = serializers.TimeField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ExceptionListView(generics.ListAPIView):
+    """A resource's exceptions to its week (closed days, extra hours), the latest day first."""
+
+    serializer_class = ExceptionSerializer
+
+    def get_queryset(self):
+        resource = configured_resource(self.request.user, self.kwargs["pk"])
+        return resource.exceptions.order_by("-day", "pk")
+
+    @extend_schema(operation_id="appointment_exceptions_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="appointment_exceptions_add",
+        request=ExceptionInput,
+        responses={201: ExceptionSerializer, **REFUSED},
+    )
+    def post(self, request, pk):
+        resource = configured_resource(request.user, pk)
+        made = actions.do_add_exception(
+            resource, actor=request.user, **_valid(ExceptionInput, request)
+        )
+        return Response(ExceptionSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class ExceptionDetailView(APIView):
+    @extend_schema(operation_id="appointment_exception_remove", responses={204: None, **REFUSED})
+    def delete(self, request, pk, exception):
+        resource = configured_resource(request.user, pk)
+        actions.do_remove_exception(exception_for(resource, exception), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberListSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    region = serializers.CharField(source="region.code")
+    size = serializers.IntegerField(default=0)
+
+
+class MemberListInput(serializers.Serializer):
+    name = serializers.CharField(max_length=actions.MAX_LIST_NAME)
+    region = serializers.CharField(max_length=20, help_text=_("the area's code"))
+
+
+class RenameInput(serializers.Serializer):
+    name = serializers.CharField(max_length=actions.MAX_LIST_NAME)
+
+
+class MemberListsView(generics.ListAPIView):
+    """The member lists of your area (an organisation's members who may book its resources)."""
+
+    serializer_class = MemberListSerializer
+
+    def get_queryset(self):
+        return member_lists_for(self.request.user).order_by("name", "pk")
+
+    @extend_schema(operation_id="appointment_member_lists_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="appointment_member_lists_add",
+        request=MemberListInput,
+        responses={201: MemberListSerializer, **REFUSED},
+    )
+    def post(self, request):
+        data = _valid(MemberListInput, request)
+        region = _area_by_code(request.user, data["region"], "region")
+        made = actions.do_save_member_list(name=data["name"], region=region, actor=request.user)
+        return Response(MemberListSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class MemberListView(APIView):
+    @extend_schema(
+        operation_id="appointment_member_list_rename",
+        request=RenameInput,
+        responses={200: MemberListSerializer, **REFUSED},
+    )
+    def put(self, request, pk):
+        members = member_list_for(request.user, pk)
+        name = _valid(RenameInput, request)["name"]
+        members = actions.do_save_member_list(name=name, members=members, actor=request.user)
+        return Response(MemberListSerializer(members).data)
+
+
+class ListedMemberSerializer(serializers.Serializer):
+    """A member as staff see them: masked."""
+
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+
+    def get_name(self, member) -> str:
+        return mask_name(member.name) if member.name else ""
+
+    def get_phone(self, member) -> str:
+        return mask_phone(member.phone) if member.phone else ""
+
+
+class ListedMemberInput(serializers.Serializer):
+    name = serializers.CharField(max_length=actions.MAX_NAME)
+    phone = serializers.CharField(max_length=20)
+
+
+class ListedMembersView(generics.ListAPIView):
+    """A member list's members, masked; add one."""
+
+    serializer_class = ListedMemberSerializer
+
+    def get_queryset(self):
+        return member_list_for(self.request.user, self.kwargs["pk"]).entries.order_by("pk")
+
+    @extend_schema(operation_id="appointment_list_members_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="appointment_list_members_add",
+        request=ListedMemberInput,
+        responses={201: ListedMemberSerializer, **REFUSED},
+    )
+    def post(self, request, pk):
+        members = member_list_for(request.user, pk)
+        data = _valid(ListedMemberInput, request)
+        made = actions.do_add_list_member(members, actor=request.user, **data)
+        return Response(ListedMemberSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class ListedMemberView(APIView):
+    @extend_schema(operation_id="appointment_list_member_remove", responses={204: None, **REFUSED})
+    def delete(self, request, pk, member):
+        members = member_list_for(request.user, pk)
+        actions.do_remove_list_member(listed_member_for(members, member), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberFileInput(serializers.Serializer):
+    file = serializers.FileField(help_text=_("Excel (.xlsx) or CSV: 姓名, 手机号"))
+
+
+class MemberImportSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    added = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    problems = serializers.ListField(child=serializers.DictField())
+
+
+class MemberImportView(APIView):
+    """Import members from a spreadsheet: good rows added, a phone already listed left as it is,
+    every other row reported by row and column."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="appointment_list_members_import",
+        request={"multipart/form-data": MemberFileInput},
+        responses={200: MemberImportSerializer, **REFUSED},
+    )
+    def post(self, request, pk):
+        members = member_list_for(request.user, pk)  # before the body is read: 404 first
+        actions.check_configures(request.user, members.region)
+        upload = _valid(MemberFileInput, request)["file"]
+        if upload.size > MAX_MEMBER_FILE:
+            raise InvalidInput(_("The file is too large (at most 2 MB)."))
+        report = actions.do_import_list_members(
+            members, upload.read(), upload.name, actor=request.user
+        )
+        return Response(MemberImportSerializer(report).data)

@@ -30,3 +30,10 @@ class BookingChannel(models.TextChoices):
 
 # The bookings that hold their slot: a cancelled one frees it.
 HOLDING = (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+
+
+# Monday 0 … Sunday 6, as WeeklyHours counts them.
+WEEKDAY_NAMES = (
+    _("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"),
+    _("Sunday"),
+)  # fmt: skip

@@ -42,14 +42,22 @@ class MemberList(models.Model):
 
 
 class ListedMember(models.Model):
+    """One member of a list: a name and a phone (encrypted), found by the phone's digest, which
+    booking matches and which makes a re-imported list add no one twice. Rows listed before
+    names were kept have only the digest."""
+
     members = models.ForeignKey(MemberList, on_delete=models.CASCADE, related_name="entries")
+    name = EncryptedTextField(_("name"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
     phone_digest = models.CharField(_("phone digest"), max_length=64)
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
 
     scope_rule = ScopeRule(region="members__region")
 
     class Meta:
         verbose_name = _("listed member")
         verbose_name_plural = _("listed members")
+        ordering = ["members", "id"]
         constraints = [
             models.UniqueConstraint(fields=["members", "phone_digest"], name="listed_member_once")
         ]

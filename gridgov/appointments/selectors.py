@@ -8,14 +8,16 @@ from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridgov.core.errors import NotFound, stored_id
 from gridgov.core.pii import mask_name, mask_phone
 from gridgov.org.roles import post_of
 from gridgov.org.scoping import scoped
+from gridgov.regions.models import Region
 
 from .choices import HOLDING, BookingChannel, BookingStatus
-from .models import Booking, Resource, WaitingEntry
+from .models import Booking, HoursException, ListedMember, MemberList, Resource, WaitingEntry
 from .slots import slots_on
 
 
@@ -121,3 +123,66 @@ def waiting_for(user, *, start: dt.date):
         .select_related("resource")
         .order_by("day", "created_at", "id")
     )
+
+
+# --- Configuration --------------------------------------------------------------------------
+
+CONFIG_AREA_LEVELS = ("county", "town", "village")
+AREA_CHOICES = 300
+
+
+def configured_resources(user):
+    """Every resource of the user's area, taken out of booking or not."""
+    return scoped(Resource.objects.all(), user).select_related("region", "members")
+
+
+def configured_resource(user, pk) -> Resource:
+    pk = stored_id(pk)
+    resource = configured_resources(user).filter(pk=pk).first() if pk is not None else None
+    if resource is None:
+        raise NotFound()
+    return resource
+
+
+def member_lists_for(user):
+    return scoped(MemberList.objects.select_related("region"), user).annotate(size=Count("entries"))
+
+
+def member_list_for(user, pk) -> MemberList:
+    pk = stored_id(pk)
+    found = member_lists_for(user).filter(pk=pk).first() if pk is not None else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def listed_member_for(members: MemberList, pk) -> ListedMember:
+    pk = stored_id(pk)
+    found = members.entries.filter(pk=pk).first() if pk is not None else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def exception_for(resource: Resource, pk) -> HoursException:
+    pk = stored_id(pk)
+    found = resource.exceptions.filter(pk=pk).first() if pk is not None else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def areas_for(user):
+    """The areas a resource or a member list of the user's may belong to (county to village),
+    the largest first."""
+    rows = scoped(Region.objects.defer("boundary"), user).filter(level__in=CONFIG_AREA_LEVELS)
+    return rows.order_by("code")[:AREA_CHOICES]
+
+
+def area_for(user, pk) -> Region:
+    pk = stored_id(pk)
+    rows = scoped(Region.objects.defer("boundary"), user).filter(level__in=CONFIG_AREA_LEVELS)
+    found = rows.filter(pk=pk).first() if pk is not None else None
+    if found is None:
+        raise NotFound(_("No such area in yours."))
+    return found

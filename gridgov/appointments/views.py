@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from gridgov.core.dates import parse_day
 from gridgov.core.errors import GridGovError
+from gridgov.org.choices import Capability
+from gridgov.org.roles import has_capability
 
 from . import actions
 from .selectors import (
@@ -52,6 +54,7 @@ def board(request):
             ),
             "served": served,
             "next_week": start + timedelta(days=7),
+            "may_configure": has_capability(request.user, Capability.MANAGE_SERVICES),
         },
     )
 
@@ -61,7 +64,13 @@ def board(request):
 def resource(request, pk):
     item = resource_for(request.user, pk)
     day = parse_day(request.GET.get("day"), "day") or timezone.localdate()
-    context = {"resource": item, "day": day, "slots": free_slots(item, day), "values": {}}
+    context = {
+        "resource": item,
+        "day": day,
+        "slots": free_slots(item, day),
+        "values": {},
+        "may_configure": has_capability(request.user, Capability.MANAGE_SERVICES),
+    }
     if request.method == "POST":
         what = request.POST.get("what")
         try:

@@ -15,8 +15,8 @@ from gridgov.core import audit
 from gridgov.core.checks import refuse_if_any, text
 from gridgov.core.errors import Conflict, InvalidInput, NotPermitted, field_problem
 from gridgov.core.numbers import next_number
-from gridgov.org.choices import Role
-from gridgov.org.roles import post_of
+from gridgov.org.choices import Capability, Role
+from gridgov.org.roles import has_capability, post_of
 from gridgov.regions.choices import RegionLevel
 
 from .choices import RequestedBy, ServiceMode, TeamKind
@@ -30,7 +30,7 @@ from .models import (
     Volunteer,
     VolunteerTeam,
 )
-from .workflow import AREA_STAFF, REQUEST_WORKFLOW, TASK_WORKFLOW
+from .workflow import ANY_POST, AREA_STAFF, REQUEST_WORKFLOW, TASK_WORKFLOW
 
 MAX_USUAL_DAYS = 60
 MAX_HOURS = Decimal("24")
@@ -50,6 +50,26 @@ def _post_over(actor, region, roles=AREA_STAFF):
     if post.region_id is None or not (post.region.contains(region) or region.contains(post.region)):
         raise NotPermitted(_("This is outside your area."))
     return post
+
+
+def check_configures(actor, region) -> None:
+    """NotPermitted unless the actor configures the resident services (teams, members,
+    activities, agents) of an area holding `region`. Commands and the demo are trusted."""
+    if isinstance(actor, str) or getattr(actor, "is_superuser", False):
+        return
+    if actor is None or not has_capability(actor, Capability.MANAGE_SERVICES):
+        raise NotPermitted(_("Only staff who configure resident services may do this."))
+    post = post_of(actor)
+    if post is None or (post.region_id is not None and not post.region.contains(region)):
+        raise NotPermitted(_("This is outside your area."))
+
+
+def _works_in(staff, region) -> bool:
+    return (
+        staff.is_active
+        and staff.region_id is not None
+        and (region.contains(staff.region) or staff.region.contains(region))
+    )
 
 
 # --- The catalogue ------------------------------------------------------------------------------
@@ -125,10 +145,8 @@ def do_save_service(data: ServiceData, *, actor, county=None, service=None) -> P
 
 def do_set_agent(staff, *, region, actor, active: bool = True) -> Agent:
     """Flag a staff post as a red proxy agent of an area (or take the flag off)."""
-    _post_over(actor, region, roles={Role.DISPATCHER, Role.ADMIN})
-    if staff.region_id is None or not (
-        region.contains(staff.region) or staff.region.contains(region)
-    ):
+    check_configures(actor, region)
+    if staff.role not in ANY_POST or not _works_in(staff, region):
         raise InvalidInput(
             _("The agent must work in that area."),
             details=[field_problem("staff", _("This post works elsewhere."))],
@@ -145,6 +163,20 @@ def do_set_agent(staff, *, region, actor, active: bool = True) -> Agent:
             changes={"region": region.code, "active": active},
         )
     return agent
+
+
+@transaction.atomic
+def do_remove_agent(agent: Agent, *, actor) -> Agent:
+    """Take the agent flag off a post: its requests stay with it, it accepts no new ones."""
+    check_configures(actor, agent.region)
+    locked = Agent.objects.select_for_update().get(pk=agent.pk)
+    if not locked.is_active:
+        raise Conflict(_("This post is no longer an agent."))
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    audit.record("assistance.agent.removed", actor=actor, target=locked,
+                 summary=f"{locked.staff.name} {locked.region.name}")  # fmt: skip
+    return locked
 
 
 # --- Proxy requests -----------------------------------------------------------------------------
@@ -216,19 +248,33 @@ def do_confirm_request(pk, *, actor, note="", photos=(), version=None, satisfact
 # --- Volunteers ---------------------------------------------------------------------------------
 
 
-def do_add_team(region, *, name: str, kind: str, actor, organiser=None) -> VolunteerTeam:
-    _post_over(actor, region)
+def _checked_team(region, name, kind, organiser) -> str:
     problems = []
     name = text(name, "name", 60, problems)
     if kind not in TeamKind.values:
         problems.append(field_problem("kind", _("Not a known kind of team.")))
+    if organiser is not None and not _works_in(organiser, region):
+        problems.append(field_problem("organiser", _("The organiser must work in the area.")))
     refuse_if_any(_("The team is not complete."), problems)
+    return name
+
+
+def _name_free(region, name, team=None):
+    taken = VolunteerTeam.objects.filter(region=region, name=name)
+    if team is not None:
+        taken = taken.exclude(pk=team.pk)
+    if taken.exists():
+        raise Conflict(
+            _("The area already has this team."),
+            details=[field_problem("name", _("Already taken."))],
+        )
+
+
+def do_add_team(region, *, name: str, kind: str, actor, organiser=None) -> VolunteerTeam:
+    check_configures(actor, region)
+    name = _checked_team(region, name, kind, organiser)
     with transaction.atomic():
-        if VolunteerTeam.objects.filter(region=region, name=name).exists():
-            raise Conflict(
-                _("The area already has this team."),
-                details=[field_problem("name", _("Already taken."))],
-            )
+        _name_free(region, name)
         team = VolunteerTeam.objects.create(
             region=region, name=name, kind=kind, organiser=organiser
         )
@@ -236,21 +282,46 @@ def do_add_team(region, *, name: str, kind: str, actor, organiser=None) -> Volun
     return team
 
 
+def do_edit_team(team: VolunteerTeam, *, name: str, kind: str, actor, organiser=None):
+    """A team's name, kind and organiser (its area stays: its members and hours are there)."""
+    check_configures(actor, team.region)
+    name = _checked_team(team.region, name, kind, organiser)
+    with transaction.atomic():
+        _name_free(team.region, name, team)
+        team.name, team.kind, team.organiser = name, kind, organiser
+        team.save(update_fields=["name", "kind", "organiser"])
+        changes = {"kind": kind, "organiser": organiser.pk if organiser else None}
+        audit.record(
+            "assistance.team.changed", actor=actor, target=team, summary=name, changes=changes
+        )
+    return team
+
+
 def do_add_volunteer(
     team: VolunteerTeam, *, actor, name="", resident=None, staff=None, skills=""
 ) -> Volunteer:
-    """A member of a team: a resident of the ledgers or a staff member (or, for neither, a
-    name)."""
-    _post_over(actor, team.region)
+    """A member of a team: a resident of the ledgers or a staff member of its area (or, for
+    neither, a name)."""
+    check_configures(actor, team.region)
     problems = []
     if resident is not None:
         name = resident.name
+        if not team.region.contains(resident):
+            problems.append(field_problem("resident", _("The resident lives outside the area.")))
     elif staff is not None:
         name = staff.name
+        if not _works_in(staff, team.region):
+            problems.append(field_problem("staff", _("This post works elsewhere.")))
     name = text(name, "name", 64, problems)
     skills = text(skills, "skills", 200, problems, required=False)
     refuse_if_any(_("The volunteer is not complete."), problems)
     with transaction.atomic():
+        VolunteerTeam.objects.select_for_update().filter(pk=team.pk).first()
+        same = Volunteer.objects.filter(team=team, is_active=True)
+        if (resident is not None and same.filter(resident=resident).exists()) or (
+            staff is not None and same.filter(staff=staff).exists()
+        ):
+            raise Conflict(_("Already a member of the team."))
         volunteer = Volunteer.objects.create(
             team=team,
             name=name,
@@ -264,10 +335,34 @@ def do_add_volunteer(
     return volunteer
 
 
-def do_add_activity(
-    team: VolunteerTeam, *, actor, title, place, starts_at, ends_at, capacity=20
-) -> Activity:
-    _post_over(actor, team.region)
+@transaction.atomic
+def do_set_skills(volunteer: Volunteer, skills: str, *, actor) -> Volunteer:
+    check_configures(actor, volunteer.team.region)
+    problems = []
+    skills = text(skills, "skills", 200, problems, required=False)
+    refuse_if_any(_("The skills are not right."), problems)
+    volunteer.skills = skills
+    volunteer.save(update_fields=["skills"])
+    audit.record("assistance.volunteer.skills", actor=actor, target=volunteer,
+                 summary=volunteer.team.name, changes={"skills": skills})  # fmt: skip
+    return volunteer
+
+
+@transaction.atomic
+def do_remove_volunteer(volunteer: Volunteer, *, actor) -> Volunteer:
+    """Take a member off the team: their sign-ups and confirmed hours stay."""
+    check_configures(actor, volunteer.team.region)
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if not locked.is_active:
+        raise Conflict(_("No longer a member of the team."))
+    locked.is_active = False
+    locked.save(update_fields=["is_active"])
+    audit.record("assistance.volunteer.removed", actor=actor, target=locked,
+                 summary=volunteer.team.name)  # fmt: skip
+    return locked
+
+
+def _checked_activity(title, place, starts_at, ends_at, capacity) -> tuple[str, str]:
     problems = []
     title = text(title, "title", 100, problems)
     place = text(place, "place", 100, problems)
@@ -276,6 +371,14 @@ def do_add_activity(
     if not isinstance(capacity, int) or not 1 <= capacity <= 1000:
         problems.append(field_problem("capacity", _("From 1 to 1000 people.")))
     refuse_if_any(_("The activity is not complete."), problems)
+    return title, place
+
+
+def do_add_activity(
+    team: VolunteerTeam, *, actor, title, place, starts_at, ends_at, capacity=20
+) -> Activity:
+    check_configures(actor, team.region)
+    title, place = _checked_activity(title, place, starts_at, ends_at, capacity)
     with transaction.atomic():
         activity = Activity.objects.create(
             team=team,
@@ -287,6 +390,26 @@ def do_add_activity(
         )
         audit.record("assistance.activity.added", actor=actor, target=activity, summary=title)
     return activity
+
+
+def do_edit_activity(activity: Activity, *, actor, title, place, starts_at, ends_at, capacity):
+    """An activity's place, time and capacity; the capacity not below those signed up (the
+    row is locked while they are counted, as a sign-up locks it)."""
+    check_configures(actor, activity.team.region)
+    title, place = _checked_activity(title, place, starts_at, ends_at, capacity)
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        signed_up = SignUp.objects.filter(activity=locked).count()
+        if capacity < signed_up:
+            message = _("%(n)d volunteers have signed up already.") % {"n": signed_up}
+            raise Conflict(message, details=[field_problem("capacity", message)])
+        locked.title, locked.place, locked.capacity = title, place, capacity
+        locked.starts_at, locked.ends_at = starts_at, ends_at
+        locked.save(update_fields=["title", "place", "capacity", "starts_at", "ends_at"])
+        audit.record("assistance.activity.changed", actor=actor, target=locked, summary=title,
+                     changes={"place": place, "starts_at": starts_at.isoformat(),
+                              "ends_at": ends_at.isoformat(), "capacity": capacity})  # fmt: skip
+    return locked
 
 
 def do_sign_up(activity: Activity, volunteer: Volunteer, *, actor) -> SignUp:

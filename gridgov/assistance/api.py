@@ -11,7 +11,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridgov.core.errors import MAX_ID, InvalidInput, NotFound
+from gridgov.core.errors import MAX_ID, InvalidInput, NotFound, field_problem
 from gridgov.households.models import SpecialGroup
 from gridgov.org.choices import Capability
 from gridgov.org.permissions import requires
@@ -22,6 +22,24 @@ from gridgov.workflow.api import actions_of, timeline_of
 from . import actions, selectors
 from .choices import RequestedBy, RequestStatus, ServiceMode, TaskStatus
 from .workflow import REQUEST_WORKFLOW
+
+REFUSED = {400: dict, 403: dict, 404: dict, 409: dict}
+
+
+def _valid(serializer_class, request) -> dict:
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+def _region_by_code(user, code, field):
+    from gridgov.regions.models import Region
+
+    region = scoped(Region.objects.defer("boundary"), user).filter(code=code).first()
+    if region is None:
+        raise NotFound(_("No such area in yours."), details=[field_problem(field, _("Not found."))])
+    return region
+
 
 # --- Step inputs (read by the kernel's one endpoint and page) ----------------------------------
 
@@ -142,6 +160,11 @@ class ProxyAgentSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
+class ProxyAgentInput(serializers.Serializer):
+    staff = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    region = serializers.CharField(max_length=20, help_text=_("the area's code"))
+
+
 class AgentListView(generics.ListAPIView):
     """The red proxy agents of your area."""
 
@@ -153,6 +176,31 @@ class AgentListView(generics.ListAPIView):
     @extend_schema(operation_id="assistance_agents_list")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="assistance_agents_set",
+        description=_("Flag a staff post as the red proxy agent of an area."),
+        request=ProxyAgentInput,
+        responses={201: ProxyAgentSerializer, **REFUSED},
+    )
+    def post(self, request):
+        data = _valid(ProxyAgentInput, request)
+        staff = selectors.staff_for(request.user, data["staff"])
+        region = _region_by_code(request.user, data["region"], "region")
+        agent = actions.do_set_agent(staff, region=region, actor=request.user)
+        return Response(ProxyAgentSerializer(agent).data, status=status.HTTP_201_CREATED)
+
+
+class AgentDetailView(APIView):
+    @extend_schema(
+        operation_id="assistance_agent_remove",
+        description=_("Take the agent flag off the post."),
+        request=None,
+        responses={200: ProxyAgentSerializer, **REFUSED},
+    )
+    def delete(self, request, pk):
+        agent = actions.do_remove_agent(selectors.agent_for(request.user, pk), actor=request.user)
+        return Response(ProxyAgentSerializer(agent).data)
 
 
 # --- Proxy requests -----------------------------------------------------------------------------
@@ -266,6 +314,23 @@ class VolunteerTeamSerializer(serializers.Serializer):
     organiser = serializers.CharField(source="organiser.name", default=None)
 
 
+class VolunteerTeamChange(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    kind = serializers.CharField(max_length=12, help_text=_("the kind of team"))
+    organiser = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                         allow_null=True, default=None)  # fmt: skip
+
+
+class VolunteerTeamInput(VolunteerTeamChange):
+    region = serializers.CharField(max_length=20, help_text=_("the area's code"))
+
+
+def _team_fields(request, data) -> dict:
+    organiser = data.pop("organiser", None)
+    data["organiser"] = selectors.staff_for(request.user, organiser) if organiser else None
+    return data
+
+
 class TeamListView(generics.ListAPIView):
     """Volunteer teams of your area."""
 
@@ -277,6 +342,107 @@ class TeamListView(generics.ListAPIView):
     @extend_schema(operation_id="assistance_teams_list")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="assistance_teams_add",
+        request=VolunteerTeamInput,
+        responses={201: VolunteerTeamSerializer, **REFUSED},
+    )
+    def post(self, request):
+        data = _valid(VolunteerTeamInput, request)
+        region = _region_by_code(request.user, data.pop("region"), "region")
+        team = actions.do_add_team(region, actor=request.user, **_team_fields(request, data))
+        return Response(VolunteerTeamSerializer(team).data, status=status.HTTP_201_CREATED)
+
+
+class TeamDetailView(APIView):
+    @extend_schema(
+        operation_id="assistance_team_change",
+        request=VolunteerTeamChange,
+        responses={200: VolunteerTeamSerializer, **REFUSED},
+    )
+    def put(self, request, pk):
+        team = selectors.team_for(request.user, pk)
+        data = _valid(VolunteerTeamChange, request)
+        team = actions.do_edit_team(team, actor=request.user, **_team_fields(request, data))
+        return Response(VolunteerTeamSerializer(team).data)
+
+
+class VolunteerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    team = serializers.IntegerField(source="team_id")
+    name = serializers.CharField()
+    resident = serializers.IntegerField(source="resident_id", allow_null=True)
+    staff = serializers.IntegerField(source="staff_id", allow_null=True)
+    skills = serializers.CharField()
+    joined_on = serializers.DateField()
+    is_active = serializers.BooleanField()
+
+
+class VolunteerInput(serializers.Serializer):
+    resident = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    staff = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    skills = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class SkillsInput(serializers.Serializer):
+    skills = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class TeamMembersView(generics.ListAPIView):
+    """A team's members; add one: a resident of the ledgers, a staff member, or a name."""
+
+    serializer_class = VolunteerSerializer
+
+    def get_queryset(self):
+        return selectors.members_of_team(selectors.team_for(self.request.user, self.kwargs["pk"]))
+
+    @extend_schema(operation_id="assistance_team_members_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="assistance_team_members_add",
+        request=VolunteerInput,
+        responses={201: VolunteerSerializer, **REFUSED},
+    )
+    def post(self, request, pk):
+        team = selectors.team_for(request.user, pk)
+        data = _valid(VolunteerInput, request)
+        user = request.user
+        resident = (
+            selectors.resident_in_scope(user, data["resident"]) if data.get("resident") else None
+        )
+        staff = data.get("staff") and selectors.staff_for(user, data["staff"])
+        volunteer = actions.do_add_volunteer(
+            team, actor=user, name=data["name"], resident=resident, staff=staff,
+            skills=data["skills"],
+        )  # fmt: skip
+        return Response(VolunteerSerializer(volunteer).data, status=status.HTTP_201_CREATED)
+
+
+class VolunteerDetailView(APIView):
+    @extend_schema(
+        operation_id="assistance_volunteer_skills",
+        request=SkillsInput,
+        responses={200: VolunteerSerializer, **REFUSED},
+    )
+    def patch(self, request, pk):
+        volunteer = selectors.volunteer_for(request.user, pk)
+        skills = _valid(SkillsInput, request)["skills"]
+        volunteer = actions.do_set_skills(volunteer, skills, actor=request.user)
+        return Response(VolunteerSerializer(volunteer).data)
+
+    @extend_schema(
+        operation_id="assistance_volunteer_remove",
+        request=None,
+        responses={200: VolunteerSerializer, **REFUSED},
+    )
+    def delete(self, request, pk):
+        volunteer = selectors.volunteer_for(request.user, pk)
+        volunteer = actions.do_remove_volunteer(volunteer, actor=request.user)
+        return Response(VolunteerSerializer(volunteer).data)
 
 
 class VolunteerActivitySerializer(serializers.Serializer):
@@ -290,6 +456,18 @@ class VolunteerActivitySerializer(serializers.Serializer):
     signed_up = serializers.IntegerField()
 
 
+class VolunteerActivityChange(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    place = serializers.CharField(max_length=100)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    capacity = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class VolunteerActivityInput(VolunteerActivityChange):
+    team = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
 class ActivityListView(generics.ListAPIView):
     """Volunteer activities of your area, the latest first."""
 
@@ -301,6 +479,32 @@ class ActivityListView(generics.ListAPIView):
     @extend_schema(operation_id="assistance_activities_list")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="assistance_activities_add",
+        request=VolunteerActivityInput,
+        responses={201: VolunteerActivitySerializer, **REFUSED},
+    )
+    def post(self, request):
+        data = _valid(VolunteerActivityInput, request)
+        team = selectors.team_for(request.user, data.pop("team"))
+        activity = actions.do_add_activity(team, actor=request.user, **data)
+        activity = selectors.activity_for(request.user, activity.pk)
+        return Response(VolunteerActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+
+
+class ActivityDetailView(APIView):
+    @extend_schema(
+        operation_id="assistance_activity_change",
+        request=VolunteerActivityChange,
+        responses={200: VolunteerActivitySerializer, **REFUSED},
+    )
+    def put(self, request, pk):
+        activity = selectors.activity_for(request.user, pk)
+        data = _valid(VolunteerActivityChange, request)
+        actions.do_edit_activity(activity, actor=request.user, **data)
+        activity = selectors.activity_for(request.user, activity.pk)
+        return Response(VolunteerActivitySerializer(activity).data)
 
 
 class VolunteerSignUpSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ urlpatterns = [
     path("assistance/services", api.ServiceListCreateView.as_view(), name="api-proxy-services"),
     path("assistance/services/<int:pk>", api.ServiceDetailView.as_view(), name="api-proxy-service"),
     path("assistance/agents", api.AgentListView.as_view(), name="api-proxy-agents"),
+    path("assistance/agents/<int:pk>", api.AgentDetailView.as_view(), name="api-proxy-agent"),
     path("assistance/requests", api.RequestListCreateView.as_view(), name="api-proxy-requests"),
     path(
         "assistance/requests/<str:number>",
@@ -13,7 +14,15 @@ urlpatterns = [
         name="api-proxy-request",
     ),
     path("volunteers/teams", api.TeamListView.as_view(), name="api-volunteer-teams"),
+    path("volunteers/teams/<int:pk>", api.TeamDetailView.as_view(), name="api-volunteer-team"),
+    path(
+        "volunteers/teams/<int:pk>/members",
+        api.TeamMembersView.as_view(),
+        name="api-volunteer-team-members",
+    ),
+    path("volunteers/members/<int:pk>", api.VolunteerDetailView.as_view(), name="api-volunteer"),
     path("volunteers/activities", api.ActivityListView.as_view(), name="api-activities"),
+    path("volunteers/activities/<int:pk>", api.ActivityDetailView.as_view(), name="api-activity"),
     path(
         "volunteers/activities/<int:pk>/signups",
         api.SignUpView.as_view(),

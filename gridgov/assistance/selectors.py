@@ -281,3 +281,72 @@ def volunteer_hours(user, period: Period) -> list[dict]:
         {"team": r["activity__team__name"], "hours": r["hours"], "volunteers": r["volunteers"]}
         for r in rows.order_by("activity__team__name")
     ]
+
+
+# --- Configuration ------------------------------------------------------------------------------
+
+PICKER_LIMIT = 50
+AGENT_AREA_LEVELS = ("town", "village", "grid")
+
+
+def agent_for(user, pk) -> Agent:
+    return _one(agents_for(user).filter(pk=stored_id(pk) or 0), _("No such agent."))
+
+
+def staff_for(user, pk):
+    """A staff post of the user's area (for an organiser, an agent, a member)."""
+    from gridgov.org.models import Staff
+
+    rows = scoped(Staff.objects.select_related("region").defer("phone", "id_number"), user)
+    return _one(rows.filter(pk=stored_id(pk) or 0, is_active=True), _("No such staff member."))
+
+
+def staff_named(user, text: str):
+    """Active staff posts of the user's area whose name holds `text` (at most PICKER_LIMIT)."""
+    from gridgov.org.models import Staff
+
+    text = (text or "").strip()[:40]
+    rows = scoped(Staff.objects.filter(is_active=True), user).select_related("region")
+    rows = rows.defer("phone", "id_number", "region__boundary")
+    if text:
+        rows = rows.filter(name__contains=text)
+    return rows.order_by("name", "pk")[:PICKER_LIMIT]
+
+
+def residents_found(user, text: str, region: Region | None = None, group=None):
+    """Residents of the user's area (inside `region`, of a special group when given) whose
+    name, phone or ID number is `text`: what staff pick a resident from, shown masked."""
+    from gridgov.households.selectors import search_q
+
+    text = (text or "").strip()
+    if not text:
+        return Resident.objects.none()
+    rows = scoped(Resident.objects.all(), user).filter(search_q(text))
+    if region is not None:
+        rows = rows.filter(**{region.level: region})
+    if group is not None:
+        rows = members_of(group, rows, timezone.localdate())
+    return rows.select_related("household__house__building").order_by("pk")[:PICKER_LIMIT]
+
+
+def agent_areas_for(user):
+    rows = scoped(Region.objects.defer("boundary"), user).filter(level__in=AGENT_AREA_LEVELS)
+    return rows.order_by("code")[:300]
+
+
+def agent_area_for(user, pk) -> Region:
+    rows = scoped(Region.objects.defer("boundary"), user)
+    return _one(rows.filter(pk=stored_id(pk) or 0), _("No such area in yours."))
+
+
+def team_areas_for(user):
+    rows = scoped(Region.objects.defer("boundary"), user)
+    return rows.filter(level__in=("county", "town", "village", "grid")).order_by("code")[:300]
+
+
+def members_of_team(team: VolunteerTeam):
+    return (
+        team.members.filter(is_active=True)
+        .select_related("resident", "staff")
+        .order_by("name", "pk")
+    )

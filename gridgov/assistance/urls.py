@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import setup_views, views
 
 app_name = "assistance"
 urlpatterns = [
@@ -12,8 +12,14 @@ urlpatterns = [
     path("catalogue/<int:pk>/", views.service_edit, name="service-edit"),
     path("volunteers/", views.activity_list, name="activities"),
     path("volunteers/activities/<int:pk>/", views.activity_detail, name="activity"),
+    path("volunteers/activities/<int:pk>/edit/", setup_views.activity_edit, name="activity-edit"),
     path("volunteers/activities/<int:pk>/<str:what>/", views.activity_act, name="activity-act"),
     path("volunteers/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("volunteers/teams/", setup_views.team_list, name="teams"),
+    path("volunteers/teams/<int:pk>/", setup_views.team_detail, name="team"),
+    path("agents/", setup_views.agent_list, name="agents"),
+    path("agents/<int:pk>/remove/", setup_views.agent_remove, name="agent-remove"),
     path("home/", views.task_list, name="tasks"),
+    path("home/new/", setup_views.task_new, name="task-new"),
     path("figures/", views.kpi, name="kpi"),
 ]

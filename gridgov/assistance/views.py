@@ -25,6 +25,11 @@ from .choices import RequestedBy, RequestStatus, ServiceMode, TaskStatus
 PAGE_SIZE = 30
 
 
+def may_configure(user) -> bool:
+    """Whether the configuration pages are offered (teams, agents, a new home service)."""
+    return has_capability(user, Capability.MANAGE_SERVICES)
+
+
 def _page(request, rows):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -46,6 +51,7 @@ def request_list(request):
             "mine": mine,
             "is_agent": selectors.is_agent(request.user),
             "can_reveal": has_capability(request.user, Capability.REVEAL_PII),
+            "may_configure": may_configure(request.user),
         },
     )
 
@@ -140,9 +146,12 @@ def service_edit(request, pk=None):
 def activity_list(request):
     rows = selectors.activities_for(request.user).order_by("-starts_at", "-pk")
     teams = selectors.teams_for(request.user).order_by("region__code", "kind")[:50]
-    return render(
-        request, "assistance/activities.html", {"page": _page(request, rows), "teams": teams}
-    )
+    context = {
+        "page": _page(request, rows),
+        "teams": teams,
+        "may_configure": may_configure(request.user),
+    }
+    return render(request, "assistance/activities.html", context)
 
 
 @login_required
@@ -158,6 +167,7 @@ def activity_detail(request, pk):
             .filter(team=activity.team, is_active=True)
             .order_by("name"),
             "may_confirm": actions.may_confirm_hours(request.user, activity.team),
+            "may_configure": may_configure(request.user),
         },
     )
 
@@ -220,7 +230,12 @@ def task_list(request):
     return render(
         request,
         "assistance/tasks.html",
-        {"page": _page(request, rows), "statuses": TaskStatus.choices, "status": status},
+        {
+            "page": _page(request, rows),
+            "statuses": TaskStatus.choices,
+            "status": status,
+            "may_configure": may_configure(request.user),
+        },
     )
 
 
