@@ -14,6 +14,7 @@ LISTS = [
     ("/api/v1/departments", 5),
     (f"/regions/{DEMO_TOWN}/", 6),
     ("/org/staff/", 5),
+    ("/api/v1/evaluation/sets", 6),
 ]
 
 
