@@ -76,6 +76,10 @@ def indicator(code, source, weight, direction=Direction.HIGHER, **rule) -> Indic
 
 @pytest.fixture
 def town_set(db) -> IndicatorSet:
+    return make_town_set()
+
+
+def make_town_set() -> IndicatorSet:
     """结案率 (weight 60, 0→100) and 返工率 (weight 40, lower is better, 100→0)."""
     county = Region.objects.get(code=COUNTY)
     made = do_save_indicator_set(
