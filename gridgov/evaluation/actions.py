@@ -322,11 +322,11 @@ def do_publish_evaluation(evaluation: Evaluation, *, actor) -> Evaluation:
     """Freeze a month: from now on it is never computed again (refused with 409)."""
     check_manager(actor, evaluation.indicator_set.area)
     with transaction.atomic():
-        evaluation = (
-            Evaluation.objects.select_for_update()
-            .select_related("indicator_set")
-            .get(pk=evaluation.pk)
-        )
+        # The set's row first, as an evaluation takes it: every write to a set's months waits
+        # its turn in one order (no deadlock with a run of the same month).
+        indicator_set = IndicatorSet.objects.select_for_update().get(pk=evaluation.indicator_set_id)
+        evaluation = Evaluation.objects.get(pk=evaluation.pk)
+        evaluation.indicator_set = indicator_set
         if evaluation.is_published:
             raise Conflict(_("The month is already published."))
         evaluation.status = EvaluationStatus.PUBLISHED
