@@ -39,6 +39,8 @@ from gridgov.campaigns.models import Item
 from gridgov.care.actions import _propose
 from gridgov.care.models import CareProblem, DutyPost, RestOrder, Shift
 from gridgov.core.models import AuditEntry
+from gridgov.evaluation.demo import DEMO_SET
+from gridgov.evaluation.models import Evaluation
 from gridgov.events.choices import EventStatus
 from gridgov.events.models import Event
 from gridgov.filings.models import NightWorkFiling
@@ -145,6 +147,12 @@ def a_target() -> InspectionTarget:
 
 def a_department() -> Department:
     return Department.objects.filter(code=f"{DEMO_TOWN}-ZD").get()
+
+
+def a_draft_evaluation() -> Evaluation:
+    found = Evaluation.objects.filter(indicator_set__code=DEMO_SET, status="draft").first()
+    assert found is not None, "the demo has no draft evaluation"
+    return found
 
 
 def a_point() -> dict:
@@ -739,6 +747,15 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
     ("POST", "/api/v1/care-problems/{number}/{action}"): lambda: (
         lambda p: Attempt({"number": p.number, "action": "take"}, {}, p)
     )(in_county(CareProblem, status="raised")),
+    # Evaluation: the demo's draft of this month for 南湖区's towns.
+    ("POST", "/api/v1/evaluation/sets/{code}/months/{month}/evaluate"): lambda: (
+        lambda e: Attempt({"code": DEMO_SET, "month": e.period_text}, {}, e)
+    )(a_draft_evaluation()),
+    ("POST", "/api/v1/evaluation/sets/{code}/months/{month}/publish"): lambda: (
+        lambda e: Attempt({"code": DEMO_SET, "month": e.period_text}, {}, e)
+    )(a_draft_evaluation()),
+    ("POST", "/api/v1/evaluation/sets/{code}/indicators"): "a file upload into a set: refused "
+    "with 404 to another county (tests/evaluation/test_pages_and_api.py)",
 }
 
 OPERATIONS = [(method, path) for method, path, _types in write_operations()]

@@ -39,3 +39,22 @@ def test_an_officers_department_scope_costs_no_extra_query(
     with django_assert_num_queries(5):
         response = client.get("/api/v1/staff", {"page_size": 50})
     assert response.status_code == 200 and response.json()["count"] > 3
+
+
+@pytest.mark.parametrize("page_size", [1, 50])
+def test_the_evaluation_lists_cost_the_same_queries_whatever_the_page_size(
+    county_leader, django_assert_num_queries, page_size
+):
+    from gridgov.evaluation.demo import DEMO_SET
+    from gridgov.evaluation.models import Evaluation
+
+    month = Evaluation.objects.filter(indicator_set__code=DEMO_SET).first().period_text
+    client = client_for(county_leader)
+    # session, user, post, count, rows (and the sets' indicators: one query for the page)
+    for url, queries in (
+        ("/api/v1/evaluation/sets", 6),
+        (f"/api/v1/evaluation/sets/{DEMO_SET}/months/{month}/scores", 6),
+    ):
+        with django_assert_num_queries(queries):
+            response = client.get(url, {"page_size": page_size})
+        assert response.status_code == 200 and response.json()["count"] >= 1

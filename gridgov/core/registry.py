@@ -286,7 +286,8 @@ class IndicatorSource:
     measure(period, units) -> {unit id: (numerator, denominator)} for `units` of `unit_kind`
     ("region": regions.Region ids, all of one level; "department": org.Department ids); a rate is
     numerator / denominator, a count has denominator None. Run by the monthly evaluation job,
-    so it may aggregate raw rows (one query, not one per unit).
+    so it may aggregate raw rows (one query, not one per unit). A source of more than one unit
+    kind is called with the kind too: measure(period, units, unit_kind=...).
     """
 
     key: str

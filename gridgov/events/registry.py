@@ -11,12 +11,14 @@ from gridgov.core.registry import (
     NavEntry,
     Tiles,
     register_demo,
+    register_indicator_source,
     register_navigation,
     register_tiles,
 )
 
 from . import actions  # noqa: F401 - declares how the deadline sweep chases events
 from .demo import DEMO_EVENTS, load_demo_events
+from .evaluation import sources as evaluation_sources
 from .selectors import may_report, workload
 
 
@@ -45,3 +47,6 @@ register_navigation(
     NavEntry(_("Events"), "events:list", 10),
     NavEntry(_("Event statistics"), "events:kpi", 110, requires="view_kpi"),
 )
+# The loop's GB/T 30428.4 rates, for the monthly evaluation of towns and handling units.
+for source in evaluation_sources():
+    register_indicator_source(source)

@@ -59,6 +59,7 @@ class Capability(models.TextChoices):
     MANAGE_DUTY = "manage_duty", _("enter duty posts and shifts, look for overwork")
     MANAGE_DUTY_POLICY = "manage_duty_policy", _("set the county's duty policy")
     MANAGE_SERVICES = "manage_services", _("configure resident services and appointments")
+    MANAGE_EVALUATION = "manage_evaluation", _("set up indicator sets, evaluate and publish months")
 
 
 class RevealPurpose(models.TextChoices):

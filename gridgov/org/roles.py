@@ -23,6 +23,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_CAMPAIGNS,
             C.MANAGE_DUTY,
             C.MANAGE_SERVICES,
+            C.MANAGE_EVALUATION,
         }
     ),
     Role.OFFICER: frozenset({C.VIEW_REGIONS, C.VIEW_STAFF, C.VIEW_CAMPAIGNS}),

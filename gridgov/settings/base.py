@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gridgov.assistance",
     "gridgov.appointments",
     "gridgov.cockpit",
+    "gridgov.evaluation",
     "gridgov.worktime",
 ]
 

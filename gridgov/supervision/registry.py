@@ -10,12 +10,14 @@ from gridgov.core.registry import (
     DemoStep,
     NavEntry,
     register_demo,
+    register_indicator_source,
     register_job,
     register_navigation,
 )
 
 from . import jobs  # noqa: F401 - registers the ledger import and the daily fund rules
 from .demo import load_demo_supervision
+from .evaluation import SOURCE as RECTIFIED_ON_TIME
 
 DAY = 24 * 3600
 
@@ -32,3 +34,5 @@ register_navigation(
     NavEntry(_("Supervision statistics"), "supervision:kpi", 125, requires="view_kpi"),
 )
 register_job("gridgov.supervision.jobs.run_fund_rules", DAY)
+# Findings rectified on time, for the monthly evaluation of towns and departments.
+register_indicator_source(RECTIFIED_ON_TIME)
