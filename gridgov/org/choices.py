@@ -58,6 +58,7 @@ class Capability(models.TextChoices):
     MANAGE_CAMPAIGNS = "manage_campaigns", _("set up campaigns, import their items, move any item")
     MANAGE_DUTY = "manage_duty", _("enter duty posts and shifts, look for overwork")
     MANAGE_DUTY_POLICY = "manage_duty_policy", _("set the county's duty policy")
+    MANAGE_PUSHES = "manage_pushes", _("subscribe to scheduled reports and webhooks")
 
 
 class RevealPurpose(models.TextChoices):
