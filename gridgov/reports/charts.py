@@ -8,6 +8,9 @@ from .figures import Chart
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 28, 56
+# Named on the SVG itself: text in an SVG that leaves the font to inheritance lost its CJK glyphs
+# in WeasyPrint once a document held three charts.
+FONTS = "'Noto Sans CJK SC', 'Noto Sans CJK', 'WenQuanYi Zen Hei', sans-serif"
 COLOURS = ("#2f6fb3", "#e07b39", "#3a9d5d", "#c2413b", "#7d5ba6", "#8c8c8c")
 
 
@@ -23,7 +26,7 @@ def svg(chart: Chart) -> str:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-size="11">',
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-size="11" font-family="{FONTS}">',
         f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(chart.title)}</text>',
     ]
     for step in range(5):  # the grid and the value axis

@@ -4,7 +4,7 @@ for download in the area only; the recipients told; the webhooks told."""
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -250,3 +250,31 @@ def test_a_period_text_round_trips_for_every_frequency():
     for frequency in ("daily", "weekly", "monthly"):
         period = last_whole_period(frequency, TODAY)
         assert Period.parse(str(period)) == period
+
+
+def add_reports(region, days):
+    for day in range(1, days + 1):
+        first = date(2026, 10, 1) + timedelta(days=day)
+        Report.objects.create(
+            region=region, frequency="daily", period=str(first), first_day=first, last_day=first,
+            status=ReportStatus.READY,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ["/api/v1/reports", "/reports/"])
+def test_a_list_of_reports_costs_the_same_queries_however_many_rows_it_shows(
+    county_leader, town, url
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(county_leader)
+    counts = []
+    for days in (2, 40):
+        add_reports(town, days) if not counts else add_reports(
+            Region.objects.get(code=OTHER_TOWN), days
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"page_size": 50}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -241,3 +241,29 @@ def test_switching_a_webhook_off_fails_what_waits_and_on_again_starts_counting_a
     Subscription.objects.filter(pk=subscription.pk).update(consecutive_failures=9)
     on = post_json(client, f"/api/v1/webhooks/{subscription.pk}/active", {"active": True})
     assert on.json()["is_active"] is True and on.json()["consecutive_failures"] == 0
+
+
+@pytest.mark.parametrize("page", [False, True])
+def test_a_webhooks_messages_cost_the_same_queries_however_many_there_are(
+    county_leader, town, page
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.webhooks.delivery import attempt_delivery
+
+    subscription, _ = subscribe(county_leader, "http://127.0.0.1:9/h", region=town)
+    url = (
+        subscription.get_absolute_url() if page else f"/api/v1/webhooks/{subscription.pk}/messages"
+    )
+    client = client_for(county_leader)
+    counts = []
+    for messages in (1, 12):
+        for _n in range(messages):
+            receive("warning.raised", {"title": "t"}, town.pk)
+        for message in Message.objects.filter(attempts=0):
+            attempt_delivery(message.pk)  # nobody listens on port 9: one failed attempt each
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
