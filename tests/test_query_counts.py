@@ -14,8 +14,6 @@ LISTS = [
     ("/api/v1/departments", 5),
     (f"/regions/{DEMO_TOWN}/", 6),
     ("/org/staff/", 5),
-    ("/api/v1/reports", 5),
-    ("/reports/", 7),
 ]
 
 

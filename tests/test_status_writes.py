@@ -21,9 +21,16 @@ from tests.events.conftest import jpeg, report
 SOURCE = Path(__file__).resolve().parent.parent / "gridgov"
 WRITES = {"update", "create", "bulk_create", "bulk_update", "update_or_create", "get_or_create"}
 # Records whose status is not the state of a work item: a power item's dated version (each
-# version a new row of the catalogue, never changed) and the job runner's progress.
-NOT_WORK_ITEMS = {"powers.PowerItemVersion", "core.Job"}
-NOT_WORK_ITEM_FILES = {"gridgov/powers/actions.py", "gridgov/core/jobs.py"}
+# version a new row of the catalogue, never changed), the job runner's progress, and the
+# progress of a webhook's delivery and of a report's making (written by the worker).
+NOT_WORK_ITEMS = {"powers.PowerItemVersion", "core.Job", "webhooks.Message", "reports.Report"}
+NOT_WORK_ITEM_FILES = {
+    "gridgov/powers/actions.py",
+    "gridgov/core/jobs.py",
+    "gridgov/webhooks/delivery.py",
+    "gridgov/webhooks/actions.py",
+    "gridgov/reports/making.py",
+}
 
 
 def models_with_a_status():
