@@ -437,6 +437,6 @@ GRIDGOV_MAX_LEDGER_UPLOAD_BYTES = env_int("GRIDGOV_MAX_LEDGER_UPLOAD_MB", 200) *
 # start with GRIDGOV_SITE_URL; plain http:// to localhost only where allowed (never in
 # production); a subscription is switched off after that many failed attempts in a row.
 GRIDGOV_SITE_URL = env_str("GRIDGOV_SITE_URL", "http://localhost:8000").rstrip("/")
-GRIDGOV_WEBHOOKS_ALLOW_LOCALHOST = env_str("GRIDGOV_WEBHOOKS_ALLOW_LOCALHOST", "") == "1"
+GRIDGOV_WEBHOOKS_ALLOW_LOCALHOST = False  # development settings may turn it on
 GRIDGOV_WEBHOOK_TIMEOUT_SECONDS = env_int("GRIDGOV_WEBHOOK_TIMEOUT_SECONDS", 10)
 GRIDGOV_WEBHOOK_MAX_FAILURES = env_int("GRIDGOV_WEBHOOK_MAX_FAILURES", 10)
