@@ -30,6 +30,8 @@ api_v1 = [
     path("", include("gridgov.appointments.api_urls")),
     path("cockpit/", include("gridgov.cockpit.api_urls")),
     path("", include("gridgov.evaluation.api_urls")),
+    path("", include("gridgov.webhooks.api_urls")),
+    path("", include("gridgov.reports.api_urls")),
     # Every kind's steps, from its table: POST <kind>/{number}/{action}.
     path("", include("gridgov.workflow.api_urls")),
 ]
@@ -67,6 +69,8 @@ urlpatterns = [
     path("public/appointments/", include("gridgov.appointments.public_urls")),
     path("cockpit/", include("gridgov.cockpit.urls")),
     path("evaluation/", include("gridgov.evaluation.urls")),
+    path("webhooks/", include("gridgov.webhooks.urls")),
+    path("reports/", include("gridgov.reports.urls")),
     path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -69,7 +69,10 @@ from gridgov.org.choices import Role
 from gridgov.org.models import Department, Staff
 from gridgov.powers.models import PowerItem
 from gridgov.regions.models import Region
+from gridgov.reports.models import ReportSubscription
 from gridgov.supervision.models import Finding, Project, SupervisionPost
+from gridgov.webhooks.models import Message as WebhookMessage
+from gridgov.webhooks.models import Subscription as WebhookSubscription
 from gridgov.workflow.engine import SYSTEM
 from tests.conftest import DEMO_TOWN, GRID_A, PASSWORD
 from tests.errands.models import Errand
@@ -757,6 +760,63 @@ OBJECTS: dict[tuple[str, str], Callable[[], Attempt] | str] = {
     ("POST", "/api/v1/evaluation/sets/{code}/indicators"): "a file upload into a set: refused "
     "with 404 to another county (tests/evaluation/test_pages_and_api.py)",
 }
+
+
+def a_webhook() -> WebhookSubscription:
+    return WebhookSubscription.objects.create(
+        name="南湖区推送", url="https://93.184.216.34/hook", secret="whsec_QUJDRA==",
+        topics=["event.overdue"], region=Region.objects.get(code=DEMO_TOWN),
+        created_by=Staff.objects.filter(user__isnull=False).first().user,
+    )  # fmt: skip
+
+
+def a_webhook_message() -> WebhookMessage:
+    return WebhookMessage.objects.create(
+        msg_id="msg_cross_area", subscription=a_webhook(), topic="event.overdue",
+        status="delivered", attempts=1,
+    )  # fmt: skip
+
+
+def a_report_subscription() -> ReportSubscription:
+    return ReportSubscription.objects.create(
+        region=Region.objects.get(code=DEMO_TOWN), frequency="daily",
+        created_by=Staff.objects.filter(user__isnull=False).first().user,
+    )  # fmt: skip
+
+
+OBJECTS.update(
+    {
+        # Reports and webhooks: subscriptions of 东栅街道.
+        ("POST", "/api/v1/webhooks"): lambda: Attempt(
+            {},
+            {
+                "name": "越界",
+                "url": "https://93.184.216.34/h",
+                "topics": ["event.overdue"],
+                "region": DEMO_TOWN,
+            },
+            place_field="region",
+        ),
+        ("DELETE", "/api/v1/webhooks/{id}"): lambda: (lambda w: Attempt({"id": w.pk}, {}, w))(
+            a_webhook()
+        ),
+        ("POST", "/api/v1/webhooks/{id}/active"): lambda: (
+            lambda w: Attempt({"id": w.pk}, {"active": False}, w)
+        )(a_webhook()),
+        ("POST", "/api/v1/webhooks/{id}/test"): lambda: (lambda w: Attempt({"id": w.pk}, {}, w))(
+            a_webhook()
+        ),
+        ("POST", "/api/v1/webhook-messages/{id}/redeliver"): lambda: (
+            lambda m: Attempt({"id": m.pk}, {}, m)
+        )(a_webhook_message()),
+        ("POST", "/api/v1/report-subscriptions"): lambda: Attempt(
+            {}, {"region": DEMO_TOWN, "frequency": "daily"}, place_field="region"
+        ),
+        ("DELETE", "/api/v1/report-subscriptions/{id}"): lambda: (
+            lambda r: Attempt({"id": r.pk}, {}, r)
+        )(a_report_subscription()),
+    }
+)
 
 OPERATIONS = [(method, path) for method, path, _types in write_operations()]
 

@@ -21,13 +21,23 @@ from tests.events.conftest import jpeg, report
 SOURCE = Path(__file__).resolve().parent.parent / "gridgov"
 WRITES = {"update", "create", "bulk_create", "bulk_update", "update_or_create", "get_or_create"}
 # Records whose status is not the state of a work item: a power item's dated version (each
-# version a new row of the catalogue, never changed), the job runner's progress, and a month's
-# evaluation (a computed table, draft until published, with no steps, people or deadlines).
-NOT_WORK_ITEMS = {"powers.PowerItemVersion", "core.Job", "evaluation.Evaluation"}
+# version a new row of the catalogue, never changed), the job runner's progress, a month's
+# evaluation (a computed table, draft until published, with no steps, people or deadlines), and
+# the progress of a webhook's delivery and of a report's making (written by the worker).
+NOT_WORK_ITEMS = {
+    "powers.PowerItemVersion",
+    "core.Job",
+    "evaluation.Evaluation",
+    "webhooks.Message",
+    "reports.Report",
+}
 NOT_WORK_ITEM_FILES = {
     "gridgov/powers/actions.py",
     "gridgov/core/jobs.py",
     "gridgov/evaluation/actions.py",
+    "gridgov/webhooks/delivery.py",
+    "gridgov/webhooks/actions.py",
+    "gridgov/reports/making.py",
 }
 
 

@@ -20,6 +20,7 @@ ALLOWED = {
     "JPEG", "PNG", "WebP", "KPI", "URL", "ID", "dB", "WGS84", "GCJ02", "BD09", "CGCS2000", "km",
     "OpenStreetMap", "Leaflet", "htmx", "PDF", "SQL", "HTTP", "QR", "KTV",
     "English",  # the language switch names each language in itself
+    "Webhook", "Webhooks", "Standard",  # the Standard Webhooks specification's name
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z]{3,}")
 SKIPPED_TAGS = {"script", "style", "code", "pre", "textarea", "kbd", "samp"}
@@ -66,7 +67,7 @@ PAGES = [
         "/alerts/rules/", "/filings/", "/filings/new/", "/filings/kpi/", "/inspections/",
         "/inspections/plans/", "/inspections/scenarios/", "/inspections/targets/",
         "/inspections/kpi/", "/powers/", "/messages/", "/admin/", "/public/", "/public/new/",
-        "/public/track/", "/public/filings/",
+        "/public/track/", "/public/filings/", "/reports/", "/webhooks/",
     )
 ] + [
     (who, url)

@@ -28,6 +28,7 @@ from gridgov.core.errors import (
     stored_id,
 )
 from gridgov.core.numbers import next_number
+from gridgov.core.registry import publish
 from gridgov.events.actions import ReportData, do_escalate_event, do_report_event
 from gridgov.events.choices import EventSource
 from gridgov.events.routing import active_category
@@ -677,6 +678,11 @@ def _raise_warning(firing: Firing, actor) -> EarlyWarning | None:
             )  # fmt: skip
     except IntegrityError:  # another worker raised it a moment ago (and nothing it started stays)
         return None
+    payload = {
+        "title": warning.summary, "number": warning.number, "subject": warning.subject,
+        "value": warning.value, "url": settings.GRIDGOV_SITE_URL + warning.get_absolute_url(),
+    }  # fmt: skip
+    publish("warning.raised", payload, warning.deepest_region_id)  # once the caller commits
     return warning
 
 

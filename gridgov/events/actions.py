@@ -8,6 +8,7 @@ notifies after commit. A refused action changes nothing.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.core.errors import Conflict, GridGovError, InvalidInput, NotPermitted, field_problem
 from gridgov.core.numbers import next_number
+from gridgov.core.registry import publish
 from gridgov.core.validators import MAX_TEXT, validate_phone
 from gridgov.org.choices import Role
 from gridgov.org.models import Department
@@ -408,11 +410,22 @@ def do_rate_event(
 
 
 def _escalate_late(pk, *, actor, note, version) -> Event:
-    return do_escalate_event(pk, actor=actor, note=note, version=version)
+    return _overdue(do_escalate_event(pk, actor=actor, note=note, version=version))
 
 
 def _urge_late(pk, *, actor, note, version) -> Event:
-    return WORKFLOW.act(pk, "urge", actor=actor, note=note, version=version)
+    return _overdue(WORKFLOW.act(pk, "urge", actor=actor, note=note, version=version))
+
+
+def _overdue(event: Event) -> Event:
+    """Tell the webhooks subscribed to "event.overdue" (once the sweep's step commits)."""
+    payload = {
+        "title": event.title, "number": event.number, "status": event.status,
+        "step": event.step, "due_at": event.due_at.isoformat() if event.due_at else None,
+        "url": settings.GRIDGOV_SITE_URL + event.get_absolute_url(),
+    }  # fmt: skip
+    publish("event.overdue", payload, event.deepest_region_id)
+    return event
 
 
 # What the worker's deadline sweep does with a late event: a command centre that let it sit past

@@ -60,6 +60,7 @@ class Capability(models.TextChoices):
     MANAGE_DUTY_POLICY = "manage_duty_policy", _("set the county's duty policy")
     MANAGE_SERVICES = "manage_services", _("configure resident services and appointments")
     MANAGE_EVALUATION = "manage_evaluation", _("set up indicator sets, evaluate and publish months")
+    MANAGE_PUSHES = "manage_pushes", _("subscribe to scheduled reports and webhooks")
 
 
 class RevealPurpose(models.TextChoices):

@@ -39,6 +39,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_CAMPAIGNS,
             C.MANAGE_CAMPAIGNS,
             C.MANAGE_DUTY,
+            C.MANAGE_PUSHES,
         }
     ),
     # An administrator manages the departments, staff and logins of their area (MANAGE_STAFF).

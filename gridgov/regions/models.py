@@ -132,3 +132,11 @@ class Placed(models.Model):
         """Copy a region's ancestors (the region itself included at its level)."""
         for level in ("city", "county", "town", "village", "grid", "microgrid"):
             setattr(self, f"{level}_id", getattr(region, f"{level}_id"))
+
+    @property
+    def deepest_region_id(self) -> int | None:
+        """The smallest region the row is placed in (what a published happening names)."""
+        for level in ("microgrid", "grid", "village", "town", "county", "city"):
+            if getattr(self, f"{level}_id"):
+                return getattr(self, f"{level}_id")
+        return None

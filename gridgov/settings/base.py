@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "gridgov.appointments",
     "gridgov.cockpit",
     "gridgov.evaluation",
+    "gridgov.webhooks",
+    "gridgov.reports",
     "gridgov.worktime",
 ]
 
@@ -431,3 +433,11 @@ GRIDGOV_DEMO_RESIDENTS = env_int("GRIDGOV_DEMO_RESIDENTS", 30_000)
 # The largest ledger file the import page takes (a million residents is some 60 MB of .xlsx);
 # the job reads it from the upload's temporary file, never the request's memory.
 GRIDGOV_MAX_LEDGER_UPLOAD_BYTES = env_int("GRIDGOV_MAX_LEDGER_UPLOAD_MB", 200) * 2**20
+
+# Outgoing webhooks (gridgov.webhooks) and scheduled reports (gridgov.reports). Links sent out
+# start with GRIDGOV_SITE_URL; plain http:// to localhost only where allowed (never in
+# production); a subscription is switched off after that many failed attempts in a row.
+GRIDGOV_SITE_URL = env_str("GRIDGOV_SITE_URL", "http://localhost:8000").rstrip("/")
+GRIDGOV_WEBHOOKS_ALLOW_LOCALHOST = False  # development settings may turn it on
+GRIDGOV_WEBHOOK_TIMEOUT_SECONDS = env_int("GRIDGOV_WEBHOOK_TIMEOUT_SECONDS", 10)
+GRIDGOV_WEBHOOK_MAX_FAILURES = env_int("GRIDGOV_WEBHOOK_MAX_FAILURES", 10)

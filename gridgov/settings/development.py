@@ -28,3 +28,4 @@ if DEBUG:
 # The SQLite file and uploads live here; create it so a fresh checkout just works.
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+GRIDGOV_WEBHOOKS_ALLOW_LOCALHOST = env_bool("GRIDGOV_WEBHOOKS_ALLOW_LOCALHOST", DEBUG)

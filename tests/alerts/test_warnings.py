@@ -218,3 +218,18 @@ def test_an_inspection_cap_reached_is_recorded_on_the_warning(night_rules, site,
     assert "已达上限" in warnings[2].action_error
     numbers = [w.number for w in warnings]
     assert InspectionTask.objects.filter(trigger_ref__in=numbers).count() == 2
+
+
+def test_a_raised_warning_is_published_to_the_webhooks_once_committed(
+    night_rules, site, monkeypatch, django_capture_on_commit_callbacks
+):
+    from gridgov.core import registry
+
+    heard = []
+    monkeypatch.setattr(registry, "_push_receivers", [lambda *told: heard.append(told)])
+    night_of_noise(site, days_ago=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluate()
+    warning = EarlyWarning.objects.get()
+    assert [(t, p["number"]) for t, p, _r in heard] == [("warning.raised", warning.number)]
+    assert heard[0][2] == warning.deepest_region_id

@@ -298,3 +298,24 @@ def test_an_urged_event_stays_red_until_it_is_done(gridworker_a, dispatcher_town
     assert event.due_at > timezone.now() and urgency_of(event) == "red"
     red = filtered_events(dispatcher_town, EventFilter(urgency="red"))
     assert red.filter(pk=event.pk).exists()
+
+
+def test_a_late_event_chased_by_the_worker_is_published_to_the_webhooks(
+    gridworker_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    from gridgov.core import registry
+
+    heard = []
+    monkeypatch.setattr(registry, "_push_receivers", [lambda *told: heard.append(told)])
+    event = report(gridworker_a)
+    Event.objects.filter(pk=event.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    mine = [
+        (topic, payload) for topic, payload, _region in heard if payload["number"] == event.number
+    ]
+    assert [topic for topic, _payload in mine] == ["event.overdue"]
+    assert mine[0][1]["url"].endswith(event.get_absolute_url())
+    assert [r for t, p, r in heard if p["number"] == event.number] == [
+        event.microgrid_id or event.grid_id
+    ]
