@@ -64,6 +64,7 @@ urlpatterns = [
     path("services/", include("gridgov.assistance.urls")),
     path("appointments/", include("gridgov.appointments.urls")),
     path("public/appointments/", include("gridgov.appointments.public_urls")),
+    path("cockpit/screen/", include("gridgov.cockpit.maps_screen_urls")),
     path("cockpit/", include("gridgov.cockpit.urls")),
     path("photos/<int:pk>/", workflow_views.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
