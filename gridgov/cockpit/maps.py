@@ -30,8 +30,10 @@ from gridgov.regions.choices import RegionLevel
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import regions_for
 
-# Cells per 256-pixel tile edge: a cluster covers about 64 pixels at the zoom asked for.
+# Cells per 256-pixel tile edge: a cluster covers about 64 pixels at the zoom asked for, a cell
+# of the heat map about 16.
 CELLS_PER_TILE = 4
+HEAT_CELLS_PER_TILE = 16
 MIN_ZOOM, MAX_ZOOM = 3, 19
 # At this zoom and above a cell is a few metres wide: every point is shown on its own.
 POINT_ZOOM = 17
@@ -80,9 +82,9 @@ def map_period(text: str | None) -> Period:
     return period
 
 
-def cell_size(zoom: int) -> float:
-    """The edge of a cluster cell in degrees at a zoom level."""
-    return 360.0 / (2**zoom) / CELLS_PER_TILE
+def cell_size(zoom: int, per_tile: int = CELLS_PER_TILE) -> float:
+    """The edge of a cell in degrees at a zoom level, `per_tile` cells along a tile's edge."""
+    return 360.0 / (2**zoom) / per_tile
 
 
 def _in_region(queryset, region: Region):
@@ -238,7 +240,7 @@ def heat_cells(user, region: Region, period: Period, zoom: int, layer: str = "ev
             _("layer must be one of: %(layers)s.") % {"layers": ", ".join(HEAT_LAYERS)},
             details=[{"field": "layer", "message": _("Unknown layer.")}],
         )
-    size = cell_size(zoom)
+    size = cell_size(zoom, HEAT_CELLS_PER_TILE)
     cells = list(
         _cells(_heat_rows(user, region, period, layer).order_by(), size)
         .annotate(n=Count("id"))

@@ -70,8 +70,10 @@ def urgency_chart(user, region) -> dict:
         "all": Count("id"),
     }
     events = _open_events(user, region).order_by().aggregate(**counts)
-    warnings = _active_warnings(user, region).order_by().aggregate(
-        **counts, new=Count("id", filter=Q(status=WarningStatus.NEW))
+    warnings = (
+        _active_warnings(user, region)
+        .order_by()
+        .aggregate(**counts, new=Count("id", filter=Q(status=WarningStatus.NEW)))
     )
 
     def series(c):
@@ -83,7 +85,11 @@ def urgency_chart(user, region) -> dict:
             {"name": _("open events"), "data": series(events)},
             {"name": _("active warnings"), "data": series(warnings)},
         ],
-        "totals": {"events": events["all"], "warnings": warnings["all"], "new_warnings": warnings["new"]},
+        "totals": {
+            "events": events["all"],
+            "warnings": warnings["all"],
+            "new_warnings": warnings["new"],
+        },
     }
 
 

@@ -32,7 +32,7 @@
   }
 
   function newMap(el, tiles) {
-    var map = L.map(el, { preferCanvas: true, attributionControl: !!(tiles && tiles.url), zoomSnap: 1 });
+    var map = L.map(el, { preferCanvas: true, attributionControl: !!(tiles && tiles.url), zoomSnap: 0.5 });
     if (tiles && tiles.url) {
       L.tileLayer(tiles.url, { attribution: tiles.attribution || "", maxZoom: 19 }).addTo(map);
     }
@@ -122,8 +122,8 @@
   CockpitMaps.prototype.fit = function () {
     var bounds = this.outlineLayer && this.outlineLayer.getBounds();
     if (bounds && bounds.isValid()) {
-      this.childrenMap.fitBounds(bounds, { padding: [8, 8] });
-      this.liveMap.fitBounds(bounds, { padding: [8, 8] });
+      this.childrenMap.fitBounds(bounds, { padding: [8, 8], animate: false });
+      this.liveMap.fitBounds(bounds, { padding: [8, 8], animate: false });
     } else {
       this.childrenMap.setView([30.746, 120.755], 10);
       this.liveMap.setView([30.746, 120.755], 10);

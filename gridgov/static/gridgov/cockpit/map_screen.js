@@ -66,19 +66,20 @@
 
   function drawCharts(data) {
     if (!window.echarts) { return; }
+    // One bar per kind of work, stacked by urgency: overdue, due soon, on time.
+    var kinds = data.urgency.series.map(function (s) { return s.name; });
     chart("urgency-chart").setOption({
       backgroundColor: "transparent",
       title: { text: frame.dataset.urgency, left: 10, top: 6, textStyle: { fontSize: 16 } },
       tooltip: { trigger: "axis" },
-      legend: { top: 8, right: 10 },
-      grid: { left: 50, right: 16, top: 48, bottom: 30 },
-      xAxis: { type: "category", data: data.urgency.categories },
+      legend: { top: 34, right: 10 },
+      grid: { left: 50, right: 16, top: 64, bottom: 30 },
+      xAxis: { type: "category", data: kinds },
       yAxis: { type: "value", minInterval: 1 },
-      series: data.urgency.series.map(function (s, i) {
+      series: data.urgency.categories.map(function (name, level) {
         return {
-          name: s.name, type: "bar", data: s.data.map(function (v, j) {
-            return { value: v, itemStyle: { color: PALETTE[j], opacity: i ? 0.6 : 1 } };
-          })
+          name: name, type: "bar", stack: "urgency", barMaxWidth: 60, color: PALETTE[level],
+          data: data.urgency.series.map(function (s) { return s.data[level]; })
         };
       })
     });
