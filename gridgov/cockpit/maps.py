@@ -377,6 +377,8 @@ def _class_of(value, legend) -> int | None:
     """0 (worst) … LEGEND_CLASSES − 1 (best); None without a value."""
     if value is None or legend is None or not math.isfinite(value):
         return None
+    if legend["low"] == legend["high"]:  # every child alike: none is better or worse
+        return LEGEND_CLASSES // 2
     rank = sum(1 for b in legend["breaks"] if value > b)
     return rank if legend["higher_is_better"] else LEGEND_CLASSES - 1 - rank
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from gridgov.core.errors import GridGovError
 from gridgov.org.choices import Capability
 from gridgov.org.roles import capability_required, has_capability
+from gridgov.org.scoping import scope_of
 from gridgov.regions.selectors import ancestors_of, region_for
 
 from . import maps, maps_screen
@@ -114,7 +115,9 @@ def map_page(request, code):
     region = region_for(request.user, code)
     period = maps.map_period(request.GET.get("period"))
     context = map_context(request, region, period)
-    context["ancestors"] = ancestors_of(region)
+    # Breadcrumbs link only to the regions the user may open.
+    scope = scope_of(request.user)
+    context["ancestors"] = [a for a in ancestors_of(region) if scope.covers_region(a)]
     return render(request, "cockpit/map_page.html", context)
 
 

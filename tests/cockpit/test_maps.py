@@ -457,3 +457,30 @@ def test_each_map_answer_costs_at_most_its_queries_however_many_events(
         report(gridworker_a, title=f"乱堆放 {i}")
     with django_assert_max_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_when_every_child_has_the_same_value_all_are_in_the_middle_class(county_leader, map_tile):
+    tile = registry._cockpit_tiles["maptest"]
+    registry._cockpit_tiles["maptest"] = CockpitTile(
+        **{
+            **tile.__dict__,
+            "by_child": lambda region, period, key: dict.fromkeys(
+                Region.objects.filter(parent=region).values_list("pk", flat=True), 5.0
+            ),
+        }
+    )
+    body = client_for(county_leader).get(
+        f"/cockpit/map/{COUNTY}/children.geojson", {"figure": "maptest.rate"}
+    )
+    classes = {
+        f["properties"]["class"]
+        for f in body.json()["features"]
+        if f["properties"]["role"] == "child"
+    }
+    assert classes == {maps.LEGEND_CLASSES // 2}
+
+
+def test_the_map_pages_breadcrumbs_link_only_inside_the_readers_area(dispatcher_town):
+    html = client_for(dispatcher_town).get(f"/cockpit/map/{GRID_A}/").content.decode()
+    assert f'href="/cockpit/map/{DEMO_TOWN}/' in html
+    assert 'href="/cockpit/map/330402/' not in html

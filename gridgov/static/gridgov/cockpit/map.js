@@ -156,6 +156,10 @@
     if (this.childrenLayer) { this.childrenMap.removeLayer(this.childrenLayer); }
     if (this.outlineLayer) { this.liveMap.removeLayer(this.outlineLayer); }
     this.title.textContent = data.region.name;
+    // The page's own heading names the region shown, after a drill-down too.
+    Array.prototype.forEach.call(document.querySelectorAll("[data-role=region-name]"), function (el) {
+      el.textContent = data.region.name;
+    });
     var figure = data.figure;
     this.childrenLayer = L.geoJSON(data, {
       style: function (f) {
