@@ -140,6 +140,25 @@ def test_the_map_page_draws_live_points_and_the_heat_map_and_drills_down(
     assert console_errors == []
 
 
+def test_the_big_screen_refreshes_its_figures_without_reloading(
+    page, console_errors, county_leader
+):
+    page.clock.install()
+    page.set_viewport_size(SIZES["screen"])
+    login(page, county_leader)
+    page.goto(f"/cockpit/screen/{COUNTY}/?period=2026-11")
+    _wait_painted(page, "[data-role=daily-chart]")
+    _wait_drawn(page, "[data-role=live]", "marker")
+    page.evaluate("() => { window.stillThisPage = true; }")
+    data = re.compile(rf"/cockpit/screen/{COUNTY}/data\.json\?period=2026-11$")
+    live = re.compile(rf"/cockpit/map/{COUNTY}/live\.geojson\?zoom=\d+$")
+    with page.expect_response(data) as figures, page.expect_response(live) as points:
+        page.clock.fast_forward(60_000)
+    assert figures.value.status == 200 and points.value.status == 200
+    assert page.evaluate("() => window.stillThisPage") is True
+    assert console_errors == []
+
+
 def _transferred(page, url: str) -> int:
     """Bytes on the wire (headers and bodies, as the network layer counts them) to load `url`
     until the network is idle and both maps have drawn."""

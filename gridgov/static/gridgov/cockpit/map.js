@@ -12,10 +12,17 @@
   // Worst to best, for the legend's five classes.
   var CLASSES = ["#d7301f", "#fc8d59", "#fdcc8a", "#a1d99b", "#31a354"];
 
+  // The page's data requests go one at a time, in order (the big screen's script uses this
+  // too): a screen asks the server for one thing after another, never in bursts.
+  var queue = Promise.resolve();
   function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+    var answer = queue.then(function () {
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    }).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+    queue = answer.catch(function () { return null; });
+    return answer;
   }
+  window.gridgovCockpitGet = getJSON;
 
   function urlFor(template, code, params) {
     var url = template.replace("__code__", encodeURIComponent(code));

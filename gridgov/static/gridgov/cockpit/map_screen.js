@@ -16,6 +16,13 @@
     return el;
   }
 
+  // One request at a time with the maps' (map.js), when they are on the page.
+  function getJSON(url) {
+    if (window.gridgovCockpitGet) { return window.gridgovCockpitGet(url); }
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+  }
+
   function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } }
 
   function shown(value, unit) {
@@ -103,8 +110,7 @@
   }
 
   function refresh() {
-    return fetch(dataUrl(), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+    return getJSON(dataUrl())
       .then(function (data) {
         frame.querySelector("[data-role=region-name]").textContent = data.region.name;
         frame.querySelector("[data-role=updated]").textContent = frame.dataset.updated + " " + data.refreshed_at;
