@@ -67,6 +67,7 @@ urlpatterns = [
     path("services/", include("gridgov.assistance.urls")),
     path("appointments/", include("gridgov.appointments.urls")),
     path("public/appointments/", include("gridgov.appointments.public_urls")),
+    path("cockpit/screen/", include("gridgov.cockpit.maps_screen_urls")),
     path("cockpit/", include("gridgov.cockpit.urls")),
     path("evaluation/", include("gridgov.evaluation.urls")),
     path("webhooks/", include("gridgov.webhooks.urls")),
