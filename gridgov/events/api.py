@@ -258,6 +258,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("q", str, description=_("number, or words of the title")),
     OpenApiParameter("mine", bool, description=_("only what I reported")),
     OpenApiParameter("queue", str, enum=["command", "unit"], description=_("my work queue")),
+    OpenApiParameter("period", str, description=_("reported within: 2026-11, 2026-W48, 2026")),
 ]  # fmt: skip
 
 

@@ -40,6 +40,11 @@ def test_the_county_s_cockpit_shows_the_seed_s_figures(county_leader, everything
     assert values["powers.penalty_share"] == 27.88
     assert (values["care.visits"], values["care.problems_solved"]) == (135, 35)
     assert values["care.rest_orders"] == 5
+    assert (
+        values["households.canvass_coverage"] is None
+        or 0 <= values["households.canvass_coverage"] <= 100
+    )
+    assert values["assistance.requests"] >= 0 and values["supervision.found"] >= 0
 
 
 def test_the_campaign_town_s_cockpit_shows_the_seed_s_funnel(admin_user, everything):
