@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.registry import CockpitTile, Figure, register_cockpit_tile
 from gridgov.org.choices import Capability
-from gridgov.rollups.tiles import chart, list_url, rate
+from gridgov.rollups.tiles import chart, rate
 
 from .choices import Colour
 from .models import Coverage, Resident
@@ -61,10 +61,6 @@ def _canvass(region, period):
     return reverse("canvasses:detail", args=[row.canvass.number]) if row else None
 
 
-def _residents(colour):
-    return lambda region, period: list_url("households:list", region, None, colour=colour)
-
-
 register_cockpit_tile(
     CockpitTile(
         "households",
@@ -74,13 +70,7 @@ register_cockpit_tile(
             Figure("households.canvass_coverage", _("Canvass coverage"), "%", rows=_canvass),
             Figure("households.people_seen", _("People seen"), "%", rows=_canvass),
             *(
-                Figure(
-                    f"households.{c}",
-                    Colour(c).label,
-                    "人",
-                    higher_is_better=False,
-                    rows=_residents(c),
-                )
+                Figure(f"households.{c}", Colour(c).label, "人", higher_is_better=False)
                 for c in Colour.values
             ),
         ),
