@@ -67,13 +67,13 @@ PAGES = [
         "/alerts/rules/", "/filings/", "/filings/new/", "/filings/kpi/", "/inspections/",
         "/inspections/plans/", "/inspections/scenarios/", "/inspections/targets/",
         "/inspections/kpi/", "/powers/", "/messages/", "/admin/", "/public/", "/public/new/",
-        "/public/track/", "/public/filings/", "/reports/", "/webhooks/",
+        "/public/track/", "/public/filings/", "/reports/", "/webhooks/", "/cockpit/",
     )
 ] + [
     (who, url)
     for who in ("gridworker_a", "dispatcher_town", "officer_squad", "county_leader")
     for url in ("/", f"/regions/{GRID_A}/", "/events/", "/events/new/", "/m/")
-]  # fmt: skip
+] + [("county_leader", "/cockpit/"), ("dispatcher_town", "/cockpit/")]  # fmt: skip
 
 
 def test_the_check_finds_english_but_not_codes_numbers_or_names():

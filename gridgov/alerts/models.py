@@ -285,6 +285,9 @@ class EarlyWarning(Placed, WorkItem):
             models.Index(fields=["town", "fired_at"], name="warning_town_time"),
             models.Index(fields=["target", "fired_at"], name="warning_target_time"),
             models.Index(fields=["rule", "fired_at"], name="warning_rule_time"),
+            # The rollups: rows changed since the watermark, and one day's rows to recount.
+            models.Index(fields=["updated_at"], name="warning_updated"),
+            models.Index(fields=["fired_at"], name="warning_time"),
         ]
 
     def __str__(self):

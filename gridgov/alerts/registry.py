@@ -15,7 +15,10 @@ from gridgov.core.registry import (
     register_navigation,
 )
 
-from . import jobs  # noqa: F401 - registers the evaluation and intake tasks
+from . import (
+    cockpit,  # noqa: F401 - its cockpit tile and rollups
+    jobs,  # noqa: F401 - registers the evaluation and intake tasks
+)
 from .demo import load_demo_alerts
 
 # The warnings behind inspections, at the filed sites, from the events' complaints.

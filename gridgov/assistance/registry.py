@@ -14,6 +14,7 @@ from gridgov.core.registry import (
     register_navigation,
 )
 
+from . import cockpit  # noqa: F401 - its cockpit tile
 from .demo import load_demo_assistance
 from .models import ProxyService
 

@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.registry import DemoStep, NavEntry, register_demo, register_navigation
 
-from . import jobs  # noqa: F401  (registers the item import's job handler)
+from . import (
+    cockpit,  # noqa: F401 - its cockpit tile
+    jobs,  # noqa: F401  (registers the item import's job handler)
+)
 from .demo import load_demo_campaigns
 
 # The task force's staff are the org demo's.

@@ -15,6 +15,7 @@ from gridgov.core.registry import (
 )
 from gridgov.org.choices import Capability
 
+from . import cockpit  # noqa: F401 - its cockpit tile
 from .demo import load_demo_care
 
 register_demo(

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core.api import body_object
-from gridgov.core.dates import date_range
+from gridgov.core.dates import Period, date_range
 from gridgov.core.errors import InvalidInput
 from gridgov.core.idempotency import idempotent
 from gridgov.core.parsers import JSONParser
@@ -258,6 +258,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("q", str, description=_("number, or words of the title")),
     OpenApiParameter("mine", bool, description=_("only what I reported")),
     OpenApiParameter("queue", str, enum=["command", "unit"], description=_("my work queue")),
+    OpenApiParameter("period", str, description=_("reported within: 2026-11, 2026-W48, 2026")),
 ]  # fmt: skip
 
 
@@ -277,6 +278,7 @@ def event_filter_from(user, params) -> EventFilter:
         q=params.get("q", ""),
         mine=params.get("mine") in ("1", "true", "on"),
         queue=params.get("queue", ""),
+        period=Period.parse(params["period"]) if params.get("period") else None,
     )
 
 

@@ -226,6 +226,9 @@ class Event(Placed, WorkItem):
             models.Index(fields=["category", "reported_at"], name="event_category_time"),
             models.Index(fields=["command_region", "status"], name="event_command_status"),
             models.Index(fields=["lead_unit", "status"], name="event_unit_status"),
+            # The rollups: rows changed since the watermark, and one day's rows to recount.
+            models.Index(fields=["updated_at"], name="event_updated"),
+            models.Index(fields=["reported_at"], name="event_time"),
             # The worker's sweep: open items with a running deadline.
             models.Index(
                 fields=["due_at"], name="event_running_deadline", condition=Q(due_at__isnull=False)

@@ -16,7 +16,10 @@ from gridgov.core.registry import (
     register_tiles,
 )
 
-from . import actions  # noqa: F401 - declares how the deadline sweep chases events
+from . import (
+    actions,  # noqa: F401 - declares how the deadline sweep chases events
+    cockpit,  # noqa: F401 - the events' rollups and cockpit tile
+)
 from .demo import DEMO_EVENTS, load_demo_events
 from .evaluation import sources as evaluation_sources
 from .selectors import may_report, workload

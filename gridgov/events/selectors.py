@@ -55,6 +55,7 @@ class EventFilter:
     q: str = ""  # number or words of the title
     mine: bool = False  # reported by the user
     queue: str = ""  # "command": waiting for the user's command centre; "unit": for their unit
+    period: object = None  # a core.dates.Period: reported within it
 
 
 def filtered_events(user, f: EventFilter):
@@ -67,6 +68,9 @@ def filtered_events(user, f: EventFilter):
         events = events.filter(Q(category__code=f.category) | Q(category__parent__code=f.category))
     if f.region is not None:
         events = events.filter(**{f.region.level: f.region.pk})
+    if f.period is not None:
+        start, end = f.period.bounds()
+        events = events.filter(reported_at__gte=start, reported_at__lt=end)
     if f.unit is not None:
         events = events.filter(lead_unit__path__startswith=f.unit.path)
     if f.mine:

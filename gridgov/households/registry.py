@@ -22,7 +22,12 @@ from gridgov.workflow.attachments import register_photo_holder
 
 # The canvasses' table and the functions of its steps (the engine looks for `actions`), and
 # the ledger import job.
-from . import canvass_actions, ledger_import, workflow  # noqa: F401
+from . import (  # noqa: F401
+    canvass_actions,
+    cockpit,
+    ledger_import,
+    workflow,
+)
 from .demo_canvasses import load_demo_canvasses
 from .demo_ledgers import load_demo_ledgers
 from .models import Resident, Visit

@@ -218,6 +218,9 @@ class InspectionTask(Placed, WorkItem):
             models.Index(fields=["target", "created_at"], name="inspection_target_time"),
             models.Index(fields=["scenario", "created_at"], name="inspection_scenario_time"),
             models.Index(fields=["command_region", "status"], name="inspection_command_status"),
+            # The rollups: rows changed since the watermark, and one day's rows to recount.
+            models.Index(fields=["updated_at"], name="inspection_updated"),
+            models.Index(fields=["created_at"], name="inspection_time"),
             models.Index(
                 fields=["due_at"],
                 name="inspection_running_deadline",

@@ -15,6 +15,7 @@ from gridgov.core.registry import (
     register_tiles,
 )
 
+from . import cockpit  # noqa: F401 - its cockpit tile and rollups
 from .demo import load_demo_inspections
 from .selectors import inspection_workload
 

@@ -17,6 +17,7 @@ from gridgov.core.registry import (
     register_tiles,
 )
 
+from . import cockpit  # noqa: F401 - its cockpit tile
 from .demo import DEMO_PASSWORD, demo_logins, load_demo_org
 from .models import Staff
 from .roles import capabilities_of

@@ -14,7 +14,10 @@ from gridgov.core.registry import (
     register_navigation,
 )
 
-from . import jobs  # noqa: F401 - registers the catalogue import handler
+from . import (
+    cockpit,  # noqa: F401 - its cockpit tile
+    jobs,  # noqa: F401 - registers the catalogue import handler
+)
 from .demo import load_demo_powers
 
 # 南湖区's power items, held by its units.

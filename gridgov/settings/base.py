@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "gridgov.regions",
     "gridgov.org",
     "gridgov.workflow",
+    "gridgov.rollups",
     "gridgov.events",
     "gridgov.open311",
     "gridgov.citizens",

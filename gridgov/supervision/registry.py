@@ -15,7 +15,10 @@ from gridgov.core.registry import (
     register_navigation,
 )
 
-from . import jobs  # noqa: F401 - registers the ledger import and the daily fund rules
+from . import (
+    cockpit,  # noqa: F401 - its cockpit tile
+    jobs,  # noqa: F401 - registers the ledger import and the daily fund rules
+)
 from .demo import load_demo_supervision
 from .evaluation import SOURCE as RECTIFIED_ON_TIME
 
