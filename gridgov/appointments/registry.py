@@ -15,7 +15,10 @@ from gridgov.core.registry import (
     register_navigation,
 )
 
-from . import jobs  # noqa: F401 - registers the reminders task
+from . import (
+    cockpit,  # noqa: F401 - its cockpit tile
+    jobs,  # noqa: F401 - registers the reminders task
+)
 from .demo import load_demo_appointments
 
 # The town's staff and dispatchers come first: the counsellors join them.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.registry import DemoStep, NavEntry, register_demo, register_navigation
 
+from . import cockpit  # noqa: F401 - its cockpit tile
 from .demo import load_demo_filings
 
 # At the construction sites the inspections' demo placed.

@@ -165,3 +165,36 @@ def test_the_cockpit_costs_the_same_queries_for_regions_of_one_level_whatever_th
     with CaptureQueriesContext(connection) as small:
         assert client.get(f"/api/v1/cockpit/{JIASHAN}", {"period": "2026-11"}).status_code == 200
     assert len(big) == len(small)
+
+
+def test_the_small_areas_tiles_count_what_their_tables_hold(county_leader, everything):
+    from gridgov.appointments.choices import BookingStatus
+    from gridgov.appointments.models import Booking
+    from gridgov.assistance.models import ProxyRequest
+    from gridgov.filings.choices import FilingStatus
+    from gridgov.filings.models import NightWorkFiling
+    from gridgov.households.models import Coverage
+
+    values = figures(cockpit_data(county_leader, NANHU, everything))
+    county = Region.objects.get(code=NANHU)
+    start, end = everything.bounds()
+    filings = NightWorkFiling.objects.filter(county=county, submitted_at__gte=start,
+                                             submitted_at__lt=end)  # fmt: skip
+    assert values["filings.submitted"] == filings.count() > 0
+    decided = filings.exclude(status=FilingStatus.SUBMITTED)
+    approved = decided.filter(status=FilingStatus.APPROVED).count()
+    assert values["filings.approved_rate"] == round(100 * approved / decided.count(), 2)
+    bookings = Booking.objects.filter(resource__county=county, slot_start__gte=start,
+                                      slot_start__lt=end)  # fmt: skip
+    assert values["bookings.booked"] == bookings.exclude(status=BookingStatus.CANCELLED).count()
+    assert values["bookings.attended"] == bookings.filter(status=BookingStatus.ATTENDED).count()
+    requests = ProxyRequest.objects.filter(county=county, requested_at__gte=start,
+                                           requested_at__lt=end)  # fmt: skip
+    assert values["assistance.requests"] == requests.count()
+    town = Region.objects.get(code=DEMO_TOWN)  # the demo's canvasses door-knock this town
+    latest = Coverage.objects.filter(region=town).order_by("-canvass_id").first()
+    reached = latest.households_visited + latest.households_excused
+    town_values = figures(cockpit_data(county_leader, DEMO_TOWN, everything))
+    assert town_values["households.canvass_coverage"] == round(
+        100 * reached / latest.households_total, 2
+    )
