@@ -36,4 +36,12 @@
   window.addEventListener("resize", function () {
     drawn.forEach(function (chart) { chart.resize(); });
   });
+
+  // The tiles come from the server: when the maps open another area (the address is already
+  // that area's cockpit), or the back button returns to one, load that area's cockpit whole.
+  var maps = document.querySelector(".cockpit-maps");
+  if (maps) {
+    maps.addEventListener("cockpit:region", function () { window.location.reload(); });
+    window.addEventListener("popstate", function () { window.location.reload(); });
+  }
 })();
