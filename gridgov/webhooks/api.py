@@ -72,7 +72,7 @@ class WebhookInput(serializers.Serializer):
     )  # fmt: skip
 
 
-class ActiveInput(serializers.Serializer):
+class WebhookActiveInput(serializers.Serializer):
     active = serializers.BooleanField()
 
 
@@ -120,10 +120,10 @@ class WebhookActiveView(APIView):
 
     permission_classes = PUSHES
 
-    @extend_schema(operation_id="webhooks_switch", request=ActiveInput,
+    @extend_schema(operation_id="webhooks_switch", request=WebhookActiveInput,
                    responses={200: WebhookSerializer, 400: dict, 403: dict, 404: dict})  # fmt: skip
     def post(self, request, pk):
-        body = ActiveInput(data=request.data)
+        body = WebhookActiveInput(data=request.data)
         body.is_valid(raise_exception=True)
         subscription = actions.do_set_active(pk, body.validated_data["active"], actor=request.user)
         return Response(WebhookSerializer(subscription).data)

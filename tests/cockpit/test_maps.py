@@ -49,6 +49,13 @@ def _counted(features, kind):
     return sum(f["properties"]["count"] for f in features if f["properties"]["kind"] == kind)
 
 
+@pytest.fixture(autouse=True)
+def only_the_tests_tiles(monkeypatch):
+    """The maps are tested with tiles of their own, whose every figure is known: the areas'
+    real tiles (tested in test_cockpit.py and in the browser) are set aside meanwhile."""
+    monkeypatch.setattr(registry, "_cockpit_tiles", {})
+
+
 # A tile the tests register, as an area's registry.py would: one figure per child region.
 def _by_child(region, period, key):
     children = Region.objects.filter(parent=region).order_by("code")
