@@ -35,6 +35,15 @@ def wait_until(page, script, timeout_s=15.0):
         page.wait_for_timeout(100)
 
 
+def wait_for_rows(page, found, timeout_s=30.0):
+    """Let the page run until the database shows what it should have sent."""
+    deadline = time.monotonic() + timeout_s
+    while not found():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing arrived within {timeout_s} s")
+        page.wait_for_timeout(200)
+
+
 def cut_off(page):
     """No signal for this page, from before it opens: Chromium's own offline emulation (CDP
     Network.emulateNetworkConditions). Playwright's context.set_offline cannot be used to open
@@ -207,7 +216,10 @@ def test_signing_out_forgets_what_was_read_and_others_never_send_the_queue(
     sign_out_of_the_app(page)
     login(page, gridworker_a, next_url="/m/")
     page.goto("/m/#tasks")
+    # The outbox is hidden too before the queue is read back, so wait for the event itself.
+    wait_for_rows(page, lambda: Event.objects.exclude(pk__in=before).exists())
     expect(page.locator("#outbox")).to_be_hidden(timeout=30_000)
+    page.wait_for_timeout(1000)  # a second send, if there were one, would land by now
     new = Event.objects.exclude(pk__in=before)
     assert [(e.title, e.reporter_id) for e in new] == [("甲未发出的上报", gridworker_a.pk)]
 
