@@ -14,6 +14,7 @@ write in one transaction, so a run cut short wrote nothing and a second run adds
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -95,11 +96,17 @@ def run_job(job_id: int) -> str:
 
 
 class _Heartbeat:
-    """Renews a running job's lease from a thread of its own while the handler works."""
+    """Renews a running job's lease from a thread of its own while the handler works, and
+    shows the progress the handler reports from inside its transaction (`report_progress`)."""
+
+    running: "dict[int, _Heartbeat]" = {}
+    PROGRESS_SECONDS = 1.0  # how often a reported progress is written, at most
 
     def __init__(self, job_id: int):
         self.job_id = job_id
         self.stop = threading.Event()
+        self.wake = threading.Event()
+        self.message: str | None = None
         self.thread = threading.Thread(target=self._beat, daemon=True, name=f"job-{job_id}")
 
     def __enter__(self):
@@ -107,25 +114,46 @@ class _Heartbeat:
             "file:memorydb"
         ):  # the test suite's in-memory database is not shared with other threads' writes
             self.thread.start()
+            _Heartbeat.running[self.job_id] = self
         return self
 
     def __exit__(self, *exc):
+        _Heartbeat.running.pop(self.job_id, None)
         self.stop.set()
+        self.wake.set()
         if self.thread.is_alive():
             self.thread.join(timeout=5)
         return False
 
+    def show(self, message: str) -> None:
+        self.message = message
+        self.wake.set()
+
     def _beat(self):
+        last_beat = time.monotonic()
         try:
-            while not self.stop.wait(heartbeat_seconds()):
-                try:
-                    Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
-                        heartbeat_at=timezone.now()
-                    )
-                except Exception:  # a lock wait or a lost connection: the next beat may pass
-                    logger.warning("Job %s: heartbeat failed", self.job_id, exc_info=True)
+            while not self.stop.is_set():
+                self.wake.wait(heartbeat_seconds())
+                if self.stop.is_set():
+                    break
+                self.wake.clear()
+                message, self.message = self.message, None
+                if message is None and time.monotonic() - last_beat < heartbeat_seconds():
+                    continue
+                self._write(message)
+                last_beat = time.monotonic()
+                self.stop.wait(self.PROGRESS_SECONDS)  # a burst of reports: one write a second
         finally:
             connection.close()
+
+    def _write(self, message: str | None) -> None:
+        fields = {"heartbeat_at": timezone.now()}
+        if message is not None:
+            fields["message"] = message
+        try:
+            Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(**fields)
+        except Exception:  # a lock wait or a lost connection: the next beat may pass
+            logger.warning("Job %s: heartbeat failed", self.job_id, exc_info=True)
 
 
 @transaction.atomic
@@ -144,8 +172,16 @@ def do_start_job(job_id: int) -> bool:
 
 
 def report_progress(job: Job, message: str) -> None:
-    """Show how far a running job has got (its page shows the message while it runs). Called
-    between a handler's steps, outside any transaction of theirs, so the page sees it at once."""
+    """Show how far a running job has got (its page shows the message while it runs).
+
+    A handler that writes everything in one transaction (the imports: all or nothing) reports
+    from inside it, where its own update would stay unseen until the end; the job's heartbeat
+    thread, on a connection of its own, writes the message instead, within a second (so such
+    a transaction must not lock the job's own row)."""
+    beat = _Heartbeat.running.get(job.pk)
+    if beat is not None and connection.in_atomic_block:
+        beat.show(message[:255])
+        return
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(message=message[:255])
 
 

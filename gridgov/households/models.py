@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.pii import DigestField, EncryptedTextField, mask_id_number, mask_phone
 from gridgov.org.scoping import ScopeRule
-from gridgov.regions.models import Placed
+from gridgov.regions.models import CopiedPlace, Placed
 from gridgov.workflow.models import TimelineEntry, WorkItem
 
 from .choices import (
@@ -88,7 +88,7 @@ class Building(Placed):
         return self.address
 
 
-class House(Placed):
+class House(CopiedPlace):
     """An actual house (实有房屋): a room of a building, with its use."""
 
     building = models.ForeignKey(
@@ -147,7 +147,7 @@ class UnitPlacement(models.Model):
 # --- Households and residents ------------------------------------------------------------
 
 
-class Household(Placed):
+class Household(CopiedPlace):
     """A household (户) living at a house."""
 
     number = models.CharField(_("household number"), max_length=40, unique=True)
@@ -208,7 +208,7 @@ class SpecialGroup(models.Model):
         return self.min_age is not None or self.max_age is not None
 
 
-class Resident(Placed):
+class Resident(CopiedPlace):
     """An actual resident (实有人口) of a household.
 
     Birth date and sex come from the ID number (GB 11643). `presence` changes only through a

@@ -140,3 +140,37 @@ def test_progress_is_reported_as_rows_done_of_the_total(gridworker_a):
         progress=lambda done, total: seen.append((done, total)),
     )
     assert seen[-1][0] == 3 and seen[-1][1] >= 4
+
+
+def test_on_sqlite_the_import_runs_with_a_roomy_page_cache_and_gives_it_back(gridworker_a):
+    from django.db import connection
+
+    from gridgov.households.ledger_import import IMPORT_CACHE_KIB
+
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "sqlite":  # PostgreSQL's buffers are the server's: nothing to set
+        seen = []
+        run(gridworker_a, csv_file(family_rows()), progress=lambda *_: seen.append(1))
+        assert seen
+        return
+    usual = cache_size()
+    during = []
+    run(gridworker_a, csv_file(family_rows()), progress=lambda *_: during.append(cache_size()))
+    assert during == [-IMPORT_CACHE_KIB] and cache_size() == usual != -IMPORT_CACHE_KIB
+
+
+def test_a_region_a_resident_lives_in_cannot_be_deleted(gridworker_a):
+    """The place columns keep no database constraint (see regions.models.CopiedPlace); the
+    deletion is refused all the same."""
+    from django.db.models import ProtectedError
+
+    run(gridworker_a, csv_file(family_rows()))
+    head = Resident.objects.get(id_digest=digest(family_rows()[0][10]))
+    with pytest.raises(ProtectedError) as refused:
+        head.grid.delete()
+    assert head in refused.value.protected_objects
+    assert Resident.objects.filter(pk=head.pk, grid__isnull=False).exists()
