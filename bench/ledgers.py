@@ -196,6 +196,7 @@ def phase_coverage(options) -> dict:
     start_seconds = time.perf_counter() - started
     if begun.status_code >= 300:
         return {"present": True, "failed": f"start {begun.status_code} {begun.content[:200]}"}
+    start_seconds += make_households_as_the_worker_does(number)
     household = Household.objects.filter(county=county, size__gt=0).order_by("pk").first()
     started = time.perf_counter()
     visited = client.post(
@@ -211,6 +212,23 @@ def phase_coverage(options) -> dict:
     read_seconds = time.perf_counter() - started
     return {"present": True, "start": start_seconds, "visit": visit_seconds,
             "read": read_seconds}  # fmt: skip
+
+
+def make_households_as_the_worker_does(number: str) -> float:
+    """A county's canvass makes its households in a background job (over 200,000 of them):
+    run it here as the worker would, and count its time into the start."""
+    from gridgov.core.choices import JobStatus
+    from gridgov.core.jobs import run_job
+    from gridgov.core.models import Job
+    from gridgov.households.models import Canvass
+
+    canvass = Canvass.objects.get(number=number)
+    queued = Job.objects.filter(kind="canvass_households", status=JobStatus.QUEUED,
+                                params__canvass=canvass.pk)  # fmt: skip
+    started = time.perf_counter()
+    for job in queued:
+        run_job.call(job.pk)
+    return time.perf_counter() - started
 
 
 def peak_bytes() -> int:
