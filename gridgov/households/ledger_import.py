@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core import audit
+from gridgov.core.bulk import refresh_planner_statistics
 from gridgov.core.csvfiles import Limits, Problems, file_table, iter_parsed
 from gridgov.core.csvfiles import problem as file_problem
 from gridgov.core.errors import InvalidInput, NotFound, NotPermitted
@@ -727,7 +728,13 @@ def import_ledger_file(
             % {"area": area.name, "new": writer.tally.created, "n": writer.tally.unchanged},
             changes=summary,
         )
+    if writer.tally.created + writer.tally.updated >= ANALYZE_FROM:
+        refresh_planner_statistics(Resident, Household, House, Building, Move)
     return {**summary, "problems": sorted(found, key=lambda p: p.get("row") or 0)}
+
+
+# Rows written from which the planner's statistics are refreshed after an import.
+ANALYZE_FROM = 10_000
 
 
 @contextmanager

@@ -174,3 +174,25 @@ def test_a_region_a_resident_lives_in_cannot_be_deleted(gridworker_a):
         head.grid.delete()
     assert head in refused.value.protected_objects
     assert Resident.objects.filter(pk=head.pk, grid__isnull=False).exists()
+
+
+def test_a_big_import_refreshes_the_planners_statistics_and_a_small_one_does_not(
+    gridworker_a, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.households import ledger_import
+
+    refresh = "ANALYZE" if connection.vendor == "postgresql" else "PRAGMA optimize"
+    with CaptureQueriesContext(connection) as small:
+        run(gridworker_a, csv_file(family_rows()))
+    assert not [q for q in small.captured_queries if q["sql"].startswith(refresh)]
+    monkeypatch.setattr(ledger_import, "ANALYZE_FROM", 3)  # as if the rows were thousands
+    rows = [person(n, room="201") for n in (6, 7, 8)]
+    with CaptureQueriesContext(connection) as big:
+        run(gridworker_a, csv_file(rows))
+    analyzed = [q["sql"] for q in big.captured_queries if q["sql"].startswith(refresh)]
+    assert len(analyzed) == 1
+    if connection.vendor == "postgresql":
+        assert '"households_resident"' in analyzed[0] and '"households_move"' in analyzed[0]
