@@ -4,6 +4,9 @@ counters and pages, and how the deadline sweep chases them.
 Read once at start-up (`gridgov.core.apps`).
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.registry import (
@@ -12,6 +15,7 @@ from gridgov.core.registry import (
     Tiles,
     register_demo,
     register_indicator_source,
+    register_job,
     register_navigation,
     register_tiles,
 )
@@ -22,12 +26,15 @@ from . import (
 )
 from .demo import DEMO_EVENTS, load_demo_events
 from .evaluation import sources as evaluation_sources
+from .partitions import maintain_partitions
 from .selectors import may_report, workload
 
 
 def load_events(demo):
     count = demo.options.get("events")
     count = DEMO_EVENTS[demo.scale] if count is None else count
+    # The demo's year of events goes into its months' partitions, not DEFAULT (PostgreSQL).
+    maintain_partitions(since=timezone.localdate() - timedelta(days=400))
     return load_demo_events(count=count, seed=demo.seed, actor=demo.actor)
 
 
@@ -39,6 +46,8 @@ register_demo(
         summary=lambda demo: f"{demo.figures['events']} events over the past year",
     )
 )
+# The coming months' partitions of the events and their timeline, a year ahead (PostgreSQL).
+register_job("gridgov.events.jobs.partitions_ahead", 24 * 3600)
 register_tiles(
     Tiles(
         "events/workbench.html",

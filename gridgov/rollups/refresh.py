@@ -16,6 +16,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from gridgov.core.routers import primary_reads
+
 from .models import RollupCell, RollupSource
 from .sources import RollupSpec, rollup_sources
 
@@ -25,7 +27,9 @@ BATCH = 2000
 
 def refresh_rollups(names=None, *, full: bool = False) -> dict:
     """Refresh every source (or those named); {source: {"days": n, "cells": n} or "busy"}."""
-    return {spec.name: refresh_source(spec, full=full) for spec in rollup_sources(names)}
+    # What is kept or dropped is decided from the cells read: never from a lagging replica.
+    with primary_reads():
+        return {spec.name: refresh_source(spec, full=full) for spec in rollup_sources(names)}
 
 
 def refresh_source(spec: RollupSpec, *, full: bool = False) -> dict | str:

@@ -135,6 +135,15 @@ def database_from_url(url: str) -> dict:
 
 
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# A streaming replica for the reads that tolerate a few seconds' lag (gridgov.core.routers):
+# the models of these apps ("rollups") or these models ("app.Model"). Unset: one database.
+GRIDGOV_REPLICA_APPS = env_list("GRIDGOV_REPLICA_APPS", ["rollups"])
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL)
+    # The test suite reads the primary's test database through it (none is created for it).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gridgov.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------------------
