@@ -107,6 +107,7 @@ class _Heartbeat:
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.message: str | None = None
+        self.handing_over = threading.Lock()  # the handler's thread sets it, ours takes it
         self.thread = threading.Thread(target=self._beat, daemon=True, name=f"job-{job_id}")
 
     def __enter__(self):
@@ -126,8 +127,14 @@ class _Heartbeat:
         return False
 
     def show(self, message: str) -> None:
-        self.message = message
+        with self.handing_over:
+            self.message = message
         self.wake.set()
+
+    def take_message(self) -> str | None:
+        with self.handing_over:
+            message, self.message = self.message, None
+        return message
 
     def _beat(self):
         last_beat = time.monotonic()
@@ -137,7 +144,7 @@ class _Heartbeat:
                 if self.stop.is_set():
                     break
                 self.wake.clear()
-                message, self.message = self.message, None
+                message = self.take_message()
                 if message is None and time.monotonic() - last_beat < heartbeat_seconds():
                     continue
                 self._write(message)
